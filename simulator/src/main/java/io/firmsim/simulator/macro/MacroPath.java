@@ -1,0 +1,59 @@
+package io.firmsim.simulator.macro;
+
+import java.util.Arrays;
+
+/**
+ * The macro inputs of every simulated year: {@code dgnp} (change of nominal GNP, SEK) and {@code
+ * realr} (real interest rate as a fraction). Years outside the path (burn-in years) use the
+ * default scenario, zero for both.
+ *
+ * <p>Class is immutable.
+ */
+public final class MacroPath {
+  private final int firstYear;
+  private final double[] dgnp;
+  private final double[] realr;
+
+  /**
+   * @param firstYear calendar number of the first year of the path
+   * @param dgnp one value per year from {@code firstYear}
+   * @param realr one value per year from {@code firstYear}, same length as {@code dgnp}
+   */
+  public MacroPath(int firstYear, double[] dgnp, double[] realr) {
+    if (dgnp.length != realr.length) {
+      throw new IllegalArgumentException(
+          "dgnp and realr need one value per year each, found " + dgnp.length + " and "
+              + realr.length);
+    }
+    this.firstYear = firstYear;
+    this.dgnp = dgnp.clone();
+    this.realr = realr.clone();
+  }
+
+  /** The default scenario: zero every year. */
+  public static MacroPath zeros() {
+    return new MacroPath(0, new double[0], new double[0]);
+  }
+
+  public double dgnp(int year) {
+    int i = year - firstYear;
+    return i >= 0 && i < dgnp.length ? dgnp[i] : 0.0;
+  }
+
+  public double realr(int year) {
+    int i = year - firstYear;
+    return i >= 0 && i < realr.length ? realr[i] : 0.0;
+  }
+
+  /** Whether the path has an explicit value for this year. */
+  public boolean covers(int year) {
+    int i = year - firstYear;
+    return i >= 0 && i < dgnp.length;
+  }
+
+  @Override
+  public String toString() {
+    return "MacroPath[firstYear=" + firstYear + ", dgnp=" + Arrays.toString(dgnp) + ", realr="
+        + Arrays.toString(realr) + "]";
+  }
+}
