@@ -1,0 +1,32 @@
+package io.firmsim.models.equations;
+
+import ai.djl.ndarray.NDArray;
+import io.firmsim.zoo.spec.EquationSpec;
+import java.util.List;
+
+/**
+ * Methods LLG and LLN: with probability p (binary submodel {@code prob}) the value is the level
+ * (submodel {@code level}), else zero; sample mode draws {@code U < p}, mean mode returns {@code
+ * p * level}. The subclasses fix the link.
+ */
+public abstract class BinaryHurdleBlock extends EquationBlock {
+  protected BinaryHurdleBlock(EquationSpec spec, ForwardMode mode) {
+    super(
+        spec,
+        mode,
+        List.of(new Predictor(spec.submodel("prob"), 0), new Predictor(spec.submodel("level"), 0)));
+  }
+
+  /** The probability of a non-zero value from its linear predictor. */
+  protected abstract NDArray probability(NDArray eta);
+
+  @Override
+  public NDArray combine(List<NDArray> eta, NDArray uniform) {
+    NDArray p = probability(eta.get(0));
+    NDArray level = eta.get(1);
+    if (mode() == ForwardMode.MEAN) {
+      return p.mul(level);
+    }
+    return level.mul(mask(uniform.lt(p), level));
+  }
+}

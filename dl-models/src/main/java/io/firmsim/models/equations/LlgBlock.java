@@ -1,0 +1,16 @@
+package io.firmsim.models.equations;
+
+import ai.djl.ndarray.NDArray;
+import io.firmsim.zoo.spec.EquationSpec;
+
+/** Method LLG: a binary cloglog probability of a non-zero value times a Huber level. */
+public final class LlgBlock extends BinaryHurdleBlock {
+  public LlgBlock(EquationSpec spec, ForwardMode mode) {
+    super(spec, mode);
+  }
+
+  @Override
+  protected NDArray probability(NDArray eta) {
+    return cloglog(eta);
+  }
+}

@@ -1,0 +1,44 @@
+package io.firmsim.models.equations;
+
+import ai.djl.ndarray.NDArray;
+import io.firmsim.zoo.spec.EquationSpec;
+import java.util.List;
+
+/**
+ * Method LSG: two separate binary cloglog models for a positive ({@code p+}) and a negative
+ * ({@code p-}) value; if {@code p+ + p- > 1} both are divided by their sum. Positive with {@code
+ * p+} (value {@code max(level_pos, 0)}), negative with {@code p-} (value {@code min(level_neg,
+ * 0)}), else zero. Sample mode: {@code U < p+} positive, {@code p+ <= U < p+ + p-} negative.
+ *
+ * <p>Predictor rows: {@code prob_pos}, {@code prob_neg}, {@code level_pos}, {@code level_neg}.
+ */
+public final class LsgBlock extends EquationBlock {
+  public LsgBlock(EquationSpec spec, ForwardMode mode) {
+    super(
+        spec,
+        mode,
+        List.of(
+            new Predictor(spec.submodel("prob_pos"), 0),
+            new Predictor(spec.submodel("prob_neg"), 0),
+            new Predictor(spec.submodel("level_pos"), 0),
+            new Predictor(spec.submodel("level_neg"), 0)));
+  }
+
+  @Override
+  public NDArray combine(List<NDArray> eta, NDArray uniform) {
+    NDArray pPos = cloglog(eta.get(0));
+    NDArray pNeg = cloglog(eta.get(1));
+    // Divide both by their sum where it exceeds one: divisor max(1, p+ + p-).
+    NDArray norm = pPos.add(pNeg).maximum(1);
+    pPos = pPos.div(norm);
+    pNeg = pNeg.div(norm);
+    NDArray pos = eta.get(2).maximum(0);
+    NDArray neg = eta.get(3).minimum(0);
+    if (mode() == ForwardMode.MEAN) {
+      return pPos.mul(pos).add(pNeg.mul(neg));
+    }
+    NDArray isPos = mask(uniform.lt(pPos), pos);
+    NDArray isNeg = mask(uniform.gte(pPos).logicalAnd(uniform.lt(pPos.add(pNeg))), pos);
+    return pos.mul(isPos).add(neg.mul(isNeg));
+  }
+}

@@ -1,0 +1,41 @@
+package io.firmsim.models.equations;
+
+import ai.djl.ndarray.NDArray;
+import io.firmsim.zoo.spec.EquationSpec;
+import java.util.List;
+
+/**
+ * Method MUNO: an ordinal cloglog model over negative / zero / positive. With {@code P1 =
+ * cloglog(i1 + xb)} and {@code P2 = max(P1, cloglog(i2 + xb))}: negative with P1 (value {@code
+ * min(level_neg, 0)}), zero with {@code P2 - P1}, positive with {@code 1 - P2} (value {@code
+ * max(level_pos, 0)}). Sample mode: {@code U < P1} negative, {@code P1 <= U < P2} zero, else
+ * positive.
+ *
+ * <p>Predictor rows: {@code i1 + xb}, {@code i2 + xb}, {@code level_pos}, {@code level_neg}.
+ */
+public final class MunoBlock extends EquationBlock {
+  public MunoBlock(EquationSpec spec, ForwardMode mode) {
+    super(
+        spec,
+        mode,
+        List.of(
+            new Predictor(spec.submodel("prob"), 0),
+            new Predictor(spec.submodel("prob"), 1),
+            new Predictor(spec.submodel("level_pos"), 0),
+            new Predictor(spec.submodel("level_neg"), 0)));
+  }
+
+  @Override
+  public NDArray combine(List<NDArray> eta, NDArray uniform) {
+    NDArray p1 = cloglog(eta.get(0));
+    NDArray p2 = cloglog(eta.get(1)).maximum(p1);
+    NDArray pos = eta.get(2).maximum(0);
+    NDArray neg = eta.get(3).minimum(0);
+    if (mode() == ForwardMode.MEAN) {
+      return p2.neg().add(1).mul(pos).add(p1.mul(neg));
+    }
+    NDArray isNeg = mask(uniform.lt(p1), pos);
+    NDArray isPos = mask(uniform.gte(p2), pos);
+    return pos.mul(isPos).add(neg.mul(isNeg));
+  }
+}

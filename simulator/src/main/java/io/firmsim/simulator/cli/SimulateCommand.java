@@ -1,0 +1,262 @@
+package io.firmsim.simulator.cli;
+
+import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.simulator.engine.DeviceChoice;
+import io.firmsim.simulator.engine.Precision;
+import io.firmsim.simulator.engine.SimulationConfig;
+import io.firmsim.simulator.engine.SimulationResult;
+import io.firmsim.simulator.engine.Simulator;
+import io.firmsim.simulator.input.BadInputException;
+import io.firmsim.simulator.macro.MacroPath;
+import io.firmsim.simulator.macro.MacroPathReader;
+import io.firmsim.simulator.output.AggregatesCsvWriter;
+import io.firmsim.simulator.output.OutputDirectory;
+import io.firmsim.simulator.output.PanelFormat;
+import io.firmsim.simulator.output.PanelWriter;
+import io.firmsim.simulator.population.PopulationCsvReader;
+import io.firmsim.simulator.population.PopulationSource;
+import io.firmsim.simulator.population.StartupPopulation;
+import io.firmsim.zoo.PaperModel;
+import io.firmsim.zoo.spec.ModelSpec;
+import io.firmsim.zoo.spec.ModelSpecReader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code firmsim simulate}: rolls a population of firms forward and writes the results. */
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Simulates a population of firms year by year with the Shahnazarian (2004) model.",
+      "Writes DIR/aggregates.csv and, if asked, DIR/panel.csv or DIR/panel.parquet; the last line "
+          + "reports the loop's speed."
+    })
+public final class SimulateCommand implements Callable<Integer> {
+  /** Stepped firm-years from which a progress bar is shown. */
+  private static final long PROGRESS_FROM = 2_000_000L;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--firms", description = "Start-up firms to generate (default: ${DEFAULT-VALUE}).")
+  Integer firms;
+
+  @Option(names = "--years", defaultValue = "10", description = "Years to report (default: ${DEFAULT-VALUE}).")
+  int years;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--mode",
+      defaultValue = "sample",
+      description = "sample (random draws) or mean (expected values) (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(names = "--dtype", defaultValue = "float64", description = "float32 or float64 (default: ${DEFAULT-VALUE}).")
+  String dtype;
+
+  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(
+      names = "--population",
+      paramLabel = "FILE.csv",
+      description = "Population to start from (firm_id and the state columns), instead of --firms.")
+  Path population;
+
+  @Option(
+      names = "--population-year",
+      paramLabel = "YEAR",
+      description = "When --population is a panel holding several years: the year to start from.")
+  Integer populationYear;
+
+  @Option(
+      names = "--burn-in",
+      paramLabel = "YEARS",
+      description = "Years simulated and discarded before the reported ones (default: 5 for "
+          + "generated firms, 0 for --population).")
+  Integer burnIn;
+
+  @Option(
+      names = "--start-year",
+      defaultValue = "1",
+      description = "Number of the first reported year (default: ${DEFAULT-VALUE}).")
+  int startYear;
+
+  @Option(names = "--macro", paramLabel = "FILE.csv", description = "Macro path: year,dgnp,realr (default: zeros).")
+  Path macro;
+
+  @Option(names = "--model", paramLabel = "MODEL.json", description = "Model file (default: the embedded paper model).")
+  Path model;
+
+  @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
+  Path out;
+
+  @Option(names = "--panel", defaultValue = "none", description = "Per-firm panel: csv, parquet or none (default: ${DEFAULT-VALUE}).")
+  String panel;
+
+  @Option(
+      names = "--chunk-size",
+      paramLabel = "FIRMS",
+      description = "Firms per device batch (default: 131072; with a panel, smaller so that a "
+          + "chunk's years fit in memory). Results do not depend on it.")
+  Integer chunkSize;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "CPU threads of the tensor engine (default: the engine's). Results do not depend on it.")
+  Integer threads;
+
+  @Option(names = "--quiet", description = "No progress bar.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    ForwardMode forwardMode = parse(ForwardMode.class, "--mode", mode, "sample|mean");
+    Precision precision = parsePrecision();
+    DeviceChoice deviceChoice = parse(DeviceChoice.class, "--device", device, "auto|cpu|gpu");
+    String panelText = panel.toLowerCase(Locale.ROOT);
+    if (!panelText.equals("none") && !panelText.equals("csv") && !panelText.equals("parquet")) {
+      throw new BadInputException("--panel must be csv, parquet or none, found '" + panel + "'");
+    }
+    if (firms != null && population != null) {
+      throw new BadInputException("give either --firms or --population, not both");
+    }
+    if (firms != null && firms < 1) {
+      throw new BadInputException("--firms must be at least 1, found " + firms);
+    }
+    if (years < 1) {
+      throw new BadInputException("--years must be at least 1, found " + years);
+    }
+    if (burnIn != null && burnIn < 0) {
+      throw new BadInputException("--burn-in must be 0 or more, found " + burnIn);
+    }
+    if (chunkSize != null && chunkSize < 1) {
+      throw new BadInputException("--chunk-size must be at least 1, found " + chunkSize);
+    }
+    if (threads != null) {
+      if (threads < 1) {
+        throw new BadInputException("--threads must be at least 1, found " + threads);
+      }
+      // Read by DJL's PyTorch engine when it loads, which happens after this point.
+      System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+    if (populationYear != null && population == null) {
+      throw new BadInputException("--population-year needs --population");
+    }
+
+    ModelSpec spec = model == null ? PaperModel.load() : ModelSpecReader.read(model);
+    PopulationSource source;
+    int burn;
+    if (population != null) {
+      source = PopulationSource.of(PopulationCsvReader.read(population, populationYear));
+      burn = burnIn == null ? 0 : burnIn;
+    } else {
+      source = new StartupPopulation(seed, firms == null ? 1000 : firms, spec.constants());
+      burn = burnIn == null ? 5 : burnIn;
+    }
+    MacroPath macroPath = macro == null ? MacroPath.zeros() : MacroPathReader.read(macro, startYear, years);
+    int chunk = chunkSize != null ? chunkSize : defaultChunkSize(!panelText.equals("none"));
+    SimulationConfig config =
+        SimulationConfig.builder()
+            .setModel(spec)
+            .setYears(years)
+            .optMode(forwardMode)
+            .optPrecision(precision)
+            .optDevice(deviceChoice)
+            .optBurnIn(burn)
+            .optStartYear(startYear)
+            .optSeed(seed)
+            .optMacro(macroPath)
+            .optChunkSize(chunk)
+            .build();
+
+    long stepped = (long) source.size() * (years + burn);
+    SimulationResult result;
+    try (OutputDirectory dir = OutputDirectory.begin(out)) {
+      PanelWriter panelWriter = null;
+      if (panelText.equals("csv")) {
+        panelWriter = PanelWriter.open(PanelFormat.CSV, dir.file("panel.csv"),
+            precision == Precision.FLOAT32);
+      } else if (panelText.equals("parquet")) {
+        panelWriter = PanelWriter.open(PanelFormat.PARQUET, dir.file("panel.parquet"),
+            precision == Precision.FLOAT32);
+      }
+      try (ProgressBar bar = progressBar(stepped)) {
+        LongConsumer progress = bar == null ? null : bar::stepBy;
+        result = new Simulator(config).run(source, panelWriter, progress);
+      } finally {
+        if (panelWriter != null) {
+          panelWriter.close();
+        }
+      }
+      AggregatesCsvWriter.write(dir.file("aggregates.csv"), result);
+      dir.commit();
+    }
+    PrintWriter o = spec().commandLine().getOut();
+    o.printf(
+        Locale.ROOT,
+        "simulated %d firm-years in %.3f s (%.0f firm-years/s)%n",
+        result.firmYearsStepped(),
+        result.loopSeconds(),
+        result.firmYearsPerSecond());
+    o.flush();
+    return 0;
+  }
+
+  private CommandLine.Model.CommandSpec spec() {
+    return spec;
+  }
+
+  private ProgressBar progressBar(long total) {
+    if (quiet || total < PROGRESS_FROM) {
+      return null;
+    }
+    return new ProgressBarBuilder()
+        .setTaskName("simulate")
+        .setInitialMax(total)
+        .setUnit(" firm-years", 1)
+        .setStyle(ProgressBarStyle.ASCII)
+        .setUpdateIntervalMillis(500)
+        .build();
+  }
+
+  /** With a panel every year of a chunk is kept until the chunk ends: keep chunks smaller. */
+  private int defaultChunkSize(boolean withPanel) {
+    if (!withPanel) {
+      return 131_072;
+    }
+    return Math.max(1024, Math.min(131_072, 4_000_000 / Math.max(1, years)));
+  }
+
+  private Precision parsePrecision() {
+    switch (dtype.toLowerCase(Locale.ROOT)) {
+      case "float32":
+        return Precision.FLOAT32;
+      case "float64":
+        return Precision.FLOAT64;
+      default:
+        throw new BadInputException("--dtype must be float32 or float64, found '" + dtype + "'");
+    }
+  }
+
+  private static <E extends Enum<E>> E parse(Class<E> type, String option, String text, String allowed) {
+    try {
+      return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(option + " must be " + allowed + ", found '" + text + "'");
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package io.firmsim.simulator.population;
+
+import io.firmsim.models.state.StateVariable;
+import io.firmsim.simulator.random.CounterRng;
+import io.firmsim.zoo.spec.ModelConstants;
+
+/**
+ * Synthetic start-up firms (MODEL.md section 5, Velez-Pareja's construction): {@code CA ~
+ * Uniform(0.2, 0.6) * 1e6}, {@code URE = CA}, {@code SC = max(0.3 URE, min share capital)}, {@code
+ * RR = 0.3 URE}, {@code MA = URE / 1.5}, {@code BU = MA}, {@code OFA = 6 MA}, {@code CL = CA},
+ * {@code LL} closing the balance identity, the start-up purchases as last year's flows, {@code
+ * Public ~ Bernoulli(0.01)}, {@code ruralare ~ Bernoulli(0.2)}, {@code largcity ~ Bernoulli(0.3)},
+ * {@code marketw} the firm's share of the population's total assets.
+ *
+ * <p>Firm {@code i} has id {@code i} and its values are a pure function of (seed, i), so any slice
+ * of the population can be generated alone. {@code marketw} needs the total assets of all firms;
+ * it is summed once, in firm order, at construction. Class is immutable and thread-safe.
+ */
+public final class StartupPopulation implements PopulationSource {
+  private static final int STREAM_CA = 0;
+  private static final int STREAM_PUBLIC = 1;
+  private static final int STREAM_RURAL = 2;
+  private static final int STREAM_LARGE_CITY = 3;
+
+  private final CounterRng rng;
+  private final int firms;
+  private final double minShareCapital;
+  private final double totalAssets;
+
+  /**
+   * @param seed the run's seed
+   * @param firms population size, positive
+   * @param constants the model's constants (minimum share capital)
+   */
+  public StartupPopulation(long seed, int firms, ModelConstants constants) {
+    if (firms <= 0) {
+      throw new IllegalArgumentException("firms must be positive, found " + firms);
+    }
+    this.rng = new CounterRng(seed);
+    this.firms = firms;
+    this.minShareCapital = constants.minShareCapital();
+    double total = 0;
+    for (int i = 0; i < firms; i++) {
+      total += totalAssets(currentAssets(i));
+    }
+    this.totalAssets = total;
+  }
+
+  @Override
+  public int size() {
+    return firms;
+  }
+
+  private double currentAssets(long firm) {
+    return (0.2 + 0.4 * CounterRng.uniform(rng.base(firm, CounterRng.POPULATION_YEAR), STREAM_CA))
+        * 1e6;
+  }
+
+  private static double totalAssets(double ca) {
+    double ma = ca / 1.5;
+    return ca + ma + ma + 6 * ma;
+  }
+
+  /** Firms {@code [from, to)}. */
+  @Override
+  public Population slice(int from, int to) {
+    if (from < 0 || to > firms || from > to) {
+      throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") of " + firms);
+    }
+    int n = to - from;
+    int width = StateVariable.count();
+    long[] ids = new long[n];
+    double[] v = new double[n * width];
+    for (int r = 0; r < n; r++) {
+      long id = from + r;
+      ids[r] = id;
+      long base = rng.base(id, CounterRng.POPULATION_YEAR);
+      int o = r * width;
+      double ca = currentAssets(id);
+      double ure = ca;
+      double ma = ure / 1.5;
+      double bu = ma;
+      double ofa = 6 * ma;
+      double cl = ca;
+      double sc = Math.max(0.3 * ure, minShareCapital);
+      double rr = 0.3 * ure;
+      double ll = (ca + ma + bu + ofa) - (ure + sc + rr + cl);
+      v[o + StateVariable.CA.index()] = ca;
+      v[o + StateVariable.MA.index()] = ma;
+      v[o + StateVariable.BU.index()] = bu;
+      v[o + StateVariable.OFA.index()] = ofa;
+      v[o + StateVariable.CL.index()] = cl;
+      v[o + StateVariable.LL.index()] = ll;
+      v[o + StateVariable.SC.index()] = sc;
+      v[o + StateVariable.RR.index()] = rr;
+      v[o + StateVariable.URE.index()] = ure;
+      v[o + StateVariable.CMA.index()] = ma;
+      v[o + StateVariable.IMA.index()] = ma;
+      v[o + StateVariable.IBU.index()] = bu;
+      v[o + StateVariable.DCA.index()] = ca;
+      v[o + StateVariable.DCL.index()] = cl;
+      v[o + StateVariable.Public.index()] = bernoulli(base, STREAM_PUBLIC, 0.01);
+      v[o + StateVariable.ruralare.index()] = bernoulli(base, STREAM_RURAL, 0.2);
+      v[o + StateVariable.largcity.index()] = bernoulli(base, STREAM_LARGE_CITY, 0.3);
+      v[o + StateVariable.marketw.index()] = totalAssets(ca) / totalAssets;
+      // ASD, OUR, OL, PF vintages, the other lag flows, FAAB and market stay 0.
+    }
+    return new Population(ids, v);
+  }
+
+  private static double bernoulli(long base, int stream, double p) {
+    return CounterRng.uniform(base, stream) < p ? 1.0 : 0.0;
+  }
+}

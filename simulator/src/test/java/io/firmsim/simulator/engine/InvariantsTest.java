@@ -1,0 +1,148 @@
+package io.firmsim.simulator.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.models.state.FlowVariable;
+import io.firmsim.models.state.StateVariable;
+import io.firmsim.simulator.output.PanelWriter;
+import io.firmsim.simulator.population.StartupPopulation;
+import io.firmsim.zoo.PaperModel;
+import io.firmsim.zoo.spec.ModelSpec;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Invariants of MODEL.md sections 1 and 4, recomputed in plain Java from every panel row (not
+ * taken from the simulator's own check): the balance identity and every clamp, for 10,000 firms
+ * over 50 years in sample mode, in both precisions.
+ */
+class InvariantsTest {
+
+  @ParameterizedTest
+  @EnumSource(Precision.class)
+  void balanceIdentityAndClampsHoldForFiftyYears(Precision precision) {
+    ModelSpec spec = PaperModel.load();
+    int firms = 10_000;
+    int years = 50;
+    SimulationConfig config =
+        SimulationConfig.builder()
+            .setModel(spec)
+            .setYears(years)
+            .optMode(ForwardMode.SAMPLE)
+            .optPrecision(precision)
+            .optDevice(DeviceChoice.CPU)
+            .optSeed(2024)
+            .optChunkSize(4096)
+            .build();
+    InvariantChecker checker =
+        new InvariantChecker(precision.tolerance(), spec.constants().minShareCapital());
+    SimulationResult result =
+        new Simulator(config)
+            .run(new StartupPopulation(2024, firms, spec.constants()), checker, null);
+    assertEquals((long) firms * years, checker.rows);
+    assertEquals(0, checker.violations, checker.firstViolation);
+    for (int y = 0; y < years; y++) {
+      assertTrue(result.maxBalanceGap(y) <= precision.tolerance());
+    }
+    System.out.printf(
+        "%s: largest balance gap %.3e, largest negative stock %.3e (relative to total assets)%n",
+        precision, checker.worstGap, checker.worstNegative);
+    // The clamps must actually bind somewhere, or this test would not test them.
+    assertTrue(checker.scAtMinimum > 0, "SC never at its minimum");
+    assertTrue(checker.palloAtMpa > 0, "PALLO never at MPA");
+    assertTrue(checker.rotAtTax > 0, "ROT never at TAX");
+  }
+
+  /** Checks each row as it is written; keeps nothing but counters. */
+  static final class InvariantChecker implements PanelWriter {
+    private static final StateVariable[] NON_NEGATIVE = {
+      StateVariable.MA, StateVariable.BU, StateVariable.OFA, StateVariable.CA, StateVariable.CL,
+      StateVariable.LL, StateVariable.RR, StateVariable.OUR, StateVariable.ASD, StateVariable.PF0,
+      StateVariable.PF1, StateVariable.PF2, StateVariable.PF3, StateVariable.PF4, StateVariable.PF5
+    };
+    private static final StateVariable[] LIABILITIES = {
+      StateVariable.CL, StateVariable.LL, StateVariable.ASD, StateVariable.OUR, StateVariable.SC,
+      StateVariable.RR, StateVariable.URE, StateVariable.PF0, StateVariable.PF1, StateVariable.PF2,
+      StateVariable.PF3, StateVariable.PF4, StateVariable.PF5
+    };
+    private final double tol;
+    private final double minShareCapital;
+    long rows;
+    long violations;
+    String firstViolation = "";
+    double worstGap;
+    double worstNegative;
+    long scAtMinimum;
+    long palloAtMpa;
+    long rotAtTax;
+
+    InvariantChecker(double tol, double minShareCapital) {
+      this.tol = tol;
+      this.minShareCapital = minShareCapital;
+    }
+
+    @Override
+    public void write(long[] firmIds, int[] years, double[] state, double[] flows, int n) {
+      int sv = StateVariable.count();
+      int fv = FlowVariable.count();
+      for (int r = 0; r < n; r++) {
+        rows++;
+        int o = r * sv;
+        int p = r * fv;
+        double assets = 0;
+        for (StateVariable v :
+            new StateVariable[] {
+              StateVariable.CA, StateVariable.MA, StateVariable.BU, StateVariable.OFA
+            }) {
+          assets += state[o + v.index()];
+        }
+        double liabilities = 0;
+        for (StateVariable v : LIABILITIES) {
+          liabilities += state[o + v.index()];
+        }
+        double k = Math.max(1, assets);
+        double gap = Math.abs(assets - liabilities) / k;
+        worstGap = Math.max(worstGap, gap);
+        String at = "firm " + firmIds[r] + " year " + years[r] + ": ";
+        check(gap <= tol, at + "balance gap " + gap);
+        for (StateVariable v : NON_NEGATIVE) {
+          double x = state[o + v.index()];
+          worstNegative = Math.max(worstNegative, -x / k);
+          check(x >= -tol * k, at + v + " = " + x);
+        }
+        double sc = state[o + StateVariable.SC.index()];
+        check(sc >= minShareCapital * (1 - tol), at + "SC = " + sc);
+        if (Math.abs(sc - minShareCapital) <= tol * k) {
+          scAtMinimum++;
+        }
+        double pallo = state[o + StateVariable.PALLO.index()];
+        double dmpa = state[o + StateVariable.DMPA.index()]; // MPA - PALLO
+        check(pallo >= 0, at + "PALLO = " + pallo);
+        check(dmpa >= -tol * k, at + "PALLO above MPA by " + (-dmpa));
+        if (pallo > 0 && Math.abs(dmpa) <= tol * k) {
+          palloAtMpa++;
+        }
+        double rot = flows[p + FlowVariable.ROT.index()];
+        double tax = flows[p + FlowVariable.TAX.index()];
+        check(rot >= 0 && rot <= tax, at + "ROT = " + rot + " TAX = " + tax);
+        if (rot > 0 && rot == tax) {
+          rotAtTax++;
+        }
+      }
+    }
+
+    private void check(boolean ok, String what) {
+      if (!ok) {
+        if (violations == 0) {
+          firstViolation = what;
+        }
+        violations++;
+      }
+    }
+
+    @Override
+    public void close() {}
+  }
+}
