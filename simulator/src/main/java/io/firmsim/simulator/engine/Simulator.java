@@ -150,6 +150,10 @@ public final class Simulator {
     boolean f32 = dtype == DataType.FLOAT32;
     double[] u64 = sample && !f32 ? new double[rows * EQUATIONS] : null;
     float[] u32 = sample && f32 ? new float[rows * EQUATIONS] : null;
+    boolean[] drawn = new boolean[EQUATIONS];
+    for (int k = 0; k < EQUATIONS; k++) {
+      drawn[k] = block.equations().get(k).needsUniform();
+    }
     try (NDManager chunkManager = base.newSubManager()) {
       double[] values = java.util.Arrays.copyOf(chunk.values(), rows * V);
       NDArray state = chunkManager.create(values, new Shape(rows, V));
@@ -178,10 +182,10 @@ public final class Simulator {
           NDList in = new NDList(state, macro);
           if (sample) {
             if (f32) {
-              rng.fill(ids, 0, n, year, EQUATIONS, u32);
+              rng.fill(ids, 0, n, year, drawn, u32);
               in.add(yearManager.create(u32, new Shape(rows, EQUATIONS)));
             } else {
-              rng.fill(ids, 0, n, year, EQUATIONS, u64);
+              rng.fill(ids, 0, n, year, drawn, u64);
               in.add(yearManager.create(u64, new Shape(rows, EQUATIONS)));
             }
           }

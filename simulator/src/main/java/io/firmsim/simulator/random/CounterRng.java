@@ -63,26 +63,33 @@ public final class CounterRng {
   }
 
   /**
-   * Fills {@code out[i * streams + k]} with the draw of stream {@code k + 1} (equation T(k+1)) of
-   * firm {@code firmIds[from + i]} in {@code year}, for i in [0, count).
+   * Fills {@code out[i * used.length + k]} with the draw of stream {@code k + 1} (equation
+   * T(k+1)) of firm {@code firmIds[from + i]} in {@code year}, for i in [0, count), where {@code
+   * used[k]}; other entries are left as they are (deterministic equations read no draw).
    */
-  public void fill(long[] firmIds, int from, int count, long year, int streams, double[] out) {
+  public void fill(long[] firmIds, int from, int count, long year, boolean[] used, double[] out) {
+    int streams = used.length;
     for (int i = 0; i < count; i++) {
       long b = base(firmIds[from + i], year);
       int o = i * streams;
       for (int k = 0; k < streams; k++) {
-        out[o + k] = uniform(b, k + 1);
+        if (used[k]) {
+          out[o + k] = uniform(b, k + 1);
+        }
       }
     }
   }
 
-  /** As {@link #fill(long[], int, int, long, int, double[])} in float32. */
-  public void fill(long[] firmIds, int from, int count, long year, int streams, float[] out) {
+  /** As {@link #fill(long[], int, int, long, boolean[], double[])} in float32. */
+  public void fill(long[] firmIds, int from, int count, long year, boolean[] used, float[] out) {
+    int streams = used.length;
     for (int i = 0; i < count; i++) {
       long b = base(firmIds[from + i], year);
       int o = i * streams;
       for (int k = 0; k < streams; k++) {
-        out[o + k] = uniformFloat(b, k + 1);
+        if (used[k]) {
+          out[o + k] = uniformFloat(b, k + 1);
+        }
       }
     }
   }
