@@ -214,30 +214,8 @@ public final class MacroPathReader {
     return v;
   }
 
-  /**
-   * Reads the next non-blank row into {@code out}.
-   *
-   * @return its line number, or -1 at the end of the file
-   */
   private static long nextRow(CsvParser parser, List<String> out) throws IOException {
-    while (true) {
-      if (parser.nextToken() != JsonToken.START_ARRAY) {
-        return -1;
-      }
-      out.clear();
-      long line = -1;
-      for (JsonToken t = parser.nextToken(); t == JsonToken.VALUE_STRING;
-          t = parser.nextToken()) {
-        if (out.isEmpty()) {
-          line = parser.currentTokenLocation().getLineNr();
-        }
-        out.add(parser.getText());
-      }
-      if (out.size() == 1 && out.get(0).isBlank()) {
-        continue; // a blank line
-      }
-      return line;
-    }
+    return io.firmsim.simulator.input.CsvRows.nextRow(parser, out);
   }
 
   private static String quoteAll(List<String> names) {

@@ -532,30 +532,9 @@ public final class PopulationCsvReader {
       }
     }
 
-    /**
-     * Reads the next non-blank row into {@code out} (for the header).
-     *
-     * @return its line number, or -1 at the end of the file
-     */
+    /** Reads the next non-blank row into {@code out}; its line number, or -1 at the end. */
     private long nextRow(List<String> out) throws IOException {
-      while (true) {
-        if (parser.nextToken() != JsonToken.START_ARRAY) {
-          return -1;
-        }
-        out.clear();
-        long line = -1;
-        for (JsonToken t = parser.nextToken(); t == JsonToken.VALUE_STRING;
-            t = parser.nextToken()) {
-          if (out.isEmpty()) {
-            line = parser.currentTokenLocation().getLineNr();
-          }
-          out.add(parser.getText());
-        }
-        if (out.size() == 1 && out.get(0).isBlank()) {
-          continue; // a blank line
-        }
-        return line;
-      }
+      return io.firmsim.simulator.input.CsvRows.nextRow(parser, out);
     }
   }
 
