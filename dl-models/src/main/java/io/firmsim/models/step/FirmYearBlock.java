@@ -14,6 +14,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import io.firmsim.models.equations.EquationBlock;
 import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.models.equations.Predictor;
 import io.firmsim.models.state.FlowVariable;
 import io.firmsim.models.state.StateVariable;
 import io.firmsim.zoo.spec.DependencyGraph;
@@ -21,6 +22,7 @@ import io.firmsim.zoo.spec.EquationSpec;
 import io.firmsim.zoo.spec.Feature;
 import io.firmsim.zoo.spec.ModelConstants;
 import io.firmsim.zoo.spec.ModelSpec;
+import io.firmsim.zoo.spec.ResidualNoise;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,8 +34,9 @@ import java.util.Objects;
  * sheet.
  *
  * <p>Inputs: {@code state [N, StateVariable.count()]}, {@code macro [2]} (dgnp, realr) and, in
- * {@link ForwardMode#SAMPLE}, {@code uniforms [N, 24]} (column k is the draw of equation T(k+1);
- * columns of deterministic equations are ignored). Outputs: {@code newState [N,
+ * {@link ForwardMode#SAMPLE}, {@code uniforms [N, uniformColumns()]} (column k &lt; 24 is the draw of
+ * equation T(k+1), then one column per fitted level with residual noise; columns the block does
+ * not read are ignored). Outputs: {@code newState [N,
  * StateVariable.count()]}, {@code flows [N, FlowVariable.count()]} and {@code balanceGap [N]}, the
  * balance identity's gap after the year relative to {@code max(1, total assets, sum of |liability
  * and equity items|)} (see {@link Year#balanceGap()} for why not total assets alone).
@@ -72,6 +75,9 @@ public final class FirmYearBlock extends AbstractBlock {
   private final Parameter macroWeight;
   private final Parameter bias;
   private final List<Parameter> depthWeights; // null entries where a depth reads no current feature
+  private final ResidualNoise[][] noise; // per equation and predictor row, null for none
+  private final int[][] noiseColumn; // uniform column of each noisy row, -1 for none
+  private final int uniformColumns;
 
   /**
    * @param spec the model
@@ -144,6 +150,21 @@ public final class FirmYearBlock extends AbstractBlock {
       }
     }
     depthStart[depths] = row;
+    // Level noise of fitted models: one extra uniform column per noisy level, after the 24
+    // equation columns, in table and predictor order.
+    noise = new ResidualNoise[equations.size()][];
+    noiseColumn = new int[equations.size()][];
+    int column = equations.size();
+    for (int eq = 0; eq < equations.size(); eq++) {
+      List<Predictor> rows = equations.get(eq).predictors();
+      noise[eq] = new ResidualNoise[rows.size()];
+      noiseColumn[eq] = new int[rows.size()];
+      for (int r = 0; r < rows.size(); r++) {
+        noise[eq][r] = rows.get(r).submodel().noise();
+        noiseColumn[eq][r] = noise[eq][r] == null ? -1 : column++;
+      }
+    }
+    uniformColumns = column;
     laggedWeight = addParameter(constant("lagged_weight", lagRows, laggedFeatures.size()));
     macroWeight = addParameter(constant("macro_weight", macroRows, macro.size()));
     double[] b = new double[biases.size()];
@@ -195,6 +216,30 @@ public final class FirmYearBlock extends AbstractBlock {
 
   public ModelSpec spec() {
     return spec;
+  }
+
+  /**
+   * Width of the uniforms input in sample mode: column k &lt; 24 is the draw of equation T(k+1);
+   * the columns after them are the draws of the fitted levels' residual noise.
+   */
+  public int uniformColumns() {
+    return uniformColumns;
+  }
+
+  /** Which uniform columns the block reads in sample mode (the others may hold anything). */
+  public boolean[] readsUniform() {
+    boolean[] used = new boolean[uniformColumns];
+    if (mode == ForwardMode.SAMPLE) {
+      for (int eq = 0; eq < equations.size(); eq++) {
+        used[eq] = equations.get(eq).needsUniform();
+        for (int c : noiseColumn[eq]) {
+          if (c >= 0) {
+            used[c] = true;
+          }
+        }
+      }
+    }
+    return used;
   }
 
   public ForwardMode mode() {
@@ -277,8 +322,16 @@ public final class FirmYearBlock extends AbstractBlock {
       for (int eq : graph.equationsAt(d)) {
         EquationBlock block = equations.get(eq);
         List<NDArray> rows = new ArrayList<>(localRows[eq].length);
-        for (int r : localRows[eq]) {
-          rows.add(eta.get(r));
+        for (int r = 0; r < localRows[eq].length; r++) {
+          NDArray level = eta.get(localRows[eq][r]);
+          ResidualNoise e = noise[eq][r];
+          if (e != null) {
+            level =
+                mode == ForwardMode.MEAN
+                    ? level.add(e.mean())
+                    : level.add(draw(e, u[noiseColumn[eq][r]]));
+          }
+          rows.add(level);
         }
         NDArray uniform = block.needsUniform() ? u[eq] : null;
         y.setEquation(eq, block.combine(rows, uniform));
@@ -329,6 +382,17 @@ public final class FirmYearBlock extends AbstractBlock {
     x.close();
     product.close();
     return eta;
+  }
+
+  /**
+   * A Johnson SU draw {@code xi + lambda sinh((Z - gamma) / delta)} with {@code Z =
+   * Phi^-1(U)}. U is kept 1e-7 (float32) or 1e-16 (float64) away from 0 and 1 so that Z stays
+   * finite (|Z| below 5.2 or 8.2).
+   */
+  private static NDArray draw(ResidualNoise e, NDArray uniform) {
+    double eps = uniform.getDataType() == DataType.FLOAT32 ? 1e-7 : 1e-16;
+    NDArray z = uniform.clip(eps, 1 - eps).mul(2).sub(1).erfinv().mul(Math.sqrt(2));
+    return z.sub(e.gamma()).div(e.delta()).sinh().mul(e.lambda()).add(e.xi());
   }
 
   /** Moves an array computed from a parameter (first operand) into the step's scope. */

@@ -28,7 +28,9 @@ import java.util.Set;
 public final class ModelSpecReader {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> TOP_KEYS =
-      Set.of("formatVersion", "name", "title", "source", "units", "constants", "equations");
+      Set.of(
+          "formatVersion", "name", "title", "source", "units", "constants", "equations",
+          "provenance", "fit");
   private static final Set<String> CONSTANT_KEYS =
       Set.of(
           "tax_rate",
@@ -46,7 +48,16 @@ public final class ModelSpecReader {
           "intercept",
           "intercepts",
           "scale",
-          "distribution");
+          "distribution",
+          // written by fit-model; read for level noise (residuals), otherwise informational
+          "standardErrors",
+          "logLikelihood",
+          "objective",
+          "iterations",
+          "converged",
+          "nObs",
+          "notIdentified",
+          "residuals");
 
   private ModelSpecReader() {}
 
@@ -249,8 +260,26 @@ public final class ModelSpecReader {
     if (family != Family.TOBIT && s.has("scale")) {
       throw new ModelSpecException(where + ": only Tobit submodels take a 'scale'");
     }
+    ResidualNoise noise = null;
+    JsonNode res = s.get("residuals");
+    if (res != null && !res.isNull()) {
+      if (family != Family.HUBER) {
+        throw new ModelSpecException(where + ": only Huber levels take 'residuals'");
+      }
+      JsonNode su = res.get("johnsonSu");
+      if (su == null || !su.isObject()) {
+        throw new ModelSpecException(where + ": 'residuals' needs a 'johnsonSu' object");
+      }
+      String w = where + ", residuals.johnsonSu";
+      try {
+        noise = new ResidualNoise(number(su, "xi", w), number(su, "lambda", w),
+            number(su, "gamma", w), number(su, "delta", w));
+      } catch (IllegalArgumentException ex) {
+        throw new ModelSpecException(w + ": " + ex.getMessage(), ex);
+      }
+    }
     try {
-      return SubmodelSpec.of(name, family, link, features, coefficients, intercepts, scale);
+      return SubmodelSpec.of(name, family, link, features, coefficients, intercepts, scale, noise);
     } catch (IllegalArgumentException ex) {
       throw new ModelSpecException(where + ": " + ex.getMessage(), ex);
     }

@@ -18,6 +18,7 @@ public final class SubmodelSpec {
   private final double[] coefficients;
   private final double[] intercepts;
   private final double scale;
+  private final ResidualNoise noise;
 
   private SubmodelSpec(
       String name,
@@ -26,7 +27,8 @@ public final class SubmodelSpec {
       List<Feature> features,
       double[] coefficients,
       double[] intercepts,
-      double scale) {
+      double scale,
+      ResidualNoise noise) {
     this.name = name;
     this.family = family;
     this.link = link;
@@ -34,6 +36,7 @@ public final class SubmodelSpec {
     this.coefficients = coefficients.clone();
     this.intercepts = intercepts.clone();
     this.scale = scale;
+    this.noise = noise;
   }
 
   /**
@@ -51,7 +54,26 @@ public final class SubmodelSpec {
       double[] coefficients,
       double[] intercepts,
       double scale) {
+    return of(name, family, link, features, coefficients, intercepts, scale, null);
+  }
+
+  /**
+   * As {@link #of(String, Family, Link, List, double[], double[], double)}, with the residual
+   * distribution of a fitted level (Huber submodels only; null for none).
+   */
+  public static SubmodelSpec of(
+      String name,
+      Family family,
+      Link link,
+      List<Feature> features,
+      double[] coefficients,
+      double[] intercepts,
+      double scale,
+      ResidualNoise noise) {
     Objects.requireNonNull(name, "name");
+    if (noise != null && family != Family.HUBER) {
+      throw new IllegalArgumentException("only Huber levels carry a residual distribution");
+    }
     Objects.requireNonNull(family, "family");
     if (features.size() != coefficients.length) {
       throw new IllegalArgumentException(
@@ -95,7 +117,7 @@ public final class SubmodelSpec {
     } else if (!Double.isNaN(scale)) {
       throw new IllegalArgumentException("only Tobit submodels have a scale");
     }
-    return new SubmodelSpec(name, family, link, features, coefficients, intercepts, scale);
+    return new SubmodelSpec(name, family, link, features, coefficients, intercepts, scale, noise);
   }
 
   /** Name within its equation, e.g. {@code prob} or {@code level_pos}. */
@@ -130,6 +152,11 @@ public final class SubmodelSpec {
   /** All intercepts: one, or two ordered thresholds for ordinal models (a copy). */
   public double[] intercepts() {
     return intercepts.clone();
+  }
+
+  /** The residual distribution added to a fitted level in sample mode, or null (paper model). */
+  public ResidualNoise noise() {
+    return noise;
   }
 
   /** Logistic scale of a Tobit submodel; NaN otherwise. */

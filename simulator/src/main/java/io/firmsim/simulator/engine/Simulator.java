@@ -44,7 +44,6 @@ import java.util.function.LongConsumer;
 public final class Simulator {
   private static final int V = StateVariable.count();
   private static final int F = FlowVariable.count();
-  private static final int EQUATIONS = 24;
 
   private final SimulationConfig config;
 
@@ -148,12 +147,10 @@ public final class Simulator {
     long[] ids = chunk.firmIds();
     double tolerance = config.precision().tolerance();
     boolean f32 = dtype == DataType.FLOAT32;
-    double[] u64 = sample && !f32 ? new double[rows * EQUATIONS] : null;
-    float[] u32 = sample && f32 ? new float[rows * EQUATIONS] : null;
-    boolean[] drawn = new boolean[EQUATIONS];
-    for (int k = 0; k < EQUATIONS; k++) {
-      drawn[k] = block.equations().get(k).needsUniform();
-    }
+    boolean[] drawn = block.readsUniform();
+    int columns = drawn.length;
+    double[] u64 = sample && !f32 ? new double[rows * columns] : null;
+    float[] u32 = sample && f32 ? new float[rows * columns] : null;
     try (NDManager chunkManager = base.newSubManager()) {
       double[] values = java.util.Arrays.copyOf(chunk.values(), rows * V);
       NDArray state = chunkManager.create(values, new Shape(rows, V));
@@ -183,10 +180,10 @@ public final class Simulator {
           if (sample) {
             if (f32) {
               rng.fill(ids, 0, n, year, drawn, u32);
-              in.add(yearManager.create(u32, new Shape(rows, EQUATIONS)));
+              in.add(yearManager.create(u32, new Shape(rows, columns)));
             } else {
               rng.fill(ids, 0, n, year, drawn, u64);
-              in.add(yearManager.create(u64, new Shape(rows, EQUATIONS)));
+              in.add(yearManager.create(u64, new Shape(rows, columns)));
             }
           }
           NDList out = block.forward(ps, in, false);
