@@ -18,10 +18,23 @@ public final class Main {
 
   /** As {@link #run(String...)}, printing to the given writers. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return run(commandLine(), out, err, args);
+  }
+
+  /**
+   * The {@code firmsim} command line with the simulator's subcommands and error handling; other
+   * modules add theirs with {@link CommandLine#addSubcommand(String, Object)}.
+   */
+  public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new FirmsimCommand());
+    cli.setExecutionExceptionHandler(new ErrorHandler());
+    return cli;
+  }
+
+  /** Runs a command line, printing to the given writers; returns the exit code. */
+  public static int run(CommandLine cli, PrintWriter out, PrintWriter err, String... args) {
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExecutionExceptionHandler(new ErrorHandler());
     int code = cli.execute(args);
     out.flush();
     err.flush();

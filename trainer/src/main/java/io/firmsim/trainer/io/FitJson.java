@@ -1,0 +1,80 @@
+package io.firmsim.trainer.io;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.firmsim.trainer.fit.FitResult;
+import io.firmsim.trainer.fit.JohnsonSu;
+import io.firmsim.trainer.fit.ResidualDistribution;
+import io.firmsim.zoo.spec.Family;
+import java.util.List;
+
+/**
+ * A fit as a submodel of a model file (the shape of {@code shahnazarian-2004.json}: {@code
+ * family}, {@code link}, {@code features}, {@code coefficients}, {@code intercept} or {@code
+ * intercepts}, {@code scale} for Tobit), plus {@code standardErrors} in the same shape, {@code
+ * logLikelihood} or (Huber) {@code objective}, {@code iterations}, {@code converged}, {@code nObs},
+ * {@code notIdentified} features and, for levels, {@code residuals} with its Johnson SU.
+ */
+public final class FitJson {
+  public static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private FitJson() {}
+
+  public static ObjectNode submodel(FitResult r, List<String> notIdentified) {
+    ObjectNode n = MAPPER.createObjectNode();
+    ArrayNode features = n.putArray("features");
+    r.features().forEach(features::add);
+    ArrayNode coef = n.putArray("coefficients");
+    for (double c : r.coefficients()) {
+      coef.add(c);
+    }
+    n.put("family", r.family().jsonName());
+    if (r.link() != null) {
+      n.put("link", r.link().jsonName());
+    }
+    ObjectNode se = MAPPER.createObjectNode();
+    if (r.family() == Family.ORDINAL3) {
+      n.putArray("intercepts").add(r.intercepts()[0]).add(r.intercepts()[1]);
+      se.putArray("intercepts").add(r.interceptErrors()[0]).add(r.interceptErrors()[1]);
+    } else {
+      n.put("intercept", r.intercepts()[0]);
+      se.put("intercept", r.interceptErrors()[0]);
+    }
+    if (r.family() == Family.TOBIT) {
+      n.put("distribution", "logistic");
+      n.put("scale", r.scale());
+      se.put("scale", r.scaleError());
+    }
+    ArrayNode seCoef = se.putArray("coefficients");
+    for (double c : r.coefficientErrors()) {
+      seCoef.add(c);
+    }
+    n.set("standardErrors", se);
+    if (r.family() == Family.HUBER) {
+      n.put("objective", r.objective());
+    } else {
+      n.put("logLikelihood", r.objective());
+    }
+    n.put("iterations", r.iterations());
+    n.put("converged", r.converged());
+    n.put("nObs", r.observations());
+    ArrayNode dropped = n.putArray("notIdentified");
+    notIdentified.forEach(dropped::add);
+    ResidualDistribution res = r.residuals();
+    if (res != null) {
+      ObjectNode rn = n.putObject("residuals");
+      rn.put("location", res.location());
+      rn.put("scale", res.scale());
+      rn.put("skewness", res.skewness());
+      rn.put("kurtosis", res.kurtosis());
+      rn.put("huberScale", r.scale());
+      JohnsonSu su = res.su();
+      ObjectNode s = rn.putObject("johnsonSu");
+      s.put("xi", su.xi()).put("lambda", su.lambda()).put("gamma", su.gamma())
+          .put("delta", su.delta());
+      s.put("exact", su.exact());
+    }
+    return n;
+  }
+}
