@@ -57,6 +57,7 @@ public final class ModelSpecReader {
           "converged",
           "nObs",
           "notIdentified",
+          "seconds",
           "residuals");
 
   private ModelSpecReader() {}

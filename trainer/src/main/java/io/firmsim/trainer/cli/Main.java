@@ -17,6 +17,7 @@ public final class Main {
   public static CommandLine commandLine() {
     CommandLine cli = io.firmsim.simulator.cli.Main.commandLine();
     cli.addSubcommand("fit", new FitCommand());
+    cli.addSubcommand("fit-model", new FitModelCommand());
     return cli;
   }
 

@@ -10,8 +10,11 @@ import java.util.List;
  * Huber's psi with {@code k = 1.345}; residuals scaled by a scale re-estimated every iteration as
  * {@code median(|r|) / 0.6745} (as {@code MASS::rlm} does) and, with Schweppe weights, by {@code
  * sqrt(1 - h_ii)}, the leverage of the design; weights {@code psi(u)/u}. Starts from least
- * squares; stops when the relative change of the residual vector (rlm's criterion) is below the
- * parameter tolerance.
+ * squares; stops when the relative change of the residual vector (rlm's criterion), or the largest
+ * coefficient change relative to the largest coefficient (standardized scale), is below the
+ * parameter tolerance. Where the residual change stops shrinking (IRLS cycling, seen on heavily
+ * clamped targets) the steps are damped, halving down to 1/64; this changes the path, not the
+ * fixed point.
  *
  * <p>Standard errors: Huber's (1981) sandwich covariance with his small-sample correction {@code
  * kappa}, as {@code summary.rlm} computes it: {@code (kappa / mean psi')^2 * s^2 sum(psi(u)^2) / (n
@@ -61,29 +64,58 @@ public final class HuberSchweppeEstimator {
           DeviceMath.weightedGram(xd, ones), DeviceMath.crossprod(xd, target));
       NDArray resid = target.sub(xd.matMul(m.create(beta)));
       double scale = Double.NaN;
+      double damping = 1;
+      double previousChange = Double.POSITIVE_INFINITY;
       boolean converged = false;
       int iter = 0;
       while (iter < options.maxIterations()) {
         iter++;
         try (NDManager scope = m.newSubManager()) {
-          resid.tempAttach(scope);
-          scale = resid.abs().percentile(50).getDouble() / 0.6745;
+          // Every array computed this iteration (results follow their first operand's manager)
+          // dies with the scope; only the new residuals are kept.
+          xd.tempAttach(scope);
+          target.tempAttach(scope);
+          v.tempAttach(scope);
+          NDArray old = resid;
+          old.attach(scope);
+          scale = old.abs().percentile(50).getDouble() / 0.6745;
           if (!(scale > 0)) {
             throw new IllegalArgumentException(
                 "the median absolute residual is 0: more than half of the rows are fitted"
                     + " exactly, the robust scale is not defined");
           }
-          NDArray u = resid.div(v).div(scale);
+          NDArray u = old.div(v).div(scale);
           NDArray w = u.abs().maximum(1e-300).pow(-1).mul(K).minimum(1);
           double[] next = NewtonSolver.solve(
               DeviceMath.weightedGram(xd, w), DeviceMath.crossprod(xd, target.mul(w)));
+          if (damping < 1) {
+            for (int j = 0; j < q; j++) {
+              next[j] = beta[j] + damping * (next[j] - beta[j]);
+            }
+          }
           NDArray newResid = target.sub(xd.matMul(scope.create(next)));
-          double change = resid.sub(newResid).square().sum().getDouble();
-          double size = resid.square().sum().getDouble();
+          double change = old.sub(newResid).square().sum().getDouble();
+          double size = old.square().sum().getDouble();
+          double coefficientChange = 0;
+          double coefficientSize = 0;
+          for (int j = 0; j < q; j++) {
+            coefficientChange = Math.max(coefficientChange, Math.abs(next[j] - beta[j]));
+            coefficientSize = Math.max(coefficientSize, Math.abs(beta[j]));
+          }
+          // IRLS with a re-estimated scale can cycle (heavily clamped targets, where most rows
+          // sit at one value): when the residual change stops shrinking, damp the steps.
+          double relativeChange = Math.sqrt(change / Math.max(1e-20, size));
+          if (relativeChange >= previousChange && damping > 1.0 / 64) {
+            damping /= 2;
+          }
+          previousChange = relativeChange;
           beta = next;
           newResid.attach(m);
-          resid = newResid; // the old one is freed with the scope
-          if (Math.sqrt(change / Math.max(1e-20, size)) < options.parameterTolerance()) {
+          resid = newResid; // the old residuals are freed with the scope
+          // rlm's criterion on the residuals; or coefficients that no longer move, which is how
+          // a (nearly) exact fit converges, its residuals being rounding noise.
+          if (relativeChange < options.parameterTolerance()
+              || coefficientChange <= options.parameterTolerance() * coefficientSize) {
             converged = true;
             break;
           }

@@ -45,7 +45,9 @@ final class NewtonSolver {
         for (int i = 0; i < theta.length; i++) {
           next[i] = theta[i] + scale * step[i];
         }
-        trial = f.evaluate(next, false);
+        // The full step usually succeeds: evaluate it with derivatives so that, if accepted,
+        // the next iteration needs no second pass over the data.
+        trial = f.evaluate(next, halvings == 0);
         // Accept an improvement, or no worse within rounding of the objective.
         if (Double.isFinite(trial.value())
             && trial.value() >= e.value() - 1e-12 * Math.max(1, Math.abs(e.value()))) {
@@ -64,7 +66,7 @@ final class NewtonSolver {
       double objectiveChange =
           Math.abs(trial.value() - e.value()) / Math.max(1, Math.abs(e.value()));
       theta = next.clone();
-      e = f.evaluate(theta, true);
+      e = trial.gradient() != null ? trial : f.evaluate(theta, true);
       // Small changes alone could be a stalled line search: also ask for a full step or a
       // predicted gain below the objective tolerance.
       boolean atOptimum =
