@@ -37,13 +37,14 @@ public final class BinaryEstimator {
       throw new IllegalArgumentException(
           "the binary target is all " + (ones == 0 ? "zeros" : "ones") + ": nothing to estimate");
     }
-    try (Design d = Design.of(manager, features, x, n)) {
+    try (Design d = Design.of(manager, features, x, n, false)) {
       NDArray target = d.manager().create(y);
       double ybar = ones / n;
       double[] start = new double[d.features() + 1];
       start[0] = link == Link.LOGIT ? Math.log(ybar / (1 - ybar)) : Math.log(-Math.log(1 - ybar));
       Objective f = (theta, derivatives) -> evaluate(d, target, link, theta, derivatives);
-      NewtonSolver.Solution s = NewtonSolver.maximise(f, start, options);
+      // The information X'WX (w > 0) at the start doubles as the collinearity check's gram.
+      NewtonSolver.Solution s = NewtonSolver.maximise(f, start, options, d::checkCollinearity);
       double[][] cov = NewtonSolver.inverse(s.information());
       double[][] orig = d.toOriginal(s.theta(), cov, 1, 0);
       int p = d.features();
@@ -65,7 +66,7 @@ public final class BinaryEstimator {
       NDArray x = d.x();
       x.tempAttach(scope);
       y.tempAttach(scope);
-      NDArray eta = x.matMul(scope.create(theta));
+      NDArray eta = DeviceMath.predictor(x, scope.create(theta));
       NDArray score;
       NDArray w;
       double ll;

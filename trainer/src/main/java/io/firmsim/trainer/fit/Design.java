@@ -13,7 +13,8 @@ import org.apache.commons.math3.linear.EigenDecomposition;
 
 /**
  * The design matrix of a fit on the device, in float64, with every feature standardized to mean
- * 0 and standard deviation 1 and a leading column of ones: {@code [n, p + 1]}. Features of a firm
+ * 0 and standard deviation 1 and a leading column of ones, stored feature-major as {@code [p + 1,
+ * n]} (the transpose of the usual layout). Features of a firm
  * panel span more than twenty orders of magnitude (SEK squared next to 0/1 indicators);
  * standardizing keeps the Newton systems well conditioned, and {@link #toOriginal} maps
  * parameters and their covariance back to the original scale.
@@ -23,7 +24,7 @@ import org.apache.commons.math3.linear.EigenDecomposition;
  */
 final class Design implements AutoCloseable {
   private final NDManager manager;
-  private final NDArray x; // [n, p + 1], column 0 all ones
+  private final NDArray x; // [p + 1, n], row 0 all ones
   private final List<String> features;
   private final double[] mean;
   private final double[] sd;
@@ -45,36 +46,67 @@ final class Design implements AutoCloseable {
    * @param values row-major {@code [n, p]} feature values
    */
   static Design of(NDManager parent, List<String> features, double[] values, int n) {
+    return of(parent, features, values, n, true);
+  }
+
+  /**
+   * As {@link #of(NDManager, List, double[], int)}; without {@code checkCollinearity} the caller
+   * promises to call {@link #checkCollinearity(double[][])} with a weighted gram it computes
+   * anyway, which saves a pass over the data.
+   */
+  static Design of(
+      NDManager parent, List<String> features, double[] values, int n, boolean checkCollinearity) {
     int p = features.size();
     if (values.length != (long) n * p) {
       throw new IllegalArgumentException("expected " + n + " x " + p + " values");
     }
+    // Standardize on the host, where the values already are, in one pass per moment, and send
+    // the finished design to the device once (one copy instead of one per arithmetic step).
+    double[] mean = new double[p];
+    double[] sd = new double[p];
+    for (int i = 0; i < n; i++) {
+      int o = i * p;
+      for (int j = 0; j < p; j++) {
+        mean[j] += values[o + j];
+      }
+    }
+    for (int j = 0; j < p; j++) {
+      mean[j] /= n;
+    }
+    for (int i = 0; i < n; i++) {
+      int o = i * p;
+      for (int j = 0; j < p; j++) {
+        double d = values[o + j] - mean[j];
+        sd[j] += d * d;
+      }
+    }
+    for (int j = 0; j < p; j++) {
+      sd[j] = Math.sqrt(sd[j] / n);
+      if (!(sd[j] > 1e-13 * Math.max(1, Math.abs(mean[j])))) {
+        throw new IllegalArgumentException(
+            "feature " + features.get(j) + " is constant (" + mean[j] + " in all " + n
+                + " rows): it cannot be estimated");
+      }
+    }
+    int q = p + 1;
+    // Feature-major [q, n]: each column of the design is one contiguous row, which makes the
+    // products X'v and X'WX about twice as fast as with [n, q] (measured on CPU).
+    double[] design = new double[n * q];
+    java.util.Arrays.fill(design, 0, n, 1.0);
+    for (int j = 0; j < p; j++) {
+      double inverseSd = 1 / sd[j];
+      int d = (j + 1) * n;
+      for (int i = 0; i < n; i++) {
+        design[d + i] = (values[i * p + j] - mean[j]) * inverseSd;
+      }
+    }
     NDManager m = parent.newSubManager();
     try {
-      double[] mean = new double[p];
-      double[] sd = new double[p];
-      NDArray raw = m.create(values, new Shape(n, p));
-      NDArray standardized;
-      if (p > 0) {
-        mean = raw.mean(new int[] {0}).toDoubleArray();
-        NDArray meanRow = m.create(mean);
-        sd = raw.sub(meanRow).square().mean(new int[] {0}).sqrt().toDoubleArray();
-        for (int j = 0; j < p; j++) {
-          if (!(sd[j] > 1e-13 * Math.max(1, Math.abs(mean[j])))) {
-            throw new IllegalArgumentException(
-                "feature " + features.get(j) + " is constant (" + mean[j] + " in all " + n
-                    + " rows): it cannot be estimated");
-          }
-        }
-        standardized = raw.sub(meanRow).div(m.create(sd));
-      } else {
-        standardized = m.zeros(new Shape(n, 0), DataType.FLOAT64);
-      }
-      NDArray x = NDArrays.concat(new NDList(m.ones(new Shape(n, 1), DataType.FLOAT64),
-          standardized), 1);
+      NDArray x = m.create(design, new Shape(q, n));
       Design d = new Design(m, x, features, mean, sd, n);
-      d.checkCollinearity();
-      raw.close();
+      if (checkCollinearity) {
+        d.checkCollinearity();
+      }
       return d;
     } catch (RuntimeException e) {
       m.close();
@@ -84,18 +116,41 @@ final class Design implements AutoCloseable {
 
   /** Refuses (almost) perfectly collinear features, naming those involved. */
   private void checkCollinearity() {
+    try (NDManager scope = manager.newSubManager()) {
+      x.tempAttach(scope);
+      checkCollinearity(DeviceMath.weightedGram(x, x.get(0)));
+    }
+  }
+
+  /**
+   * Refuses (almost) perfectly collinear features, naming those involved, from a weighted gram
+   * {@code X' W X} of the design (intercept column first) with positive weights: the slopes'
+   * block after removing the intercept (a Schur complement), scaled to a correlation matrix, has
+   * an eigenvalue near zero exactly when the features are collinear.
+   */
+  void checkCollinearity(double[][] gram) {
     int p = features.size();
     if (p < 2) {
       return;
     }
-    try (NDManager scope = manager.newSubManager()) {
-      x.tempAttach(scope);
-      NDArray xs = x.get(":, 1:");
-      double[] g = xs.transpose().matMul(xs).div(n).toDoubleArray(); // correlation matrix
-      double[][] corr = new double[p][p];
-      for (int i = 0; i < p; i++) {
-        System.arraycopy(g, i * p, corr[i], 0, p);
+    double[][] corr = new double[p][p];
+    for (int i = 0; i < p; i++) {
+      for (int j = 0; j < p; j++) {
+        corr[i][j] = gram[1 + i][1 + j] - gram[1 + i][0] * gram[0][1 + j] / gram[0][0];
       }
+    }
+    double[] diag = new double[p];
+    for (int i = 0; i < p; i++) {
+      diag[i] = Math.sqrt(Math.max(corr[i][i], 1e-300));
+    }
+    for (int i = 0; i < p; i++) {
+      for (int j = 0; j <= i; j++) {
+        double c = (corr[i][j] + corr[j][i]) / 2 / (diag[i] * diag[j]);
+        corr[i][j] = c;
+        corr[j][i] = c;
+      }
+    }
+    {
       EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(corr, false));
       double[] values = eig.getRealEigenvalues();
       int smallest = 0;
@@ -121,6 +176,7 @@ final class Design implements AutoCloseable {
     }
   }
 
+  /** The design, feature-major: {@code [p + 1, n]}, row 0 all ones. */
   NDArray x() {
     return x;
   }

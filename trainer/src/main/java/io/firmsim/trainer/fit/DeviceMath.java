@@ -39,15 +39,20 @@ final class DeviceMath {
     return x.sum().getDouble();
   }
 
-  /** {@code x' v} for a design {@code [n, q]} and a vector {@code [n]}: {@code [q]} on the host. */
-  static double[] crossprod(NDArray design, NDArray v) {
-    return v.matMul(design).toDoubleArray();
+  /** The linear predictor {@code X theta} of a feature-major design: {@code [n]}. */
+  static NDArray predictor(NDArray design, NDArray theta) {
+    return theta.matMul(design);
   }
 
-  /** {@code x' diag(w) x} on the host. */
+  /** {@code X' v} for a feature-major design {@code [q, n]} and {@code v [n]}: {@code [q]}. */
+  static double[] crossprod(NDArray design, NDArray v) {
+    return design.matMul(v).toDoubleArray();
+  }
+
+  /** {@code X' diag(w) X} for a feature-major design {@code [q, n]}, on the host. */
   static double[][] weightedGram(NDArray design, NDArray w) {
-    long q = design.getShape().get(1);
-    double[] flat = design.mul(w.expandDims(1)).transpose().matMul(design).toDoubleArray();
+    long q = design.getShape().get(0);
+    double[] flat = design.mul(w).matMul(design.transpose()).toDoubleArray();
     double[][] g = new double[(int) q][(int) q];
     for (int i = 0; i < q; i++) {
       System.arraycopy(flat, (int) (i * q), g[i], 0, (int) q);

@@ -40,7 +40,7 @@ public final class HuberSchweppeEstimator {
         throw new IllegalArgumentException("target value " + y[i] + " in row " + (i + 1));
       }
     }
-    try (Design d = Design.of(manager, features, x, n)) {
+    try (Design d = Design.of(manager, features, x, n, false)) {
       int q = d.features() + 1;
       if (n <= q) {
         throw new IllegalArgumentException(
@@ -51,18 +51,19 @@ public final class HuberSchweppeEstimator {
       NDArray target = m.create(y);
       NDArray ones = target.onesLike();
       // Leverage h_ii = x_i' (X'X)^-1 x_i and the Schweppe factor v_i = sqrt(1 - h_ii).
-      double[][] xtxInv = NewtonSolver.inverse(DeviceMath.weightedGram(xd, ones));
+      double[][] xtx = DeviceMath.weightedGram(xd, ones);
+      d.checkCollinearity(xtx);
+      double[][] xtxInv = NewtonSolver.inverse(xtx);
       NDArray v;
       if (schweppe) {
         NDArray a = m.create(flatten(xtxInv), new ai.djl.ndarray.types.Shape(q, q));
-        NDArray h = xd.matMul(a).mul(xd).sum(new int[] {1});
+        NDArray h = a.matMul(xd).mul(xd).sum(new int[] {0}); // x_i' A x_i for every row i
         v = h.neg().add(1).maximum(1e-12).sqrt();
       } else {
         v = ones;
       }
-      double[] beta = NewtonSolver.solve(
-          DeviceMath.weightedGram(xd, ones), DeviceMath.crossprod(xd, target));
-      NDArray resid = target.sub(xd.matMul(m.create(beta)));
+      double[] beta = NewtonSolver.solve(xtx, DeviceMath.crossprod(xd, target));
+      NDArray resid = target.sub(DeviceMath.predictor(xd, m.create(beta)));
       double scale = Double.NaN;
       double damping = 1;
       double previousChange = Double.POSITIVE_INFINITY;
@@ -93,7 +94,7 @@ public final class HuberSchweppeEstimator {
               next[j] = beta[j] + damping * (next[j] - beta[j]);
             }
           }
-          NDArray newResid = target.sub(xd.matMul(scope.create(next)));
+          NDArray newResid = target.sub(DeviceMath.predictor(xd, scope.create(next)));
           double change = old.sub(newResid).square().sum().getDouble();
           double size = old.square().sum().getDouble();
           double coefficientChange = 0;

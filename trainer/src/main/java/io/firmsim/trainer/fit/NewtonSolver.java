@@ -24,10 +24,22 @@ final class NewtonSolver {
   private NewtonSolver() {}
 
   static Solution maximise(Objective f, double[] start, FitOptions options) {
+    return maximise(f, start, options, null);
+  }
+
+  /**
+   * As {@link #maximise(Objective, double[], FitOptions)}, handing the information at the start
+   * to {@code atStart} first (for checks that need a weighted gram of the design).
+   */
+  static Solution maximise(Objective f, double[] start, FitOptions options,
+      java.util.function.Consumer<double[][]> atStart) {
     double[] theta = start.clone();
     Objective.Evaluation e = f.evaluate(theta, true);
     if (!Double.isFinite(e.value())) {
       throw new IllegalStateException("the objective is not finite at the starting values");
+    }
+    if (atStart != null) {
+      atStart.accept(negate(e.hessian()));
     }
     boolean converged = false;
     int iter = 0;

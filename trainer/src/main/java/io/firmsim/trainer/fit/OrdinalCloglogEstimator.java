@@ -89,9 +89,9 @@ public final class OrdinalCloglogEstimator {
       neg.tempAttach(scope);
       zero.tempAttach(scope);
       pos.tempAttach(scope);
-      NDArray slopes = x.get(":, 1:");
+      NDArray slopes = x.get("1:");
       double[] b = java.util.Arrays.copyOfRange(theta, 2, theta.length);
-      NDArray xb = b.length == 0 ? neg.zerosLike() : slopes.matMul(scope.create(b));
+      NDArray xb = b.length == 0 ? neg.zerosLike() : DeviceMath.predictor(slopes, scope.create(b));
       NDArray mu1 = xb.add(theta[0]).exp();
       NDArray mu2 = xb.add(theta[1]).exp();
       NDArray s1 = mu1.neg().exp(); // survival exp(-mu): 1 - F

@@ -92,7 +92,7 @@ public final class TobitLogisticEstimator {
       x.tempAttach(scope);
       y.tempAttach(scope);
       censored.tempAttach(scope);
-      NDArray eta = x.matMul(scope.create(java.util.Arrays.copyOf(theta, q - 1)));
+      NDArray eta = DeviceMath.predictor(x, scope.create(java.util.Arrays.copyOf(theta, q - 1)));
       NDArray isCensored = censored.gt(0);
       // Uncensored: l = -z - 2 softplus(-z) - log s with z = (y - eta) / s.
       NDArray z = y.sub(eta).div(s);
