@@ -99,6 +99,44 @@ class ReferenceFixturesTest {
     }
   }
 
+  /**
+   * Schweppe weights: on data with bad leverage points (tools/estimator-fixtures, true
+   * coefficients 2, -1, 0.5) the leverage-weighted fit lies closer to the truth than the plain
+   * Huber fit that rlm computes, which the leverage points pull away.
+   */
+  @org.junit.jupiter.api.Test
+  void schweppeWeightsResistBadLeveragePoints() throws Exception {
+    Path dir = Path.of(ReferenceFixturesTest.class.getResource("/fixtures").toURI());
+    List<String> features = List.of("x1", "x2", "x3");
+    NumericCsvReader.Table t = NumericCsvReader.read(dir.resolve("huber_leverage.csv"),
+        List.of("x1", "x2", "x3", "y"));
+    double[] x = new double[t.rows() * 3];
+    for (int j = 0; j < 3; j++) {
+      double[] c = t.column(features.get(j));
+      for (int i = 0; i < t.rows(); i++) {
+        x[i * 3 + j] = c[i];
+      }
+    }
+    double[] truth = {2, -1, 0.5};
+    double plainError = 0;
+    double schweppeError = 0;
+    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+      FitResult plain = HuberSchweppeEstimator.fit(m, features, x, t.column("y"), false,
+          FitOptions.DEFAULTS);
+      FitResult schweppe = HuberSchweppeEstimator.fit(m, features, x, t.column("y"), true,
+          FitOptions.DEFAULTS);
+      assertTrue(schweppe.converged());
+      for (int j = 0; j < 3; j++) {
+        plainError += Math.pow(plain.coefficients()[j] - truth[j], 2);
+        schweppeError += Math.pow(schweppe.coefficients()[j] - truth[j], 2);
+      }
+    }
+    System.out.printf("bad leverage: plain Huber error %.4g, Huber-Schweppe error %.4g%n",
+        Math.sqrt(plainError), Math.sqrt(schweppeError));
+    assertTrue(schweppeError < plainError,
+        "Schweppe " + Math.sqrt(schweppeError) + " vs plain " + Math.sqrt(plainError));
+  }
+
   private static void close(String what, double want, double got, double rel, double abs) {
     double diff = Math.abs(want - got);
     assertTrue(diff <= abs || diff <= rel * Math.abs(want),
