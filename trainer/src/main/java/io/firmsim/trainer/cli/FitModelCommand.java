@@ -95,10 +95,8 @@ public final class FitModelCommand implements Callable<Integer> {
             new FitOptions(maxIterations, FitOptions.DEFAULTS.parameterTolerance(),
                 FitOptions.DEFAULTS.objectiveTolerance()), !noSchweppe);
     long t2 = System.nanoTime();
-    outcome.model().with("fit").put("panel", panel.toString())
-        .put("rows", table.rows())
-        .put("readSeconds", (t1 - t0) / 1e9)
-        .put("fitSeconds", (t2 - t1) / 1e9);
+    outcome.model().with("fit").put("panel", panel.getFileName().toString())
+        .put("rows", table.rows());
     Path abs = out.toAbsolutePath();
     Files.createDirectories(abs.getParent());
     Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");

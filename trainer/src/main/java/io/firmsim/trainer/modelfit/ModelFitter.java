@@ -153,9 +153,8 @@ public final class ModelFitter {
           notEstimated.addObject().put("submodel", e.target() + "." + name)
               .put("reason", o.notEstimated());
         } else {
-          ObjectNode s = FitJson.submodel(o.fit(), o.droppedConstant());
-          s.put("seconds", o.seconds());
-          subs.set(name, s);
+          // No timings in the model file: the same data and seed give the same bytes.
+          subs.set(name, FitJson.submodel(o.fit(), o.droppedConstant()));
         }
       }
     }
