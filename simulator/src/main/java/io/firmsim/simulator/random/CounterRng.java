@@ -69,28 +69,51 @@ public final class CounterRng {
    */
   public void fill(long[] firmIds, int from, int count, long year, boolean[] used, double[] out) {
     int streams = used.length;
-    for (int i = 0; i < count; i++) {
-      long b = base(firmIds[from + i], year);
-      int o = i * streams;
-      for (int k = 0; k < streams; k++) {
-        if (used[k]) {
-          out[o + k] = uniform(b, k + 1);
-        }
-      }
-    }
+    // Blocks of firms in parallel: every draw is a pure function of its key, so the split
+    // cannot change a value.
+    blocks(count)
+        .forEach(
+            block -> {
+              int end = Math.min(count, block + BLOCK);
+              for (int i = block; i < end; i++) {
+                long b = base(firmIds[from + i], year);
+                int o = i * streams;
+                for (int k = 0; k < streams; k++) {
+                  if (used[k]) {
+                    out[o + k] = uniform(b, k + 1);
+                  }
+                }
+              }
+            });
   }
 
   /** As {@link #fill(long[], int, int, long, boolean[], double[])} in float32. */
   public void fill(long[] firmIds, int from, int count, long year, boolean[] used, float[] out) {
     int streams = used.length;
-    for (int i = 0; i < count; i++) {
-      long b = base(firmIds[from + i], year);
-      int o = i * streams;
-      for (int k = 0; k < streams; k++) {
-        if (used[k]) {
-          out[o + k] = uniformFloat(b, k + 1);
-        }
-      }
-    }
+    // Blocks of firms in parallel: every draw is a pure function of its key, so the split
+    // cannot change a value.
+    blocks(count)
+        .forEach(
+            block -> {
+              int end = Math.min(count, block + BLOCK);
+              for (int i = block; i < end; i++) {
+                long b = base(firmIds[from + i], year);
+                int o = i * streams;
+                for (int k = 0; k < streams; k++) {
+                  if (used[k]) {
+                    out[o + k] = uniformFloat(b, k + 1);
+                  }
+                }
+              }
+            });
+  }
+
+  private static final int BLOCK = 8192;
+
+  /** Start indices of the blocks of firms, as a parallel stream. */
+  private static java.util.stream.IntStream blocks(int count) {
+    return java.util.stream.IntStream.range(0, (count + BLOCK - 1) / BLOCK)
+        .map(b -> b * BLOCK)
+        .parallel();
   }
 }
