@@ -46,6 +46,18 @@ public final class Subsamples {
    * @throws IllegalArgumentException if the equation has no such submodel
    */
   public static SubmodelData of(FeatureTable table, EquationSpec equation, String submodel) {
+    return of(table, equation, submodel, equation.submodel(submodel).features(), true);
+  }
+
+  /**
+   * The data of one submodel with a chosen feature list (a configuration's override, or the
+   * features a fit on other rows kept, to evaluate it on validation rows).
+   *
+   * @param dropConstant whether features constant in the subsample are dropped (and listed in
+   *     {@link SubmodelData#droppedConstant()}) or kept
+   */
+  public static SubmodelData of(FeatureTable table, EquationSpec equation, String submodel,
+      List<Feature> features, boolean dropConstant) {
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(equation, "equation");
     Objects.requireNonNull(submodel, "submodel");
@@ -64,9 +76,9 @@ public final class Subsamples {
     List<String> kept = new ArrayList<>();
     List<String> dropped = new ArrayList<>();
     List<double[]> columns = new ArrayList<>();
-    for (Feature f : spec.features()) {
+    for (Feature f : features) {
       double[] c = table.columnView(f);
-      if (constant(c, rows)) {
+      if (dropConstant && constant(c, rows)) {
         dropped.add(f.name());
       } else {
         kept.add(f.name());
