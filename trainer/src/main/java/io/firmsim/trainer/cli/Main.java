@@ -18,6 +18,7 @@ public final class Main {
     CommandLine cli = io.firmsim.simulator.cli.Main.commandLine();
     cli.addSubcommand("fit", new FitCommand());
     cli.addSubcommand("fit-model", new FitModelCommand());
+    cli.addSubcommand("train", new TrainCommand());
     return cli;
   }
 

@@ -164,7 +164,7 @@ public final class ModelFitter {
   }
 
   /** A base-model submodel copied unchanged. */
-  private static ObjectNode baseSubmodel(SubmodelSpec s) {
+  public static ObjectNode baseSubmodel(SubmodelSpec s) {
     ObjectNode n = FitJson.MAPPER.createObjectNode();
     ArrayNode f = n.putArray("features");
     s.features().forEach(x -> f.add(x.name()));

@@ -1,0 +1,107 @@
+package io.firmsim.trainer.cli;
+
+import io.firmsim.simulator.input.BadInputException;
+import io.firmsim.trainer.orchestrator.config.ConfigException;
+import io.firmsim.trainer.orchestrator.config.TrainingConfig;
+import io.firmsim.trainer.orchestrator.config.TrainingConfigReader;
+import io.firmsim.trainer.orchestrator.graph.GraphException;
+import io.firmsim.trainer.orchestrator.graph.RunListener;
+import io.firmsim.trainer.orchestrator.graph.RunReport;
+import io.firmsim.trainer.orchestrator.graph.Task;
+import io.firmsim.trainer.orchestrator.graph.TaskGraph;
+import io.firmsim.trainer.orchestrator.graph.TaskOutcome;
+import io.firmsim.trainer.orchestrator.train.TrainingRun;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code firmsim train CONFIG.yaml}: retrains a model as a configuration file describes. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Retrains a model from a YAML configuration (docs/TRAINING.md): data, quality gates, one"
+          + " fit per submodel in parallel stages, the assembled model and an audit report.",
+      "Unchanged fits of an earlier run are reused; exit 3 when a gate or a fit failed."
+    })
+public final class TrainCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "CONFIG.yaml", description = "The configuration.")
+  Path config;
+
+  @Option(names = "--only", paramLabel = "TAG",
+      description = "Train one equation (T7, DCA) or submodel (DCA.level) and what it needs.")
+  String only;
+
+  @Option(names = "--dry-run", description = "Print the stages and exit.")
+  boolean dryRun;
+
+  @Option(names = "--force", description = "Retrain everything, reusing nothing.")
+  boolean force;
+
+  @Override
+  public Integer call() throws Exception {
+    TrainingConfig cfg;
+    try {
+      cfg = TrainingConfigReader.read(config);
+    } catch (ConfigException e) {
+      throw new BadInputException(e.getMessage(), e);
+    }
+    TrainingRun run = new TrainingRun(cfg);
+    TaskGraph graph;
+    try {
+      graph = run.graph();
+      if (only != null) {
+        graph = graph.selectByTag(only);
+      }
+    } catch (GraphException e) {
+      throw new BadInputException(config + ": " + e.getMessage(), e);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (dryRun) {
+      out.print(graph.describe());
+      out.flush();
+      return 0;
+    }
+    RunReport report = run.run(graph, force, new RunListener() {
+      @Override
+      public void stageStarted(int stage, List<Task> tasks) {
+        out.printf(Locale.ROOT, "stage %d: %d task(s)%n", stage, tasks.size());
+        out.flush();
+      }
+
+      @Override
+      public void taskFinished(Task task, TaskOutcome outcome) {
+        out.println("  " + outcome.summary());
+        out.flush();
+        LOG.debug("task {} finished: {}", task.id(), outcome.status());
+      }
+    });
+    out.println(report.summary());
+    if (run.gateReport() != null && !run.gateReport().passed()) {
+      spec.commandLine().getErr().println("firmsim: data-quality gates failed; nothing was"
+          + " trained or written:\n" + run.gateReport().describe());
+      return 3;
+    }
+    if (report.anyFailed()) {
+      spec.commandLine().getErr().println("firmsim: some tasks failed (see "
+          + run.folder().resolve("report.md") + "); the others are kept for the next run");
+      return 3;
+    }
+    out.println("model written to " + run.modelFile());
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,53 @@
+package io.firmsim.trainer.orchestrator.graph;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * SHA-256 helpers for content hashes of artifacts and for the runner's incremental keys. Hashes
+ * are lower-case hex strings of 64 characters.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Hashing {
+
+  private Hashing() {}
+
+  /** The SHA-256 of the bytes, as lower-case hex. */
+  public static String sha256(byte[] bytes) {
+    return HexFormat.of().formatHex(digest().digest(bytes));
+  }
+
+  /** The SHA-256 of the text's UTF-8 bytes, as lower-case hex. */
+  public static String sha256(String text) {
+    return sha256(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The SHA-256 of a sequence of strings, encoded unambiguously (each part is prefixed by its
+   * length), so that {@code ["ab", "c"]} and {@code ["a", "bc"]} hash differently.
+   *
+   * @param parts the strings, in order; none null
+   * @return the hash as lower-case hex
+   */
+  public static String combine(List<String> parts) {
+    MessageDigest digest = digest();
+    for (String part : parts) {
+      byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+      digest.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
+      digest.update(bytes);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static MessageDigest digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform provides SHA-256", e);
+    }
+  }
+}
