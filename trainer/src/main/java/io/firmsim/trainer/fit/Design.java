@@ -169,9 +169,7 @@ final class Design implements AutoCloseable {
             involved.add(features.get(j));
           }
         }
-        throw new IllegalArgumentException(
-            "features " + involved + " are perfectly collinear (smallest eigenvalue of their"
-                + " correlation matrix " + values[smallest] + "): drop one of them");
+        throw new CollinearFeaturesException(involved, values[smallest]);
       }
     }
   }

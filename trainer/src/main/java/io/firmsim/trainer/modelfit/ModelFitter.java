@@ -31,8 +31,8 @@ import java.util.concurrent.Future;
  *
  * <p>A submodel whose subsample has too few rows to estimate (fewer than ten per parameter, or a
  * missing outcome) keeps the base model's coefficients and is listed under {@code
- * fit.notEstimated}; features constant in a subsample are dropped and listed under the
- * submodel's {@code notIdentified}.
+ * fit.notEstimated}; features constant in a subsample, or perfectly collinear with others there,
+ * are dropped and listed under the submodel's {@code notIdentified}.
  */
 public final class ModelFitter {
   /**
@@ -105,8 +105,16 @@ public final class ModelFitter {
     }
     long t0 = System.nanoTime();
     try (NDManager m = root.newSubManager()) {
-      FitResult r = SubmodelFitter.fit(m, d.family(), d.link(), d.features(), d.x(), d.y(),
-          schweppe, options);
+      FitResult r;
+      while (true) {
+        try {
+          r = SubmodelFitter.fit(m, d.family(), d.link(), d.features(), d.x(), d.y(),
+              schweppe, options);
+          break;
+        } catch (io.firmsim.trainer.fit.CollinearFeaturesException e) {
+          d = withoutFeature(d, e.features().get(e.features().size() - 1));
+        }
+      }
       return SubmodelOutcome.of(d, r, null, (System.nanoTime() - t0) / 1e9);
     } catch (IllegalArgumentException e) {
       String what = d.equationTarget() + "." + d.submodel();
@@ -117,6 +125,26 @@ public final class ModelFitter {
       }
       throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The data without one feature, which joins the not-identified list (collinear). */
+  private static SubmodelData withoutFeature(SubmodelData d, String drop) {
+    int p = d.p();
+    int j = d.features().indexOf(drop);
+    double[] x = new double[d.n() * (p - 1)];
+    for (int i = 0; i < d.n(); i++) {
+      for (int k = 0, o = 0; k < p; k++) {
+        if (k != j) {
+          x[i * (p - 1) + o++] = d.x(i, k);
+        }
+      }
+    }
+    List<String> features = new ArrayList<>(d.features());
+    features.remove(j);
+    List<String> dropped = new ArrayList<>(d.droppedConstant());
+    dropped.add(drop);
+    return new SubmodelData(d.equationTarget(), d.submodel(), d.family(), d.link(), features, x,
+        d.y(), d.n(), dropped);
   }
 
   private static ObjectNode assemble(ModelSpec base, List<SubmodelOutcome> outcomes) {

@@ -2,6 +2,7 @@ package io.firmsim.trainer.orchestrator.train;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.firmsim.trainer.fit.CollinearFeaturesException;
 import io.firmsim.trainer.fit.FitResult;
 import io.firmsim.trainer.fit.SubmodelFitter;
 import io.firmsim.trainer.io.FitJson;
@@ -23,7 +24,8 @@ import java.util.function.Supplier;
  * Task kind {@code fit}: one submodel fitted on the training firms' subsample (MODEL.md section
  * 6), evaluated on the training and validation rows. Reads {@value #DATA}; writes {@code
  * submodel:TARGET.name}, a JSON object with the submodel (model-file shape, fit statistics) and
- * its metrics. A fit that does not converge fails the task unless its settings allow it.
+ * its metrics. Features constant or collinear in the subsample are dropped and listed as not
+ * identified. A fit that does not converge fails the task unless its settings allow it.
  */
 final class FitTask implements Task {
   static final String DATA = "dataset:training";
@@ -85,11 +87,26 @@ final class FitTask implements Task {
     SubmodelData train =
         Subsamples.of(data.training(), equation, submodel, settings.features(), true);
     FitResult fit;
-    try (NDManager m = managers.get()) {
-      fit = SubmodelFitter.fit(m, train.family(), train.link(), train.features(), train.x(),
-          train.y(), settings.schweppe(), settings.options());
-    } catch (IllegalArgumentException e) {
-      return TaskResult.failed(equation.target() + "." + submodel + ": " + e.getMessage());
+    List<String> notIdentified = new ArrayList<>(train.droppedConstant());
+    while (true) {
+      try (NDManager m = managers.get()) {
+        fit = SubmodelFitter.fit(m, train.family(), train.link(), train.features(), train.x(),
+            train.y(), settings.schweppe(), settings.options());
+        break;
+      } catch (CollinearFeaturesException e) {
+        // Not identified in these rows: drop the last feature of the collinear set and refit.
+        String drop = e.features().get(e.features().size() - 1);
+        notIdentified.add(drop);
+        List<Feature> fewer = new ArrayList<>();
+        for (String f : train.features()) {
+          if (!f.equals(drop)) {
+            fewer.add(Feature.byName(f).orElseThrow());
+          }
+        }
+        train = Subsamples.of(data.training(), equation, submodel, fewer, false);
+      } catch (IllegalArgumentException e) {
+        return TaskResult.failed(equation.target() + "." + submodel + ": " + e.getMessage());
+      }
     }
     List<Feature> kept = new ArrayList<>();
     for (String f : fit.features()) {
@@ -101,7 +118,7 @@ final class FitTask implements Task {
     metrics.put("validation", SubmodelMetrics.of(fit,
         Subsamples.of(data.validation(), equation, submodel, kept, false)));
     ObjectNode artifact = FitJson.MAPPER.createObjectNode();
-    artifact.set("submodel", FitJson.submodel(fit, train.droppedConstant()));
+    artifact.set("submodel", FitJson.submodel(fit, notIdentified));
     artifact.set("metrics", FitJson.MAPPER.valueToTree(metrics));
     context.output(artifact(equation.target(), submodel), artifact, null);
     Map<String, Object> summary = new LinkedHashMap<>(metrics);

@@ -1,0 +1,184 @@
+package io.firmsim.trainer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.firmsim.models.state.StateVariable;
+import io.firmsim.simulator.output.PanelFormat;
+import io.firmsim.simulator.output.PanelWriter;
+import io.firmsim.trainer.modelfit.StatedLevelNoise;
+import io.firmsim.trainer.panel.Panel;
+import io.firmsim.zoo.PaperModel;
+import io.firmsim.zoo.spec.ModelSpecReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code firmsim train} end to end on a small generated panel: the model is written and loads,
+ * a rerun reuses every fit, a forced rerun gives the same bytes, {@code --only} and {@code
+ * --dry-run}, a non-converging fit fails the run while the other fits finish and are kept, and a
+ * panel that fails a gate trains nothing and writes nothing to the model output.
+ */
+class TrainCommandTest {
+  @TempDir Path tmp;
+  private Path models;
+
+  record Outcome(int code, String out, String err) {}
+
+  static Outcome train(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] all = new String[args.length + 1];
+    all[0] = "train";
+    System.arraycopy(args, 0, all, 1, args.length);
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), all);
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  @BeforeEach
+  void paths() {
+    models = tmp.resolve("models");
+  }
+
+  private Path config(String data, String extraTraining) throws IOException {
+    String yaml = String.join("\n",
+        "data:",
+        data,
+        "model:",
+        "  base: paper",
+        "  output: { directory: " + models + ", name: small, version: \"1\" }",
+        "training:",
+        "  seed: 3",
+        "  device: cpu",
+        "  parallelism: 2",
+        "  validationShare: 0.25",
+        "  defaults: { maxIterations: 100, allowNonConverged: true }",
+        "  equations: [T1, T7, T9, T12, T13, T14]",
+        extraTraining,
+        "gates:",
+        "  minObservations: 30",
+        "  minEvents: 10",
+        "");
+    Path f = tmp.resolve("config.yaml");
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  private static final String GENERATE = String.join("\n",
+      "  generate:",
+      "    firms: 3000",
+      "    years: 6",
+      "    burnIn: 3",
+      "    seed: 4",
+      "    model: paper-with-level-noise");
+
+  @Test
+  void trainsReusesAndReproducesTheModel() throws IOException {
+    Path cfg = config(GENERATE, "");
+    Outcome dry = train(cfg.toString(), "--dry-run");
+    assertEquals(0, dry.code(), dry.err());
+    assertTrue(dry.out().startsWith("12 tasks in 4 stages"), dry.out());
+    assertFalse(Files.exists(models.resolve("small-1")), "a dry run wrote something");
+
+    Outcome first = train(cfg.toString());
+    assertEquals(0, first.code(), first.out() + first.err());
+    Path model = models.resolve("small-1/model.json");
+    byte[] bytes = Files.readAllBytes(model);
+    ModelSpecReader.read(model); // loads as a model
+    assertTrue(Files.exists(models.resolve("small-1/report.json")));
+    String report = Files.readString(models.resolve("small-1/report.md"));
+    assertTrue(report.contains("| fit:DCA.level | SUCCEEDED"), report);
+    // Provenance in both; run times only in the report, so the model file can be reproduced.
+    String modelText = Files.readString(model);
+    String reportJson = Files.readString(models.resolve("small-1/report.json"));
+    assertTrue(modelText.contains("\"configSha256\"") && modelText.contains("\"libraries\""));
+    assertFalse(modelText.contains("\"start\""), "the model file holds a run time");
+    assertTrue(reportJson.contains("\"start\"") && reportJson.contains("\"validation\""));
+
+    Outcome second = train(cfg.toString());
+    assertEquals(0, second.code(), second.err());
+    assertTrue(second.out().contains("9 cached"), second.out());
+
+    Outcome forced = train(cfg.toString(), "--force");
+    assertEquals(0, forced.code(), forced.err());
+    assertTrue(forced.out().contains("0 cached"), forced.out());
+    assertArrayEquals(bytes, Files.readAllBytes(model), "the model file changed between runs");
+
+    Outcome simulated = SimulateRunner.simulate(model, tmp.resolve("sim"));
+    assertEquals(0, simulated.code(), simulated.err());
+  }
+
+  @Test
+  void onlyTrainsTheSelectedEquation() throws IOException {
+    Path cfg = config(GENERATE, "");
+    Outcome o = train(cfg.toString(), "--only", "T7");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("fit:DCA.level"), o.out());
+    assertFalse(o.out().contains("fit:EDEPMA.prob"), o.out());
+    assertFalse(o.out().contains("assemble:model"), o.out());
+  }
+
+  @Test
+  void nonConvergingFitFailsTheRunWhileOtherFitsFinish() throws IOException {
+    Path cfg = config(GENERATE, String.join("\n",
+        "  submodels:",
+        "    OIBD.level: { maxIterations: 1, allowNonConverged: false }"));
+    Outcome o = train(cfg.toString());
+    assertEquals(3, o.code(), o.out());
+    assertTrue(o.out().contains("fit:OIBD.level FAILED"), o.out());
+    assertTrue(o.out().contains("fit:DCA.level SUCCEEDED"), o.out());
+    assertTrue(o.out().contains("assemble:model BLOCKED"), o.out());
+    assertFalse(Files.exists(models.resolve("small-1/model.json")));
+    // The finished fits are kept: a rerun that allows the failure reuses them.
+    Path relaxed = config(GENERATE, String.join("\n",
+        "  submodels:",
+        "    OIBD.level: { maxIterations: 1, allowNonConverged: true }"));
+    Outcome again = train(relaxed.toString());
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("8 cached"), again.out());
+  }
+
+  @Test
+  void panelFailingAGateTrainsNothingAndWritesNothing() throws IOException {
+    Panel panel = StatedLevelNoise.simulatePanel(PaperModel.load(), 500, 4, 2, 8);
+    Path csv = tmp.resolve("panel.csv");
+    try (PanelWriter w = PanelWriter.open(PanelFormat.CSV, csv, false)) {
+      w.write(panel.firmIds(), panel.years(), panel.state(), panel.flows(), panel.rows());
+    }
+    // Break the balance identity of one row: URE of data line 10.
+    List<String> lines = new ArrayList<>(Files.readAllLines(csv));
+    int col = List.of(lines.get(0).split(",")).indexOf(StateVariable.URE.name());
+    String[] cells = lines.get(9).split(",");
+    cells[col] = "1.0E15";
+    lines.set(9, String.join(",", cells));
+    Files.write(csv, lines);
+    Path cfg = config("  panel: " + csv, "");
+    Outcome o = train(cfg.toString());
+    assertEquals(3, o.code(), o.out());
+    assertTrue(o.err().contains("BalanceIdentity") || o.err().contains("balance"), o.err());
+    assertTrue(o.err().contains("10"), "example row not named: " + o.err());
+    assertFalse(o.out().contains("fit:DCA.level SUCCEEDED"), o.out());
+    assertFalse(Files.exists(models.resolve("small-1")), "the model folder was written");
+  }
+
+  /** Runs {@code simulate --model} through the same command line. */
+  static final class SimulateRunner {
+    static Outcome simulate(Path model, Path out) {
+      StringWriter o = new StringWriter();
+      StringWriter e = new StringWriter();
+      int code = Main.run(new PrintWriter(o), new PrintWriter(e), "simulate", "--model",
+          model.toString(), "--firms", "200", "--years", "3", "--out", out.toString());
+      return new Outcome(code, o.toString(), e.toString());
+    }
+  }
+}
