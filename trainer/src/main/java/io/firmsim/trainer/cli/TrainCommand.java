@@ -16,6 +16,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -75,18 +78,42 @@ public final class TrainCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
+    boolean console = System.console() != null;
     RunReport report = run.run(graph, force, new RunListener() {
+      private ProgressBar bar;
+
       @Override
       public void stageStarted(int stage, List<Task> tasks) {
+        closeBar();
         out.printf(Locale.ROOT, "stage %d: %d task(s)%n", stage, tasks.size());
         out.flush();
+        if (console && tasks.size() > 1) {
+          // A bar per stage on the terminal; the task lines below are the lasting record.
+          bar = new ProgressBarBuilder().setTaskName("stage " + stage)
+              .setInitialMax(tasks.size()).setStyle(ProgressBarStyle.ASCII).build();
+        }
       }
 
       @Override
       public void taskFinished(Task task, TaskOutcome outcome) {
         out.println("  " + outcome.summary());
         out.flush();
+        if (bar != null) {
+          bar.step();
+        }
         LOG.debug("task {} finished: {}", task.id(), outcome.status());
+      }
+
+      @Override
+      public void runFinished(RunReport report) {
+        closeBar();
+      }
+
+      private void closeBar() {
+        if (bar != null) {
+          bar.close();
+          bar = null;
+        }
       }
     });
     out.println(report.summary());
