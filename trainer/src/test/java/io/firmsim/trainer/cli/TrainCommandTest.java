@@ -171,6 +171,18 @@ class TrainCommandTest {
     assertFalse(Files.exists(models.resolve("small-1")), "the model folder was written");
   }
 
+  @Test
+  void trainsOnAParquetPanel() throws IOException {
+    Panel panel = StatedLevelNoise.simulatePanel(PaperModel.load(), 2000, 5, 2, 8);
+    Path file = tmp.resolve("panel.parquet");
+    try (PanelWriter w = PanelWriter.open(PanelFormat.PARQUET, file, false)) {
+      w.write(panel.firmIds(), panel.years(), panel.state(), panel.flows(), panel.rows());
+    }
+    Outcome o = train(config("  panel: " + file, "").toString(), "--only", "T7");
+    assertEquals(0, o.code(), o.out() + o.err());
+    assertTrue(o.out().contains("fit:DCA.level SUCCEEDED"), o.out());
+  }
+
   /** Runs {@code simulate --model} through the same command line. */
   static final class SimulateRunner {
     static Outcome simulate(Path model, Path out) {

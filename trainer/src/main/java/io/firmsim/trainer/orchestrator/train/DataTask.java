@@ -64,11 +64,12 @@ final class DataTask implements Task {
   public TaskResult run(TaskContext context) throws Exception {
     if (data.panel().isPresent()) {
       Path file = data.panel().get();
-      if (data.parquet()) {
-        return TaskResult.failed(file + ": Parquet panels are not read yet; use the CSV panel");
-      }
       String hash = Hashing.sha256(Files.readAllBytes(file));
-      RawPanel raw = RawPanel.readCsv(file);
+      // A Parquet panel is typed and complete by construction; a CSV one is kept raw so that
+      // the gates can count bad cells.
+      RawPanel raw = data.parquet()
+          ? RawPanel.of(io.firmsim.trainer.panel.ParquetPanelReader.read(file), file.toString())
+          : RawPanel.readCsv(file);
       context.output(PANEL, raw, hash);
       return TaskResult.succeeded(Map.of("rows", raw.rows(), "sha256", hash));
     }
