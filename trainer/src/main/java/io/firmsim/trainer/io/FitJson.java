@@ -21,6 +21,38 @@ public final class FitJson {
 
   private FitJson() {}
 
+  /**
+   * The head of a model file: format version, name, title, source, units and the base model's
+   * constants, with an empty {@code equations} array to fill (returned as the second element).
+   */
+  public static ObjectNode modelHead(io.firmsim.zoo.spec.ModelSpec base, String name,
+      String title, String source) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("formatVersion", io.firmsim.zoo.spec.ModelSpec.FORMAT_VERSION);
+    root.put("name", name);
+    root.put("title", title);
+    root.put("source", source);
+    root.put("units", "SEK");
+    io.firmsim.zoo.spec.ModelConstants c = base.constants();
+    ObjectNode constants = root.putObject("constants");
+    constants.put("tax_rate", c.taxRate());
+    constants.put("allocation_rate", c.allocationRate());
+    constants.put("declining_balance_rate", c.decliningBalanceRate());
+    constants.put("rest_value_rate", c.restValueRate());
+    constants.put("min_share_capital", c.minShareCapital());
+    root.putArray("equations");
+    return root;
+  }
+
+  /** Appends an equation (table, target, method, empty submodels) and returns its submodels. */
+  public static ObjectNode addEquation(ObjectNode model, io.firmsim.zoo.spec.EquationSpec e) {
+    ObjectNode eq = ((ArrayNode) model.get("equations")).addObject();
+    eq.put("table", e.table());
+    eq.put("target", e.target());
+    eq.put("method", e.method().name());
+    return eq.putObject("submodels");
+  }
+
   public static ObjectNode submodel(FitResult r, List<String> notIdentified) {
     ObjectNode n = MAPPER.createObjectNode();
     ArrayNode features = n.putArray("features");

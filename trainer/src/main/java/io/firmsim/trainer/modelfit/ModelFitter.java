@@ -148,28 +148,12 @@ public final class ModelFitter {
   }
 
   private static ObjectNode assemble(ModelSpec base, List<SubmodelOutcome> outcomes) {
-    ObjectNode root = FitJson.MAPPER.createObjectNode();
-    root.put("formatVersion", ModelSpec.FORMAT_VERSION);
-    root.put("name", base.name() + "-refit");
-    root.put("title", "Refit of " + (base.title() == null ? base.name() : base.title()));
-    root.put("source", "firmsim fit-model");
-    root.put("units", "SEK");
-    ModelConstants c = base.constants();
-    ObjectNode constants = root.putObject("constants");
-    constants.put("tax_rate", c.taxRate());
-    constants.put("allocation_rate", c.allocationRate());
-    constants.put("declining_balance_rate", c.decliningBalanceRate());
-    constants.put("rest_value_rate", c.restValueRate());
-    constants.put("min_share_capital", c.minShareCapital());
+    ObjectNode root = FitJson.modelHead(base, base.name() + "-refit",
+        "Refit of " + (base.title() == null ? base.name() : base.title()), "firmsim fit-model");
     ArrayNode notEstimated = FitJson.MAPPER.createArrayNode();
-    ArrayNode equations = root.putArray("equations");
     int k = 0;
     for (EquationSpec e : base.equations()) {
-      ObjectNode eq = equations.addObject();
-      eq.put("table", e.table());
-      eq.put("target", e.target());
-      eq.put("method", e.method().name());
-      ObjectNode subs = eq.putObject("submodels");
+      ObjectNode subs = FitJson.addEquation(root, e);
       for (String name : e.method().submodels()) {
         SubmodelOutcome o = outcomes.get(k++);
         if (!o.target().equals(e.target()) || !o.submodel().equals(name)) {

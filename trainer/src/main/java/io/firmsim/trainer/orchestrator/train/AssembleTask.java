@@ -87,26 +87,10 @@ final class AssembleTask implements Task {
 
   @Override
   public TaskResult run(TaskContext context) throws Exception {
-    ObjectNode root = FitJson.MAPPER.createObjectNode();
-    root.put("formatVersion", ModelSpec.FORMAT_VERSION);
-    root.put("name", name);
-    root.put("title", "Retrained " + (base.title() == null ? base.name() : base.title()));
-    root.put("source", "firmsim train");
-    root.put("units", "SEK");
-    ModelConstants c = base.constants();
-    ObjectNode constants = root.putObject("constants");
-    constants.put("tax_rate", c.taxRate());
-    constants.put("allocation_rate", c.allocationRate());
-    constants.put("declining_balance_rate", c.decliningBalanceRate());
-    constants.put("rest_value_rate", c.restValueRate());
-    constants.put("min_share_capital", c.minShareCapital());
-    ArrayNode equations = root.putArray("equations");
+    ObjectNode root = FitJson.modelHead(base, name,
+        "Retrained " + (base.title() == null ? base.name() : base.title()), "firmsim train");
     for (EquationSpec e : base.equations()) {
-      ObjectNode eq = equations.addObject();
-      eq.put("table", e.table());
-      eq.put("target", e.target());
-      eq.put("method", e.method().name());
-      ObjectNode subs = eq.putObject("submodels");
+      ObjectNode subs = FitJson.addEquation(root, e);
       for (String s : e.method().submodels()) {
         if (fitted.contains(e.target())) {
           JsonNode artifact = context.input(FitTask.artifact(e.target(), s), JsonNode.class);
