@@ -14,7 +14,8 @@ import java.util.List;
  * coefficient change relative to the largest coefficient (standardized scale), is below the
  * parameter tolerance. Where the residual change stops shrinking (IRLS cycling, seen on heavily
  * clamped targets) the steps are damped, halving down to 1/64; this changes the path, not the
- * fixed point.
+ * fixed point. When the robust scale falls below 1e-4 of its first value, more than half
+ * of the rows are being fitted exactly and the fit stops, not converged.
  *
  * <p>Standard errors: Huber's (1981) sandwich covariance with his small-sample correction {@code
  * kappa}, as {@code summary.rlm} computes it: {@code (kappa / mean psi')^2 * s^2 sum(psi(u)^2) / (n
@@ -66,6 +67,7 @@ public final class HuberSchweppeEstimator {
       NDArray resid = target.sub(DeviceMath.predictor(xd, m.create(beta)));
       double scale = Double.NaN;
       double damping = 1;
+      double firstScale = Double.NaN;
       double previousChange = Double.POSITIVE_INFINITY;
       boolean converged = false;
       int iter = 0;
@@ -80,6 +82,14 @@ public final class HuberSchweppeEstimator {
           NDArray old = resid;
           old.attach(scope);
           scale = old.abs().percentile(50).getDouble() / 0.6745;
+          if (iter == 1) {
+            firstScale = scale;
+          } else if (scale < 1e-4 * firstScale) {
+            // More than half of the rows are being fitted exactly (e.g. a target clamped at 0
+            // in most rows): the robust scale collapses and there is no fixed point to reach.
+            old.attach(m); // keep the current residuals past the scope
+            break;
+          }
           if (!(scale > 0)) {
             throw new IllegalArgumentException(
                 "the median absolute residual is 0: more than half of the rows are fitted"
