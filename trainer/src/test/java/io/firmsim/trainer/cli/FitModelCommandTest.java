@@ -1,0 +1,63 @@
+package io.firmsim.trainer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.firmsim.trainer.io.FitJson;
+import io.firmsim.trainer.modelfit.StatedLevelNoise;
+import io.firmsim.zoo.spec.ModelSpec;
+import io.firmsim.zoo.spec.ModelSpecReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fit-model} through the command line: panel in, loadable model out, bad input refused. */
+class FitModelCommandTest {
+  @TempDir Path tmp;
+
+  private static int run(StringWriter out, StringWriter err, String... args) {
+    return Main.run(new PrintWriter(out), new PrintWriter(err), args);
+  }
+
+  @Test
+  void refitsAPanelIntoAModelThatSimulates() throws Exception {
+    Path noise = tmp.resolve("noise.json");
+    FitJson.MAPPER.writeValue(noise.toFile(), StatedLevelNoise.paperWithNoise(0.1, 2.0));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    assertEquals(0, run(out, err, "simulate", "--model", noise.toString(), "--firms", "4000",
+        "--years", "6", "--burn-in", "3", "--panel", "csv", "--out", tmp.resolve("sim").toString()),
+        err.toString());
+    Path model = tmp.resolve("refit.json");
+    int code = run(out, err, "fit-model", "--panel", tmp.resolve("sim/panel.csv").toString(),
+        "--out", model.toString());
+    // 3: a fit did not converge (the model is still written, saying so); anything else is wrong.
+    assertTrue(code == 0 || code == 3, "exit " + code + ": " + err);
+    ModelSpec spec = ModelSpecReader.read(model);
+    assertEquals(24, spec.equations().size());
+    JsonNode json = FitJson.MAPPER.readTree(model.toFile());
+    JsonNode level = json.get("equations").get(6).get("submodels").get("level"); // DCA
+    assertTrue(level.get("notIdentified").toString().contains("FAAB"), level.toString());
+    assertTrue(level.has("standardErrors") && level.has("residuals"), level.toString());
+    assertTrue(out.toString().contains("fitted 51 submodels"), out.toString());
+    assertEquals(0, run(out, err, "simulate", "--model", model.toString(), "--firms", "100",
+        "--years", "2", "--out", tmp.resolve("again").toString()), err.toString());
+  }
+
+  @Test
+  void missingPanelIsRefusedWithNothingWritten() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Path model = tmp.resolve("m.json");
+    int code = run(out, err, "fit-model", "--panel", tmp.resolve("nope.csv").toString(), "--out",
+        model.toString());
+    assertEquals(2, code, err.toString());
+    assertTrue(err.toString().contains("nope.csv"), err.toString());
+    assertFalse(Files.exists(model));
+  }
+}
