@@ -160,7 +160,8 @@ public final class Simulator {
       NDList sums = new NDList();
       NDList flowSums = new NDList();
       NDList gapMax = new NDList();
-      List<NDArray> gaps = new ArrayList<>();
+      NDList gapArgMax = new NDList();
+      NDList gapNaN = new NDList();
       List<NDArray> states = new ArrayList<>();
       List<NDArray> flows = new ArrayList<>();
       for (int k = 0; k < total; k++) {
@@ -191,11 +192,15 @@ public final class Simulator {
           NDArray flow = out.get(1).get(real);
           NDArray gap = out.get(2).get(real);
           // A non-finite gap (NaN) must count as a violation: max() would hide it otherwise.
+          // Only the year's largest gap and its firm are kept: O(years) scalars, not O(firms).
           NDArray safeGap = NDArrays.where(gap.isNaN(), gap.onesLike().mul(Double.MAX_VALUE), gap);
           keep(chunkManager, sums, next.get(real).sum(new int[] {0}));
           keep(chunkManager, flowSums, flow.sum(new int[] {0}));
-          keep(chunkManager, gapMax, safeGap.max());
-          gaps.add(keep(chunkManager, null, gap));
+          keep(chunkManager, gapMax, safeGap.max().toType(DataType.FLOAT64, false).reshape(1));
+          keep(chunkManager, gapNaN, gap.isNaN().any().toType(DataType.FLOAT64, false)
+              .reshape(1));
+          keep(chunkManager, gapArgMax, safeGap.argMax().toType(DataType.FLOAT64, false)
+              .reshape(1));
           if (keepPanel) {
             states.add(keep(chunkManager, null, next.get(real)));
             flows.add(keep(chunkManager, null, flow));
@@ -211,21 +216,14 @@ public final class Simulator {
       ChunkOutput o = new ChunkOutput();
       o.stateSums = toDoubles(NDArrays.stack(sums));
       o.flowSums = toDoubles(NDArrays.stack(flowSums));
-      o.maxGap = toDoubles(NDArrays.stack(gapMax));
+      o.maxGap = toDoubles(NDArrays.concat(gapMax));
+      double[] worstFirm = toDoubles(NDArrays.concat(gapArgMax));
+      double[] anyNaN = toDoubles(NDArrays.concat(gapNaN));
       for (int k = 0; k < total; k++) {
-        double g = o.maxGap[k];
+        double g = anyNaN[k] > 0 ? Double.NaN : o.maxGap[k];
         if (!(g <= tolerance)) {
-          double[] perFirm = toDoubles(gaps.get(k));
-          int worst = 0;
-          for (int i = 0; i < n; i++) {
-            if (Double.isNaN(perFirm[i]) || perFirm[i] > perFirm[worst]) {
-              worst = i;
-              if (Double.isNaN(perFirm[i])) {
-                break;
-              }
-            }
-          }
-          throw new BalanceViolationException(ids[worst], firstYear + k, perFirm[worst], tolerance);
+          throw new BalanceViolationException(ids[(int) worstFirm[k]], firstYear + k, g,
+              tolerance);
         }
       }
       if (keepPanel) {
