@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Methods LLG and LLN: with probability p (binary submodel {@code prob}) the value is the level
- * (submodel {@code level}), else zero; sample mode draws {@code U < p}, mean mode returns {@code
- * p * level}. The subclasses fix the link.
+ * (submodel {@code level}), else zero; sample mode draws {@code U < p}, mean mode returns {@code p
+ * * level}. The subclasses fix the link.
  */
 public abstract class BinaryHurdleBlock extends EquationBlock {
   protected BinaryHurdleBlock(EquationSpec spec, ForwardMode mode) {

@@ -20,16 +20,16 @@ import java.util.Objects;
 /**
  * One behavioural equation as a DJL block: tensors in, tensors out.
  *
- * <p>Input: {@code NDList(features [N, F])} in {@link ForwardMode#MEAN}, {@code NDList(features
- * [N, F], uniforms [N])} in {@link ForwardMode#SAMPLE}, where the columns of {@code features} are
+ * <p>Input: {@code NDList(features [N, F])} in {@link ForwardMode#MEAN}, {@code NDList(features [N,
+ * F], uniforms [N])} in {@link ForwardMode#SAMPLE}, where the columns of {@code features} are
  * {@link #features()} (the union of the submodels' features, selected once outside the block).
  * Output: {@code NDList(value [N])}.
  *
  * <p>The block has {@link #predictors()} linear predictor rows, held as the parameters {@code
- * weight [P, F]} and {@code bias [P]}; {@link #combine} maps the predictor values to the
- * equation's value, which is what the subclasses (one per method) implement. The firm-year step
- * evaluates the predictors of many equations in one fused matrix product and calls {@link
- * #combine} on the result, so both paths share the method logic.
+ * weight [P, F]} and {@code bias [P]}; {@link #combine} maps the predictor values to the equation's
+ * value, which is what the subclasses (one per method) implement. The firm-year step evaluates the
+ * predictors of many equations in one fused matrix product and calls {@link #combine} on the
+ * result, so both paths share the method logic.
  */
 public abstract class EquationBlock extends AbstractBlock {
   private final EquationSpec spec;
@@ -124,8 +124,8 @@ public abstract class EquationBlock extends AbstractBlock {
   }
 
   /**
-   * The slopes of every predictor row over a list of features (zero where a row's submodel does
-   * not read a feature).
+   * The slopes of every predictor row over a list of features (zero where a row's submodel does not
+   * read a feature).
    */
   public double[][] predictorWeights(List<Feature> over) {
     double[][] w = new double[predictors.size()][over.size()];
@@ -184,11 +184,17 @@ public abstract class EquationBlock extends AbstractBlock {
 
   @Override
   protected void prepare(Shape[] inputShapes) {
-    if (inputShapes.length > 0 && inputShapes[0].dimension() == 2
+    if (inputShapes.length > 0
+        && inputShapes[0].dimension() == 2
         && inputShapes[0].get(1) != features.size()) {
       throw new IllegalArgumentException(
-          "equation " + spec + " reads " + features.size() + " features, input has "
-              + inputShapes[0].get(1) + " columns");
+          "equation "
+              + spec
+              + " reads "
+              + features.size()
+              + " features, input has "
+              + inputShapes[0].get(1)
+              + " columns");
     }
   }
 

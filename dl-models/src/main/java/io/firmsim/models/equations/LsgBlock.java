@@ -5,10 +5,10 @@ import io.firmsim.zoo.spec.EquationSpec;
 import java.util.List;
 
 /**
- * Method LSG: two separate binary cloglog models for a positive ({@code p+}) and a negative
- * ({@code p-}) value; if {@code p+ + p- > 1} both are divided by their sum. Positive with {@code
- * p+} (value {@code max(level_pos, 0)}), negative with {@code p-} (value {@code min(level_neg,
- * 0)}), else zero. Sample mode: {@code U < p+} positive, {@code p+ <= U < p+ + p-} negative.
+ * Method LSG: two separate binary cloglog models for a positive ({@code p+}) and a negative ({@code
+ * p-}) value; if {@code p+ + p- > 1} both are divided by their sum. Positive with {@code p+} (value
+ * {@code max(level_pos, 0)}), negative with {@code p-} (value {@code min(level_neg, 0)}), else
+ * zero. Sample mode: {@code U < p+} positive, {@code p+ <= U < p+ + p-} negative.
  *
  * <p>Predictor rows: {@code prob_pos}, {@code prob_neg}, {@code level_pos}, {@code level_neg}.
  */

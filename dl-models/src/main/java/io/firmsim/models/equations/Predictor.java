@@ -3,8 +3,8 @@ package io.firmsim.models.equations;
 import io.firmsim.zoo.spec.SubmodelSpec;
 
 /**
- * One linear predictor row of an equation: a submodel's slope vector with one of its intercepts
- * (an ordinal submodel contributes two rows that share slopes and differ in threshold).
+ * One linear predictor row of an equation: a submodel's slope vector with one of its intercepts (an
+ * ordinal submodel contributes two rows that share slopes and differ in threshold).
  *
  * @param submodel the submodel the slopes come from
  * @param interceptIndex which of the submodel's intercepts is this row's bias

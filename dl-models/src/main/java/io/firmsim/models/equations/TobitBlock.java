@@ -5,9 +5,9 @@ import io.firmsim.zoo.spec.EquationSpec;
 import java.util.List;
 
 /**
- * Method TOBIT: {@code max(0, latent + scale * L)} with L standard logistic, drawn as {@code
- * L = ln(U / (1 - U))}. In mean mode the exact mean of the censored logistic, {@code scale *
- * ln(1 + exp(latent / scale))}, computed with a stable softplus.
+ * Method TOBIT: {@code max(0, latent + scale * L)} with L standard logistic, drawn as {@code L =
+ * ln(U / (1 - U))}. In mean mode the exact mean of the censored logistic, {@code scale * ln(1 +
+ * exp(latent / scale))}, computed with a stable softplus.
  */
 public final class TobitBlock extends EquationBlock {
   private final double scale;

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Registry of the columns of the firm state tensor {@code [firms, StateVariable.count()]}
- * (MODEL.md section 1): the balance sheet, the tax memo, the flows kept as lags and the fixed
- * per-firm characteristics. A variable's {@link #ordinal()} is its column index; its
- * {@link #name()} is its column name in population and panel files.
+ * Registry of the columns of the firm state tensor {@code [firms, StateVariable.count()]} (MODEL.md
+ * section 1): the balance sheet, the tax memo, the flows kept as lags and the fixed per-firm
+ * characteristics. A variable's {@link #ordinal()} is its column index; its {@link #name()} is its
+ * column name in population and panel files.
  *
- * <p>Characteristics are carried in the state tensor so one tensor describes a firm completely;
- * the step copies them through unchanged.
+ * <p>Characteristics are carried in the state tensor so one tensor describes a firm completely; the
+ * step copies them through unchanged.
  */
 public enum StateVariable {
   // balance sheet, assets
@@ -111,8 +111,8 @@ public enum StateVariable {
 
   /**
    * Whether MODEL.md section 4 keeps this stock non-negative (MA, BU, OFA, CA, CL, LL, RR, OUR,
-   * ASD, the PF vintages, CMA, OL). URE and SC may be anything (SC is held above the minimum
-   * share capital by the DSC clamp, but a loaded population may start below it).
+   * ASD, the PF vintages, CMA, OL). URE and SC may be anything (SC is held above the minimum share
+   * capital by the DSC clamp, but a loaded population may start below it).
    */
   public boolean nonNegative() {
     switch (this) {

@@ -20,7 +20,6 @@ import io.firmsim.models.state.StateVariable;
 import io.firmsim.zoo.spec.DependencyGraph;
 import io.firmsim.zoo.spec.EquationSpec;
 import io.firmsim.zoo.spec.Feature;
-import io.firmsim.zoo.spec.ModelConstants;
 import io.firmsim.zoo.spec.ModelSpec;
 import io.firmsim.zoo.spec.ResidualNoise;
 import java.util.ArrayList;
@@ -29,25 +28,25 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One simulation year for a batch of firms (MODEL.md section 4) as a DJL block: the 24 equations
- * in dependency-depth order, their constraints, the income statement, the tax and the new balance
+ * One simulation year for a batch of firms (MODEL.md section 4) as a DJL block: the 24 equations in
+ * dependency-depth order, their constraints, the income statement, the tax and the new balance
  * sheet.
  *
  * <p>Inputs: {@code state [N, StateVariable.count()]}, {@code macro [2]} (dgnp, realr) and, in
- * {@link ForwardMode#SAMPLE}, {@code uniforms [N, uniformColumns()]} (column k &lt; 24 is the draw of
- * equation T(k+1), then one column per fitted level with residual noise; columns the block does
- * not read are ignored). Outputs: {@code newState [N,
- * StateVariable.count()]}, {@code flows [N, FlowVariable.count()]} and {@code balanceGap [N]}, the
- * balance identity's gap after the year relative to {@code max(1, total assets, sum of |liability
- * and equity items|)} (see {@link Year#balanceGap()} for why not total assets alone).
+ * {@link ForwardMode#SAMPLE}, {@code uniforms [N, uniformColumns()]} (column k &lt; 24 is the draw
+ * of equation T(k+1), then one column per fitted level with residual noise; columns the block does
+ * not read are ignored). Outputs: {@code newState [N, StateVariable.count()]}, {@code flows [N,
+ * FlowVariable.count()]} and {@code balanceGap [N]}, the balance identity's gap after the year
+ * relative to {@code max(1, total assets, sum of |liability and equity items|)} (see {@link
+ * Year#balanceGap()} for why not total assets alone).
  *
  * <p>Linear predictors: every predictor row of every equation is split into its lagged part, its
  * macro part and its current-year part. The lagged parts of all rows are one matrix product per
  * year ({@code [rows, lagged features] x [lagged features, N]}); the macro part folds into the
  * bias; each depth then adds its current-year part with one matrix product over the current-year
  * features that depth reads. Rows are ordered by depth so each depth's rows are one contiguous
- * slice. Internally the block works on one contiguous {@code [N]} tensor per state column
- * ({@code [variables, N]} layout), which keeps every elementwise operation dense.
+ * slice. Internally the block works on one contiguous {@code [N]} tensor per state column ({@code
+ * [variables, N]} layout), which keeps every elementwise operation dense.
  *
  * <p>Feature selection (which columns feed which rows) is resolved once, at construction, from the
  * spec. Nothing here copies to the host. Intermediate arrays belong to the manager of the input
@@ -145,8 +144,7 @@ public final class FirmYearBlock extends AbstractBlock {
       if (cur.isEmpty()) {
         depthWeights.add(null);
       } else {
-        depthWeights.add(
-            addParameter(constant("depth" + d + "_weight", curRows, cur.size())));
+        depthWeights.add(addParameter(constant("depth" + d + "_weight", curRows, cur.size())));
       }
     }
     depthStart[depths] = row;
@@ -355,12 +353,12 @@ public final class FirmYearBlock extends AbstractBlock {
    * {@code weights [R, K] x features [K, N] -> [R, N]}, the features given as K arrays of shape
    * {@code [N]}.
    *
-   * <p>When N is a multiple of {@link #TILE}, the product runs as a batch of identical {@code [R, K]
-   * x [K, TILE]} products, one per tile of firms. BLAS kernels may round a column differently
+   * <p>When N is a multiple of {@link #TILE}, the product runs as a batch of identical {@code [R,
+   * K] x [K, TILE]} products, one per tile of firms. BLAS kernels may round a column differently
    * depending on the matrix width and on the column's position in it (seen with float64 on CPU);
-   * with fixed-width tiles a firm's predictors depend only on its position within its tile, and
-   * the simulator aligns chunks to tiles, so results do not depend on the chunk size or the
-   * thread count.
+   * with fixed-width tiles a firm's predictors depend only on its position within its tile, and the
+   * simulator aligns chunks to tiles, so results do not depend on the chunk size or the thread
+   * count.
    */
   private static NDArray linear(NDArray weights, NDList features, long n, NDManager scope) {
     if (n % TILE != 0) {
@@ -374,7 +372,8 @@ public final class FirmYearBlock extends AbstractBlock {
     NDArray x = NDArrays.stack(tiled, 1); // [tiles, K, TILE]
     long rows = weights.getShape().get(0);
     NDArray w =
-        own(own(weights.expandDims(0), scope).broadcast(tiles, rows, weights.getShape().get(1)),
+        own(
+            own(weights.expandDims(0), scope).broadcast(tiles, rows, weights.getShape().get(1)),
             scope);
     NDArray product = own(w.batchMatMul(x), scope); // [tiles, R, TILE]
     NDArray eta = product.transpose(1, 0, 2).reshape(rows, n); // a copy: rows contiguous
@@ -385,9 +384,9 @@ public final class FirmYearBlock extends AbstractBlock {
   }
 
   /**
-   * A Johnson SU draw {@code xi + lambda sinh((Z - gamma) / delta)} with {@code Z =
-   * Phi^-1(U)}. U is kept 1e-7 (float32) or 1e-16 (float64) away from 0 and 1 so that Z stays
-   * finite (|Z| below 5.2 or 8.2).
+   * A Johnson SU draw {@code xi + lambda sinh((Z - gamma) / delta)} with {@code Z = Phi^-1(U)}. U
+   * is kept 1e-7 (float32) or 1e-16 (float64) away from 0 and 1 so that Z stays finite (|Z| below
+   * 5.2 or 8.2).
    */
   private static NDArray draw(ResidualNoise e, NDArray uniform) {
     double eps = uniform.getDataType() == DataType.FLOAT32 ? 1e-7 : 1e-16;

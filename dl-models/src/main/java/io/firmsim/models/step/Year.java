@@ -37,9 +37,9 @@ import io.firmsim.zoo.spec.ModelSpec;
 
 /**
  * The working values of one simulation year inside {@link FirmYearBlock}: last year's state
- * columns, this year's equation values after their constraints, the derived quantities (MTDM,
- * MPA) and, once the year is closed, the income statement and the new state. Every array is a
- * dense {@code [N]} tensor. Not thread-safe; one instance per forward pass.
+ * columns, this year's equation values after their constraints, the derived quantities (MTDM, MPA)
+ * and, once the year is closed, the income statement and the new state. Every array is a dense
+ * {@code [N]} tensor. Not thread-safe; one instance per forward pass.
  */
 final class Year {
   // Equation indices (table - 1), from the target registry of ModelSpec.
@@ -67,8 +67,7 @@ final class Year {
   private static final int T_TDEPBU = t("TDEPBU");
   private static final int T_PALLO = t("PALLO");
   private static final int T_ROT = t("ROT");
-  private static final int[] MPA_SOURCES =
-      Feature.MPA_SOURCES.stream().mapToInt(Year::t).toArray();
+  private static final int[] MPA_SOURCES = Feature.MPA_SOURCES.stream().mapToInt(Year::t).toArray();
 
   private final NDArray[] s; // last year's state, by StateVariable index
   private final ModelConstants c;
@@ -421,8 +420,7 @@ final class Year {
     NDArray drr = q[T_DRR];
     NDArray dour = q[T_DOUR];
 
-    NDArray ebt =
-        oibd.sub(edepbu).add(fi).sub(fe).sub(tdepma).sub(pallo).add(zpf).add(oa);
+    NDArray ebt = oibd.sub(edepbu).add(fi).sub(fe).sub(tdepma).sub(pallo).add(zpf).add(oa);
     NDArray taxBase = ebt.sub(tl).add(ta);
     NDArray tax = taxBase.maximum(0).mul(c.taxRate());
     NDArray rot = q[T_ROT].maximum(0).minimum(tax);
@@ -526,8 +524,8 @@ final class Year {
     NDArray assets = next(CA).add(next(MA)).add(next(BU)).add(next(OFA));
     NDArray liabilities = next(CL);
     NDArray liabilityScale = next(CL).abs();
-    for (StateVariable v : new StateVariable[] {LL, ASD, OUR, SC, RR, URE, PF0, PF1, PF2, PF3,
-        PF4, PF5}) {
+    for (StateVariable v :
+        new StateVariable[] {LL, ASD, OUR, SC, RR, URE, PF0, PF1, PF2, PF3, PF4, PF5}) {
       liabilities = liabilities.add(next(v));
       liabilityScale = liabilityScale.add(next(v).abs());
     }

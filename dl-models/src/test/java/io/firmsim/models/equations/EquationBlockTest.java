@@ -97,53 +97,58 @@ class EquationBlockTest {
   }
 
   /** MODEL.md section 3, one firm, in doubles. */
-  static double scalar(EquationSpec eq, EquationBlock block, double[] row, double u, ForwardMode mode) {
+  static double scalar(
+      EquationSpec eq, EquationBlock block, double[] row, double u, ForwardMode mode) {
     boolean mean = mode == ForwardMode.MEAN;
     switch (eq.method()) {
       case HS:
         return eta(eq.submodel("level"), block, row, 0);
-      case TOBIT: {
-        SubmodelSpec s = eq.submodel("latent");
-        double latent = eta(s, block, row, 0);
-        double sc = s.scale();
-        if (mean) {
-          double z = latent / sc;
-          return z > 0 ? latent + sc * Math.log1p(Math.exp(-z)) : sc * Math.log1p(Math.exp(z));
+      case TOBIT:
+        {
+          SubmodelSpec s = eq.submodel("latent");
+          double latent = eta(s, block, row, 0);
+          double sc = s.scale();
+          if (mean) {
+            double z = latent / sc;
+            return z > 0 ? latent + sc * Math.log1p(Math.exp(-z)) : sc * Math.log1p(Math.exp(z));
+          }
+          return Math.max(0, latent + sc * Math.log(u / (1 - u)));
         }
-        return Math.max(0, latent + sc * Math.log(u / (1 - u)));
-      }
       case LLG:
-      case LLN: {
-        double e = eta(eq.submodel("prob"), block, row, 0);
-        double p = eq.method() == Method.LLG ? cloglog(e) : 1 / (1 + Math.exp(-e));
-        double level = eta(eq.submodel("level"), block, row, 0);
-        return mean ? p * level : (u < p ? level : 0);
-      }
-      case MUNO: {
-        double p1 = cloglog(eta(eq.submodel("prob"), block, row, 0));
-        double p2 = Math.max(p1, cloglog(eta(eq.submodel("prob"), block, row, 1)));
-        double pos = Math.max(0, eta(eq.submodel("level_pos"), block, row, 0));
-        double neg = Math.min(0, eta(eq.submodel("level_neg"), block, row, 0));
-        if (mean) {
-          return (1 - p2) * pos + p1 * neg;
+      case LLN:
+        {
+          double e = eta(eq.submodel("prob"), block, row, 0);
+          double p = eq.method() == Method.LLG ? cloglog(e) : 1 / (1 + Math.exp(-e));
+          double level = eta(eq.submodel("level"), block, row, 0);
+          return mean ? p * level : (u < p ? level : 0);
         }
-        return u < p1 ? neg : (u < p2 ? 0 : pos);
-      }
-      case LSG: {
-        double pp = cloglog(eta(eq.submodel("prob_pos"), block, row, 0));
-        double pn = cloglog(eta(eq.submodel("prob_neg"), block, row, 0));
-        if (pp + pn > 1) {
-          double sum = pp + pn;
-          pp /= sum;
-          pn /= sum;
+      case MUNO:
+        {
+          double p1 = cloglog(eta(eq.submodel("prob"), block, row, 0));
+          double p2 = Math.max(p1, cloglog(eta(eq.submodel("prob"), block, row, 1)));
+          double pos = Math.max(0, eta(eq.submodel("level_pos"), block, row, 0));
+          double neg = Math.min(0, eta(eq.submodel("level_neg"), block, row, 0));
+          if (mean) {
+            return (1 - p2) * pos + p1 * neg;
+          }
+          return u < p1 ? neg : (u < p2 ? 0 : pos);
         }
-        double pos = Math.max(0, eta(eq.submodel("level_pos"), block, row, 0));
-        double neg = Math.min(0, eta(eq.submodel("level_neg"), block, row, 0));
-        if (mean) {
-          return pp * pos + pn * neg;
+      case LSG:
+        {
+          double pp = cloglog(eta(eq.submodel("prob_pos"), block, row, 0));
+          double pn = cloglog(eta(eq.submodel("prob_neg"), block, row, 0));
+          if (pp + pn > 1) {
+            double sum = pp + pn;
+            pp /= sum;
+            pn /= sum;
+          }
+          double pos = Math.max(0, eta(eq.submodel("level_pos"), block, row, 0));
+          double neg = Math.min(0, eta(eq.submodel("level_neg"), block, row, 0));
+          if (mean) {
+            return pp * pos + pn * neg;
+          }
+          return u < pp ? pos : (u < pp + pn ? neg : 0);
         }
-        return u < pp ? pos : (u < pp + pn ? neg : 0);
-      }
       default:
         throw new AssertionError(eq.method());
     }

@@ -6,14 +6,14 @@ import java.util.List;
 
 /**
  * The dependency depths of one simulation year, derived from the features each equation reads
- * (MODEL.md section 2): an equation can run once every current-year feature it reads exists, so
- * its depth is one more than the deepest equation it needs. Equations at the same depth are
- * independent and are evaluated together.
+ * (MODEL.md section 2): an equation can run once every current-year feature it reads exists, so its
+ * depth is one more than the deepest equation it needs. Equations at the same depth are independent
+ * and are evaluated together.
  *
  * <p>Besides feature reads, three constraints of MODEL.md section 4 add structural dependencies,
- * because an equation's clamp needs other values of the year: IBU's cap of EDEPBU needs EDEPBU
- * (T5 after T4); TDEPMA's cap needs MTDM and the scaled EDEPMA (T15 after T1-T3); PALLO's cap
- * needs MPA (T23 after every source of MPA).
+ * because an equation's clamp needs other values of the year: IBU's cap of EDEPBU needs EDEPBU (T5
+ * after T4); TDEPMA's cap needs MTDM and the scaled EDEPMA (T15 after T1-T3); PALLO's cap needs MPA
+ * (T23 after every source of MPA).
  *
  * <p>Class is immutable.
  */
@@ -85,7 +85,9 @@ public final class DependencyGraph {
     }
     if (onPath.get(i)) {
       throw new ModelSpecException(
-          "equation " + equations.get(i) + " depends on itself through the current-year features"
+          "equation "
+              + equations.get(i)
+              + " depends on itself through the current-year features"
               + " its submodels read (dependency cycle)");
     }
     onPath.set(i);

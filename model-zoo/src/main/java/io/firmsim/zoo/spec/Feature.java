@@ -119,7 +119,8 @@ public enum Feature {
       List.of("OIBD", "EDEPBU", "IBU", "FI", "FE", "TDEPMA", "ZPF", "OA", "TL", "OTA", "TDEPBU");
 
   private static final Map<String, Feature> BY_NAME =
-      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Enum::name, Function.identity()));
+      Arrays.stream(values())
+          .collect(Collectors.toUnmodifiableMap(Enum::name, Function.identity()));
 
   private final List<String> sources;
 

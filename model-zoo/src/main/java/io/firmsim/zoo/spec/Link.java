@@ -1,8 +1,8 @@
 package io.firmsim.zoo.spec;
 
 /**
- * Link of a probability submodel: {@code cloglog(eta) = 1 - exp(-exp(eta))}, {@code logit(eta) =
- * 1 / (1 + exp(-eta))}. Spelled in lower case in model files.
+ * Link of a probability submodel: {@code cloglog(eta) = 1 - exp(-exp(eta))}, {@code logit(eta) = 1
+ * / (1 + exp(-eta))}. Spelled in lower case in model files.
  */
 public enum Link {
   LOGIT,

@@ -9,8 +9,8 @@ import java.util.Objects;
  * default is {@link io.firmsim.zoo.PaperModel}.
  *
  * <p>Class is immutable. Every instance has passed validation: each equation has exactly the
- * submodels its method needs, every feature is known, coefficient and feature counts agree and
- * the equations' dependencies have no cycle.
+ * submodels its method needs, every feature is known, coefficient and feature counts agree and the
+ * equations' dependencies have no cycle.
  */
 public final class ModelSpec {
   /** The format version this code writes and the newest it reads. */
@@ -19,8 +19,9 @@ public final class ModelSpec {
   /** The equation targets in table order: {@code TARGETS.get(k - 1)} is the target of Tk. */
   public static final List<String> TARGETS =
       List.of(
-          "EDEPMA", "SMA", "IMA", "EDEPBU", "IBU", "DOFA", "DCA", "DLL", "DCL", "DSC", "DRR", "OIBD",
-          "FI", "FE", "TDEPMA", "ZPF", "DOUR", "GC", "OA", "TL", "OTA", "TDEPBU", "PALLO", "ROT");
+          "EDEPMA", "SMA", "IMA", "EDEPBU", "IBU", "DOFA", "DCA", "DLL", "DCL", "DSC", "DRR",
+          "OIBD", "FI", "FE", "TDEPMA", "ZPF", "DOUR", "GC", "OA", "TL", "OTA", "TDEPBU", "PALLO",
+          "ROT");
 
   private final String name;
   private final String title;

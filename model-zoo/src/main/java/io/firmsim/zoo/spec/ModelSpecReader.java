@@ -22,15 +22,22 @@ import java.util.Set;
  *
  * <p>Format: an object with {@code name}, optional {@code title}, {@code source}, {@code units}
  * (must be SEK), {@code formatVersion} (absent means 1; newer versions are refused), {@code
- * constants} and {@code equations}; each equation has {@code table}, {@code target}, {@code
- * method} and {@code submodels}. Unknown keys are refused so a typo never goes unnoticed.
+ * constants} and {@code equations}; each equation has {@code table}, {@code target}, {@code method}
+ * and {@code submodels}. Unknown keys are refused so a typo never goes unnoticed.
  */
 public final class ModelSpecReader {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> TOP_KEYS =
       Set.of(
-          "formatVersion", "name", "title", "source", "units", "constants", "equations",
-          "provenance", "fit");
+          "formatVersion",
+          "name",
+          "title",
+          "source",
+          "units",
+          "constants",
+          "equations",
+          "provenance",
+          "fit");
   private static final Set<String> CONSTANT_KEYS =
       Set.of(
           "tax_rate",
@@ -82,10 +89,15 @@ public final class ModelSpecReader {
       root = MAPPER.readTree(in);
     } catch (JsonProcessingException e) {
       throw new ModelSpecException(
-          sourceName + ": not valid JSON: " + e.getOriginalMessage()
+          sourceName
+              + ": not valid JSON: "
+              + e.getOriginalMessage()
               + (e.getLocation() != null
-                  ? " (line " + e.getLocation().getLineNr() + ", column "
-                      + e.getLocation().getColumnNr() + ")"
+                  ? " (line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr()
+                      + ")"
                   : ""),
           e);
     } catch (IOException e) {
@@ -103,8 +115,12 @@ public final class ModelSpecReader {
     int version = root.has("formatVersion") ? intValue(root, "formatVersion", src) : 1;
     if (version < 1 || version > ModelSpec.FORMAT_VERSION) {
       throw new ModelSpecException(
-          src + ": unsupported model format version " + version + " (this build reads 1.."
-              + ModelSpec.FORMAT_VERSION + ")");
+          src
+              + ": unsupported model format version "
+              + version
+              + " (this build reads 1.."
+              + ModelSpec.FORMAT_VERSION
+              + ")");
     }
     String name = text(root, "name", src, true);
     String units = text(root, "units", src, false);
@@ -132,7 +148,10 @@ public final class ModelSpecReader {
     }
     try {
       return new ModelSpec(
-          name, text(root, "title", src, false), text(root, "source", src, false), constants,
+          name,
+          text(root, "title", src, false),
+          text(root, "source", src, false),
+          constants,
           List.of(byTable));
     } catch (ModelSpecException e) {
       throw new ModelSpecException(src + ": " + e.getMessage(), e);
@@ -191,8 +210,14 @@ public final class ModelSpecReader {
       String sub = it.next();
       if (!method.submodels().contains(sub)) {
         throw new ModelSpecException(
-            label + ": method " + method + " has no submodel '" + sub + "' (it needs "
-                + method.submodels() + ")");
+            label
+                + ": method "
+                + method
+                + " has no submodel '"
+                + sub
+                + "' (it needs "
+                + method.submodels()
+                + ")");
       }
       parsed.put(sub, submodel(subs.get(sub), sub, method, label));
     }
@@ -215,15 +240,27 @@ public final class ModelSpecReader {
     Family expected = method.familyOf(name);
     if (family != expected) {
       throw new ModelSpecException(
-          where + ": method " + method + " needs family '" + expected.jsonName() + "', found '"
-              + family.jsonName() + "'");
+          where
+              + ": method "
+              + method
+              + " needs family '"
+              + expected.jsonName()
+              + "', found '"
+              + family.jsonName()
+              + "'");
     }
     String linkText = text(s, "link", where, false);
     Link link = linkText == null ? null : enumValue(Link.class, linkText, "link", where);
     if (link != null && family != Family.HUBER && link != method.link()) {
       throw new ModelSpecException(
-          where + ": method " + method + " needs link '" + method.link().jsonName() + "', found '"
-              + link.jsonName() + "'");
+          where
+              + ": method "
+              + method
+              + " needs link '"
+              + method.link().jsonName()
+              + "', found '"
+              + link.jsonName()
+              + "'");
     }
     if (family == Family.TOBIT) {
       String dist = text(s, "distribution", where, false);
@@ -241,8 +278,8 @@ public final class ModelSpecReader {
       String fname = f.asText();
       features.add(
           Feature.byName(fname)
-              .orElseThrow(() -> new ModelSpecException(where + ": unknown feature '" + fname
-                  + "'")));
+              .orElseThrow(
+                  () -> new ModelSpecException(where + ": unknown feature '" + fname + "'")));
     }
     double[] coefficients = numbers(s.get("coefficients"), "coefficients", where);
     double[] intercepts;
@@ -273,8 +310,12 @@ public final class ModelSpecReader {
       }
       String w = where + ", residuals.johnsonSu";
       try {
-        noise = new ResidualNoise(number(su, "xi", w), number(su, "lambda", w),
-            number(su, "gamma", w), number(su, "delta", w));
+        noise =
+            new ResidualNoise(
+                number(su, "xi", w),
+                number(su, "lambda", w),
+                number(su, "gamma", w),
+                number(su, "delta", w));
       } catch (IllegalArgumentException ex) {
         throw new ModelSpecException(w + ": " + ex.getMessage(), ex);
       }

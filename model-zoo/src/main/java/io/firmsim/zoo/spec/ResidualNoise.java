@@ -17,8 +17,10 @@ public record ResidualNoise(double xi, double lambda, double gamma, double delta
     }
     if (!(lambda > 0) || !Double.isFinite(lambda) || !(delta > 0) || !Double.isFinite(delta)) {
       throw new IllegalArgumentException(
-          "Johnson SU lambda and delta must be positive and finite, found lambda " + lambda
-              + ", delta " + delta);
+          "Johnson SU lambda and delta must be positive and finite, found lambda "
+              + lambda
+              + ", delta "
+              + delta);
     }
   }
 

@@ -4,11 +4,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One linear submodel of an equation: {@code eta = intercept + sum(coefficients[j] * x[features[j]])}
- * (ordinal models have two intercepts, Tobit models a scale).
+ * One linear submodel of an equation: {@code eta = intercept + sum(coefficients[j] *
+ * x[features[j]])} (ordinal models have two intercepts, Tobit models a scale).
  *
- * <p>Class is immutable; arrays are copied in and out. Instances are built and validated by
- * {@link ModelSpecReader} (or {@link #of}), so a {@code SubmodelSpec} is always consistent.
+ * <p>Class is immutable; arrays are copied in and out. Instances are built and validated by {@link
+ * ModelSpecReader} (or {@link #of}), so a {@code SubmodelSpec} is always consistent.
  */
 public final class SubmodelSpec {
   private final String name;
@@ -91,7 +91,11 @@ public final class SubmodelSpec {
     int wantIntercepts = family == Family.ORDINAL3 ? 2 : 1;
     if (intercepts.length != wantIntercepts) {
       throw new IllegalArgumentException(
-          "family " + family.jsonName() + " needs " + wantIntercepts + " intercept(s), found "
+          "family "
+              + family.jsonName()
+              + " needs "
+              + wantIntercepts
+              + " intercept(s), found "
               + intercepts.length);
     }
     for (double v : intercepts) {
@@ -112,7 +116,8 @@ public final class SubmodelSpec {
     }
     if (family == Family.TOBIT) {
       if (!(scale > 0) || !Double.isFinite(scale)) {
-        throw new IllegalArgumentException("Tobit scale must be positive and finite, found " + scale);
+        throw new IllegalArgumentException(
+            "Tobit scale must be positive and finite, found " + scale);
       }
     } else if (!Double.isNaN(scale)) {
       throw new IllegalArgumentException("only Tobit submodels have a scale");

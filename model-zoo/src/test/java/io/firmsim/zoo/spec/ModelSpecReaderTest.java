@@ -98,7 +98,8 @@ class ModelSpecReaderTest {
             "equation T7 (DCA): unknown method 'OLS'"),
         Arguments.of(
             "missing submodel",
-            (Consumer<ObjectNode>) m -> ((ObjectNode) eq(m, 1).get("submodels")).remove("level_neg"),
+            (Consumer<ObjectNode>)
+                m -> ((ObjectNode) eq(m, 1).get("submodels")).remove("level_neg"),
             "equation T2 (SMA): method MUNO needs submodel 'level_neg'"),
         Arguments.of(
             "wrong link",
@@ -136,8 +137,7 @@ class ModelSpecReaderTest {
     breakIt.accept(m);
     ModelSpecException e =
         assertThrows(ModelSpecException.class, () -> ModelSpecReader.parse(m, "broken.json"));
-    assertTrue(
-        e.getMessage().contains(expected), "message was: " + e.getMessage());
+    assertTrue(e.getMessage().contains(expected), "message was: " + e.getMessage());
     assertTrue(e.getMessage().startsWith("broken.json"), e.getMessage());
   }
 

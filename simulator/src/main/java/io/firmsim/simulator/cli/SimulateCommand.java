@@ -47,13 +47,21 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--firms", description = "Start-up firms to generate (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--firms",
+      description = "Start-up firms to generate (default: ${DEFAULT-VALUE}).")
   Integer firms;
 
-  @Option(names = "--years", defaultValue = "10", description = "Years to report (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--years",
+      defaultValue = "10",
+      description = "Years to report (default: ${DEFAULT-VALUE}).")
   int years;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(
@@ -62,10 +70,16 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "sample (random draws) or mean (expected values) (default: ${DEFAULT-VALUE}).")
   String mode;
 
-  @Option(names = "--dtype", defaultValue = "float64", description = "float32 or float64 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--dtype",
+      defaultValue = "float64",
+      description = "float32 or float64 (default: ${DEFAULT-VALUE}).")
   String dtype;
 
-  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
   String device;
 
   @Option(
@@ -83,8 +97,9 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(
       names = "--burn-in",
       paramLabel = "YEARS",
-      description = "Years simulated and discarded before the reported ones (default: 5 for "
-          + "generated firms, 0 for --population).")
+      description =
+          "Years simulated and discarded before the reported ones (default: 5 for "
+              + "generated firms, 0 for --population).")
   Integer burnIn;
 
   @Option(
@@ -93,30 +108,41 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "Number of the first reported year (default: ${DEFAULT-VALUE}).")
   int startYear;
 
-  @Option(names = "--macro", paramLabel = "FILE.csv", description = "Macro path: year,dgnp,realr (default: zeros).")
+  @Option(
+      names = "--macro",
+      paramLabel = "FILE.csv",
+      description = "Macro path: year,dgnp,realr (default: zeros).")
   Path macro;
 
-  @Option(names = "--model", paramLabel = "MODEL.json", description = "Model file (default: the embedded paper model).")
+  @Option(
+      names = "--model",
+      paramLabel = "MODEL.json",
+      description = "Model file (default: the embedded paper model).")
   Path model;
 
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
   Path out;
 
-  @Option(names = "--panel", defaultValue = "none", description = "Per-firm panel: csv, parquet or none (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--panel",
+      defaultValue = "none",
+      description = "Per-firm panel: csv, parquet or none (default: ${DEFAULT-VALUE}).")
   String panel;
 
   @Option(
       names = "--chunk-size",
       paramLabel = "FIRMS",
-      description = "Firms per device batch, rounded up to a multiple of 512 (default: 131072 "
-          + "for float32, 65536 for float64; with a panel, smaller so that a chunk's years fit "
-          + "in memory). Results do not depend on it.")
+      description =
+          "Firms per device batch, rounded up to a multiple of 512 (default: 131072 "
+              + "for float32, 65536 for float64; with a panel, smaller so that a chunk's years fit "
+              + "in memory). Results do not depend on it.")
   Integer chunkSize;
 
   @Option(
       names = "--threads",
       paramLabel = "N",
-      description = "CPU threads of the tensor engine (default: the engine's). Results do not depend on it.")
+      description =
+          "CPU threads of the tensor engine (default: the engine's). Results do not depend on it.")
   Integer threads;
 
   @Option(names = "--quiet", description = "No progress bar.")
@@ -168,7 +194,8 @@ public final class SimulateCommand implements Callable<Integer> {
       source = new StartupPopulation(seed, firms == null ? 1000 : firms, spec.constants());
       burn = burnIn == null ? 5 : burnIn;
     }
-    MacroPath macroPath = macro == null ? MacroPath.zeros() : MacroPathReader.read(macro, startYear, years);
+    MacroPath macroPath =
+        macro == null ? MacroPath.zeros() : MacroPathReader.read(macro, startYear, years);
     int chunk =
         chunkSize != null ? chunkSize : defaultChunkSize(precision, !panelText.equals("none"));
     SimulationConfig config =
@@ -190,11 +217,13 @@ public final class SimulateCommand implements Callable<Integer> {
     try (OutputDirectory dir = OutputDirectory.begin(out)) {
       PanelWriter panelWriter = null;
       if (panelText.equals("csv")) {
-        panelWriter = PanelWriter.open(PanelFormat.CSV, dir.file("panel.csv"),
-            precision == Precision.FLOAT32);
+        panelWriter =
+            PanelWriter.open(
+                PanelFormat.CSV, dir.file("panel.csv"), precision == Precision.FLOAT32);
       } else if (panelText.equals("parquet")) {
-        panelWriter = PanelWriter.open(PanelFormat.PARQUET, dir.file("panel.parquet"),
-            precision == Precision.FLOAT32);
+        panelWriter =
+            PanelWriter.open(
+                PanelFormat.PARQUET, dir.file("panel.parquet"), precision == Precision.FLOAT32);
       }
       try (ProgressBar bar = progressBar(stepped)) {
         LongConsumer progress = bar == null ? null : bar::stepBy;
@@ -255,7 +284,8 @@ public final class SimulateCommand implements Callable<Integer> {
     }
   }
 
-  private static <E extends Enum<E>> E parse(Class<E> type, String option, String text, String allowed) {
+  private static <E extends Enum<E>> E parse(
+      Class<E> type, String option, String text, String allowed) {
     try {
       return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {

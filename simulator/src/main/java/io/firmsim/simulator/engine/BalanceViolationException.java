@@ -1,8 +1,8 @@
 package io.firmsim.simulator.engine;
 
 /**
- * The balance identity failed beyond tolerance for a firm in a year (or a value became
- * non-finite). The run stops; the message names the firm, the year and the gap.
+ * The balance identity failed beyond tolerance for a firm in a year (or a value became non-finite).
+ * The run stops; the message names the firm, the year and the gap.
  */
 public class BalanceViolationException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -3,7 +3,9 @@ package io.firmsim.simulator.engine;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 
-/** Which device runs the simulation: the engine's default (a GPU if one is visible), CPU, or GPU. */
+/**
+ * Which device runs the simulation: the engine's default (a GPU if one is visible), CPU, or GPU.
+ */
 public enum DeviceChoice {
   AUTO,
   CPU,
@@ -21,7 +23,9 @@ public enum DeviceChoice {
       case GPU:
         if (engine.getGpuCount() == 0) {
           throw new IllegalArgumentException(
-              "--device gpu: the " + engine.getEngineName() + " engine sees no GPU (build with "
+              "--device gpu: the "
+                  + engine.getEngineName()
+                  + " engine sees no GPU (build with "
                   + "-Pcuda on a CUDA machine, or use --device cpu|auto)");
         }
         return Device.gpu();

@@ -11,8 +11,8 @@ import java.util.Objects;
  * {@code optX} optional, and {@link Builder#build()} says what to fix.
  *
  * <p>Years: burn-in years are numbered {@code startYear - burnIn .. startYear - 1} and are
- * simulated but not reported; reported years are {@code startYear .. startYear + years - 1}. A
- * draw depends on the year's number, so a run restarted from a panel year with the next start year
+ * simulated but not reported; reported years are {@code startYear .. startYear + years - 1}. A draw
+ * depends on the year's number, so a run restarted from a panel year with the next start year
  * continues the same random path.
  *
  * <p>Class is immutable.

@@ -5,8 +5,8 @@ import io.firmsim.models.state.StateVariable;
 import java.util.List;
 
 /**
- * The outcome of a run: per reported year, every state column and every flow summed over firms,
- * the firm count and the largest relative balance gap; and the loop's timing.
+ * The outcome of a run: per reported year, every state column and every flow summed over firms, the
+ * firm count and the largest relative balance gap; and the loop's timing.
  *
  * <p>Sums are formed per chunk on the device in the run's precision and added across chunks in
  * float64 on the host, in chunk order; so they agree across chunk sizes to rounding, not bit for

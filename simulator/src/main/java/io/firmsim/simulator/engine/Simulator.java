@@ -26,20 +26,20 @@ import java.util.Objects;
 import java.util.function.LongConsumer;
 
 /**
- * The batched Monte Carlo loop: firms in chunks, years inside each chunk, one {@link
- * FirmYearBlock} forward pass per chunk-year on the selected device.
+ * The batched Monte Carlo loop: firms in chunks, years inside each chunk, one {@link FirmYearBlock}
+ * forward pass per chunk-year on the selected device.
  *
  * <p>Memory: a chunk's state is a {@code [chunk, variables]} tensor; each year runs in its own
  * sub-manager that is closed when the year ends, so device memory is O(chunk size) and does not
- * grow with the number of years (when a panel is written, the chunk's yearly outputs are kept
- * until the chunk ends and are then copied to the host together).
+ * grow with the number of years (when a panel is written, the chunk's yearly outputs are kept until
+ * the chunk ends and are then copied to the host together).
  *
  * <p>Host transfers: uniform draws go to the device once per chunk-year; sums, balance gaps and
  * panel rows come back to the host only at chunk boundaries.
  *
- * <p>Determinism: draws are a pure function of (seed, firm id, year, equation) ({@link
- * CounterRng}) and every firm's computation is row-local, so a firm's trajectory does not depend on
- * the chunk size or on the other firms in its chunk.
+ * <p>Determinism: draws are a pure function of (seed, firm id, year, equation) ({@link CounterRng})
+ * and every firm's computation is row-local, so a firm's trajectory does not depend on the chunk
+ * size or on the other firms in its chunk.
  */
 public final class Simulator {
   private static final int V = StateVariable.count();
@@ -59,7 +59,8 @@ public final class Simulator {
    * @param progress told the number of firm-years stepped after each chunk-year, or null
    * @throws BalanceViolationException when a firm's balance identity fails beyond tolerance
    */
-  public SimulationResult run(PopulationSource population, PanelWriter panel, LongConsumer progress) {
+  public SimulationResult run(
+      PopulationSource population, PanelWriter panel, LongConsumer progress) {
     Engine engine = Engine.getEngine("PyTorch");
     Device device = config.device().resolve(engine);
     DataType dtype = config.precision().dataType();
@@ -85,8 +86,19 @@ public final class Simulator {
         int to = Math.min(size, from + chunkSize);
         Population chunk = population.slice(from, to);
         long start = System.nanoTime();
-        ChunkOutput out = runChunk(block, ps, base, chunk, firstYear, total, rng, sample, dtype,
-            panel != null, progress);
+        ChunkOutput out =
+            runChunk(
+                block,
+                ps,
+                base,
+                chunk,
+                firstYear,
+                total,
+                rng,
+                sample,
+                dtype,
+                panel != null,
+                progress);
         loopNanos += System.nanoTime() - start;
         stepped += (long) chunk.size() * total;
         for (int y = 0; y < years; y++) {
@@ -197,10 +209,9 @@ public final class Simulator {
           keep(chunkManager, sums, next.get(real).sum(new int[] {0}));
           keep(chunkManager, flowSums, flow.sum(new int[] {0}));
           keep(chunkManager, gapMax, safeGap.max().toType(DataType.FLOAT64, false).reshape(1));
-          keep(chunkManager, gapNaN, gap.isNaN().any().toType(DataType.FLOAT64, false)
-              .reshape(1));
-          keep(chunkManager, gapArgMax, safeGap.argMax().toType(DataType.FLOAT64, false)
-              .reshape(1));
+          keep(chunkManager, gapNaN, gap.isNaN().any().toType(DataType.FLOAT64, false).reshape(1));
+          keep(
+              chunkManager, gapArgMax, safeGap.argMax().toType(DataType.FLOAT64, false).reshape(1));
           if (keepPanel) {
             states.add(keep(chunkManager, null, next.get(real)));
             flows.add(keep(chunkManager, null, flow));
@@ -222,8 +233,7 @@ public final class Simulator {
       for (int k = 0; k < total; k++) {
         double g = anyNaN[k] > 0 ? Double.NaN : o.maxGap[k];
         if (!(g <= tolerance)) {
-          throw new BalanceViolationException(ids[(int) worstFirm[k]], firstYear + k, g,
-              tolerance);
+          throw new BalanceViolationException(ids[(int) worstFirm[k]], firstYear + k, g, tolerance);
         }
       }
       if (keepPanel) {

@@ -3,10 +3,9 @@ package io.firmsim.simulator.input;
 import java.nio.file.Path;
 
 /**
- * An input file (population, macro path) or an argument that cannot be used. The message names
- * the file, the row (the line number in the file: the header is line 1) and the column where these
- * apply, so a
- * user can find the problem without a debugger.
+ * An input file (population, macro path) or an argument that cannot be used. The message names the
+ * file, the row (the line number in the file: the header is line 1) and the column where these
+ * apply, so a user can find the problem without a debugger.
  */
 public class BadInputException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -20,8 +19,8 @@ public class BadInputException extends RuntimeException {
   }
 
   /**
-   * A problem in a file at a line (negative: none) and a column (null: none), formatted as
-   * {@code FILE, row LINE, column 'NAME': PROBLEM}.
+   * A problem in a file at a line (negative: none) and a column (null: none), formatted as {@code
+   * FILE, row LINE, column 'NAME': PROBLEM}.
    */
   public static BadInputException at(Path file, long row, String column, String problem) {
     StringBuilder sb = new StringBuilder();

@@ -3,9 +3,9 @@ package io.firmsim.simulator.input;
 import com.fasterxml.jackson.core.io.NumberInput;
 
 /**
- * Decimal text to {@code double}, bit for bit as {@link Double#parseDouble} and faster: the
- * number parsing shared by the CSV readers of populations, macro paths and panels, where
- * millions of cells are read. Stateless and thread-safe.
+ * Decimal text to {@code double}, bit for bit as {@link Double#parseDouble} and faster: the number
+ * parsing shared by the CSV readers of populations, macro paths and panels, where millions of cells
+ * are read. Stateless and thread-safe.
  */
 public final class DecimalParser {
   private DecimalParser() {}
@@ -22,10 +22,10 @@ public final class DecimalParser {
    * ({@code -123.45}, {@code 1.5E-7}) with few digits take Clinger's fast path: when the decimal
    * significand {@code m} is at most 2^53 and the decimal exponent {@code e} at most 22 in size,
    * both {@code m} and {@code 10^|e|} are exact doubles, so one IEEE multiplication or division
-   * gives the correctly rounded result, which is what {@code Double.parseDouble} returns . Every other text
-   * (17-digit significands, as most simulated values have, larger exponents, whitespace, {@code
-   * NaN}, bad text) goes to Jackson's copy of FastDoubleParser,
-   * {@link NumberInput#parseDouble(String, boolean)}, which accepts the syntax of {@code
+   * gives the correctly rounded result, which is what {@code Double.parseDouble} returns . Every
+   * other text (17-digit significands, as most simulated values have, larger exponents, whitespace,
+   * {@code NaN}, bad text) goes to Jackson's copy of FastDoubleParser, {@link
+   * NumberInput#parseDouble(String, boolean)}, which accepts the syntax of {@code
    * Double.parseDouble}, rounds correctly like it, and on Java 17 is several times faster than it
    * on such significands.
    */

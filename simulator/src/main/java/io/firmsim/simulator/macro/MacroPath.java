@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * The macro inputs of every simulated year: {@code dgnp} (change of nominal GNP, SEK) and {@code
- * realr} (real interest rate as a fraction). Years outside the path (burn-in years) use the
- * default scenario, zero for both.
+ * realr} (real interest rate as a fraction). Years outside the path (burn-in years) use the default
+ * scenario, zero for both.
  *
  * <p>Class is immutable.
  */
@@ -22,7 +22,9 @@ public final class MacroPath {
   public MacroPath(int firstYear, double[] dgnp, double[] realr) {
     if (dgnp.length != realr.length) {
       throw new IllegalArgumentException(
-          "dgnp and realr need one value per year each, found " + dgnp.length + " and "
+          "dgnp and realr need one value per year each, found "
+              + dgnp.length
+              + " and "
               + realr.length);
     }
     this.firstYear = firstYear;
@@ -53,7 +55,12 @@ public final class MacroPath {
 
   @Override
   public String toString() {
-    return "MacroPath[firstYear=" + firstYear + ", dgnp=" + Arrays.toString(dgnp) + ", realr="
-        + Arrays.toString(realr) + "]";
+    return "MacroPath[firstYear="
+        + firstYear
+        + ", dgnp="
+        + Arrays.toString(dgnp)
+        + ", realr="
+        + Arrays.toString(realr)
+        + "]";
   }
 }

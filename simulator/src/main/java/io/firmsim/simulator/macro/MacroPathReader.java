@@ -1,7 +1,6 @@
 package io.firmsim.simulator.macro;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.firmsim.simulator.input.BadInputException;
@@ -28,9 +27,9 @@ import java.util.stream.Collectors;
  * years, and rows outside them are allowed and left out of the path (their values are still
  * checked, so a broken file is never half-used).
  *
- * <p>Every problem is reported as a {@link BadInputException} naming the file, the line (the
- * header is line 1) and the column where these apply. A path is short, so this reader favours
- * plain code over speed; blank lines are skipped.
+ * <p>Every problem is reported as a {@link BadInputException} naming the file, the line (the header
+ * is line 1) and the column where these apply. A path is short, so this reader favours plain code
+ * over speed; blank lines are skipped.
  */
 public final class MacroPathReader {
   /** The column names, in the order the simulator writes them. */
@@ -96,15 +95,25 @@ public final class MacroPathReader {
     while ((line = nextRow(parser, cells)) >= 0) {
       if (cells.size() != width) {
         throw BadInputException.at(
-            file, line, null, "expected " + width + " cells (as in the header), found "
-                + cells.size());
+            file,
+            line,
+            null,
+            "expected " + width + " cells (as in the header), found " + cells.size());
       }
       int year = parseYear(file, line, cells.get(columnOf[0]));
       if (count > 0 && year != previous + 1) {
         throw BadInputException.at(
-            file, line, "year", year <= previous
+            file,
+            line,
+            "year",
+            year <= previous
                 ? "year " + year + " follows " + previous + ": years must increase by one per row"
-                : "year " + year + " follows " + previous + ": year " + (previous + 1)
+                : "year "
+                    + year
+                    + " follows "
+                    + previous
+                    + ": year "
+                    + (previous + 1)
                     + " is missing (years must increase by one per row)");
       }
       if (count == dgnp.length) {
@@ -160,8 +169,14 @@ public final class MacroPathReader {
         unknown.add(name);
       } else if (columnOf[k] >= 0) {
         throw BadInputException.at(
-            file, line, name, "duplicate column: columns " + (columnOf[k] + 1) + " and "
-                + (c + 1) + " of the header have the same name");
+            file,
+            line,
+            name,
+            "duplicate column: columns "
+                + (columnOf[k] + 1)
+                + " and "
+                + (c + 1)
+                + " of the header have the same name");
       } else {
         columnOf[k] = c;
       }
@@ -169,8 +184,12 @@ public final class MacroPathReader {
     String expected = "; the header must be " + String.join(",", COLUMNS) + " (in any order)";
     if (!unknown.isEmpty()) {
       throw BadInputException.at(
-          file, line, unknown.get(0), "unknown column" + (unknown.size() > 1
-              ? " (all unknown: " + quoteAll(unknown) + ")" : "") + expected);
+          file,
+          line,
+          unknown.get(0),
+          "unknown column"
+              + (unknown.size() > 1 ? " (all unknown: " + quoteAll(unknown) + ")" : "")
+              + expected);
     }
     List<String> missing = new ArrayList<>();
     for (int k = 0; k < columnOf.length; k++) {
@@ -180,8 +199,12 @@ public final class MacroPathReader {
     }
     if (!missing.isEmpty()) {
       throw BadInputException.at(
-          file, line, missing.get(0), "missing column" + (missing.size() > 1
-              ? " (all missing: " + quoteAll(missing) + ")" : "") + expected);
+          file,
+          line,
+          missing.get(0),
+          "missing column"
+              + (missing.size() > 1 ? " (all missing: " + quoteAll(missing) + ")" : "")
+              + expected);
     }
     return columnOf;
   }

@@ -35,8 +35,10 @@ import java.util.concurrent.ForkJoinTask;
  */
 public final class CsvPanelWriter implements PanelWriter {
   private static final int BUFFER_BYTES = 1 << 20;
+
   /** Rows formatted by one task; about 0.5 MB of text. */
   private static final int CHUNK_ROWS = 512;
+
   /** Integral values below this magnitude print as {@code <integer>.0} in Java's toString. */
   private static final long PLAIN_INTEGRAL_LIMIT = 10_000_000L;
 
@@ -46,8 +48,10 @@ public final class CsvPanelWriter implements PanelWriter {
   private final OutputStream out;
   private final boolean float32;
   private final ForkJoinPool pool;
+
   /** Most chunks formatted or being formatted but not yet written. */
   private final int window;
+
   private final ArrayDeque<ForkJoinTask<byte[]>> inFlight = new ArrayDeque<>();
   private Chunk pending = new Chunk();
   private boolean closed;
@@ -110,8 +114,8 @@ public final class CsvPanelWriter implements PanelWriter {
   }
 
   /**
-   * Writes chunks in order: those already formatted, and more, waiting, until at most {@code
-   * keep} remain in flight.
+   * Writes chunks in order: those already formatted, and more, waiting, until at most {@code keep}
+   * remain in flight.
    */
   private void writeFinished(int keep) throws IOException {
     while (!inFlight.isEmpty() && (inFlight.size() > keep || inFlight.peek().isDone())) {

@@ -10,11 +10,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Writes a run's output files into a temporary directory beside the target and moves them into
- * the target only when the run succeeds ({@link #commit()}); on failure ({@link #close()} without
+ * Writes a run's output files into a temporary directory beside the target and moves them into the
+ * target only when the run succeeds ({@link #commit()}); on failure ({@link #close()} without
  * commit) the temporary directory is deleted and the target is left as it was. The temporary
- * directory sits next to the target so that the final moves stay on one file system and are
- * atomic per file.
+ * directory sits next to the target so that the final moves stay on one file system and are atomic
+ * per file.
  */
 public final class OutputDirectory implements AutoCloseable {
   private final Path target;

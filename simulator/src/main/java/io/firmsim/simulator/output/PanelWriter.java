@@ -10,23 +10,23 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Writes the per-firm panel of a simulation: one row per firm and year with the columns
- * {@code firm_id} (long), {@code year} (int), then every {@link StateVariable} in enum order, then
- * every {@link FlowVariable} in enum order (see {@link #columnNames()}). Rows are written in the
- * order the caller gives them. A writer may hold rows back (in I/O buffers, a Parquet row group,
- * CSV chunks being formatted) until {@link #close()}, which completes the file.
+ * Writes the per-firm panel of a simulation: one row per firm and year with the columns {@code
+ * firm_id} (long), {@code year} (int), then every {@link StateVariable} in enum order, then every
+ * {@link FlowVariable} in enum order (see {@link #columnNames()}). Rows are written in the order
+ * the caller gives them. A writer may hold rows back (in I/O buffers, a Parquet row group, CSV
+ * chunks being formatted) until {@link #close()}, which completes the file.
  *
  * <p>The writer takes whole batches of rows as flat primitive arrays, in the row-major layout of
- * the state and flow tensors, so the simulator can hand over a chunk of firms for one year
- * without building an object per row. Implementations are not thread-safe.
+ * the state and flow tensors, so the simulator can hand over a chunk of firms for one year without
+ * building an object per row. Implementations are not thread-safe.
  */
 public interface PanelWriter extends AutoCloseable {
 
   /**
    * Appends rows: for r in [0, rows): firm {@code firmIds[r]}, year {@code years[r]}, state values
-   * {@code state[r*S .. r*S+S)}, flows {@code flows[r*F .. r*F+F)} with S =
-   * {@link StateVariable#count()}, F = {@link FlowVariable#count()}. The arrays may be longer than
-   * needed; they are only read during the call.
+   * {@code state[r*S .. r*S+S)}, flows {@code flows[r*F .. r*F+F)} with S = {@link
+   * StateVariable#count()}, F = {@link FlowVariable#count()}. The arrays may be longer than needed;
+   * they are only read during the call.
    *
    * @throws IllegalArgumentException if an array is too short for {@code rows} rows
    * @throws IOException if the file cannot be written

@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * A population of firms on the host: one row per firm, the columns of {@link StateVariable} in
- * column order, plus each firm's id. This is the form in which populations are generated, read
- * from files and handed to the simulator at a chunk boundary.
+ * column order, plus each firm's id. This is the form in which populations are generated, read from
+ * files and handed to the simulator at a chunk boundary.
  *
  * <p>Class is immutable: arrays are copied in and out.
  */

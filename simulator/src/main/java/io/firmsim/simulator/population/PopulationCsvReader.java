@@ -38,8 +38,8 @@ import java.util.stream.Collectors;
  * the rows of one year (see {@link #read(Path, Integer)}). Any other column is an error, so a
  * misspelt state column is never silently dropped.
  *
- * <p>Guarantees of a returned population (MODEL.md section 1, tolerances for population files,
- * with {@code K = max(1, CA + MA + BU + OFA)} and {@code tol = }{@value #TOLERANCE}):
+ * <p>Guarantees of a returned population (MODEL.md section 1, tolerances for population files, with
+ * {@code K = max(1, CA + MA + BU + OFA)} and {@code tol = }{@value #TOLERANCE}):
  *
  * <ul>
  *   <li>every value is a finite number, read exactly as {@link Double#parseDouble} reads it (so
@@ -52,18 +52,18 @@ import java.util.stream.Collectors;
  *   <li>rows keep the order of the file.
  * </ul>
  *
- * <p>Every problem is reported as a {@link BadInputException} naming the file, the line (the
- * header is line 1) and the column where these apply. Of the problems within rows, the one
- * reported is always the first in the file, as a plain front-to-back read would find it; repeated
- * firm ids are looked for once all rows are read. Values are taken as written: rounding traces
- * within the tolerance are kept, not clamped. Of a panel, only the selected rows are checked.
+ * <p>Every problem is reported as a {@link BadInputException} naming the file, the line (the header
+ * is line 1) and the column where these apply. Of the problems within rows, the one reported is
+ * always the first in the file, as a plain front-to-back read would find it; repeated firm ids are
+ * looked for once all rows are read. Values are taken as written: rounding traces within the
+ * tolerance are kept, not clamped. Of a panel, only the selected rows are checked.
  *
- * <p>Speed (a million firms in seconds): the file is read once, as a stream of cells from
- * Jackson's {@link CsvParser} (quoted cells follow RFC 4180; blank lines are skipped), with no
- * per-row objects besides the cell strings. Turning text into numbers and checking rows costs as
- * much as tokenizing, so the reading thread hands batches of rows to worker threads (up to
- * {@value #MAX_WORKERS}, fewer on small machines), which parse and check them into primitive
- * arrays; numbers in the plain forms that {@code Double.toString} writes take an exact fast path.
+ * <p>Speed (a million firms in seconds): the file is read once, as a stream of cells from Jackson's
+ * {@link CsvParser} (quoted cells follow RFC 4180; blank lines are skipped), with no per-row
+ * objects besides the cell strings. Turning text into numbers and checking rows costs as much as
+ * tokenizing, so the reading thread hands batches of rows to worker threads (up to {@value
+ * #MAX_WORKERS}, fewer on small machines), which parse and check them into primitive arrays;
+ * numbers in the plain forms that {@code Double.toString} writes take an exact fast path.
  */
 public final class PopulationCsvReader {
   /** The relative tolerance of the checks: MODEL.md section 1, population files. */
@@ -112,8 +112,8 @@ public final class PopulationCsvReader {
    * @param file the CSV file
    * @param year with a {@code year} column: the year whose rows to read; may be null only if the
    *     file holds a single year. Without a {@code year} column it must be null.
-   * @throws BadInputException if the file cannot be read, breaks a rule (class doc), or the year
-   *     is missing, ambiguous, or not in the file
+   * @throws BadInputException if the file cannot be read, breaks a rule (class doc), or the year is
+   *     missing, ambiguous, or not in the file
    */
   public static Population read(Path file, Integer year) {
     Objects.requireNonNull(file, "file");
@@ -169,7 +169,13 @@ public final class PopulationCsvReader {
         Integer before = position.put(name, c);
         if (before != null) {
           throw BadInputException.at(
-              file, line, name, "duplicate column: columns " + (before + 1) + " and " + (c + 1)
+              file,
+              line,
+              name,
+              "duplicate column: columns "
+                  + (before + 1)
+                  + " and "
+                  + (c + 1)
                   + " of the header have the same name");
         }
         roles[c] = roleOf(name);
@@ -182,10 +188,17 @@ public final class PopulationCsvReader {
       yearColumn = year;
       if (!unknown.isEmpty()) {
         throw BadInputException.at(
-            file, line, unknown.get(0), "unknown column"
+            file,
+            line,
+            unknown.get(0),
+            "unknown column"
                 + (unknown.size() > 1 ? " (all unknown: " + quoteAll(unknown) + ")" : "")
-                + "; a population file has " + FIRM_ID + " and the state columns"
-                + " (a panel file also has " + YEAR + " and the flow columns)");
+                + "; a population file has "
+                + FIRM_ID
+                + " and the state columns"
+                + " (a panel file also has "
+                + YEAR
+                + " and the flow columns)");
       }
       List<String> missing = new ArrayList<>();
       if (!position.containsKey(FIRM_ID)) {
@@ -198,7 +211,10 @@ public final class PopulationCsvReader {
       }
       if (!missing.isEmpty()) {
         throw BadInputException.at(
-            file, line, missing.get(0), "missing column"
+            file,
+            line,
+            missing.get(0),
+            "missing column"
                 + (missing.size() > 1 ? " (all missing: " + quoteAll(missing) + ")" : ""));
       }
     }
@@ -223,8 +239,8 @@ public final class PopulationCsvReader {
   }
 
   /**
-   * Rows handed from the reading thread to a worker: their cells and lines in, their ids and
-   * values (or the first problem among them) out.
+   * Rows handed from the reading thread to a worker: their cells and lines in, their ids and values
+   * (or the first problem among them) out.
    */
   private static final class Batch {
     final String[] cells; // row-major [rows, width]
@@ -298,21 +314,34 @@ public final class PopulationCsvReader {
       long headerLine = nextRow(first);
       if (headerLine < 0) {
         throw BadInputException.at(
-            file, -1, null, "empty file: expected a header line with " + FIRM_ID
-                + " and the state columns");
+            file,
+            -1,
+            null,
+            "empty file: expected a header line with " + FIRM_ID + " and the state columns");
       }
       header = new Header(file, headerLine, first);
       if (year != null && header.yearColumn < 0) {
         throw BadInputException.at(
-            file, headerLine, null, "year " + year + " was asked for, but the file has no '"
-                + YEAR + "' column (only a panel file has one)");
+            file,
+            headerLine,
+            null,
+            "year "
+                + year
+                + " was asked for, but the file has no '"
+                + YEAR
+                + "' column (only a panel file has one)");
       }
       int workers = Math.min(MAX_WORKERS, Runtime.getRuntime().availableProcessors() - 1);
-      ExecutorService pool = workers < 1 ? null : Executors.newFixedThreadPool(workers, r -> {
-        Thread t = new Thread(r, "population-csv-reader");
-        t.setDaemon(true);
-        return t;
-      });
+      ExecutorService pool =
+          workers < 1
+              ? null
+              : Executors.newFixedThreadPool(
+                  workers,
+                  r -> {
+                    Thread t = new Thread(r, "population-csv-reader");
+                    t.setDaemon(true);
+                    return t;
+                  });
       try {
         return readRows(pool, Math.max(1, workers));
       } finally {
@@ -323,9 +352,9 @@ public final class PopulationCsvReader {
     }
 
     /**
-     * Tokenizes the rows on this thread and has them parsed by {@code pool} (null: on this
-     * thread). A problem found here (row width, year, malformed CSV) is reported only after the
-     * rows before it have been parsed, so that an earlier problem in them comes first.
+     * Tokenizes the rows on this thread and has them parsed by {@code pool} (null: on this thread).
+     * A problem found here (row width, year, malformed CSV) is reported only after the rows before
+     * it have been parsed, so that an earlier problem in them comes first.
      */
     private Population readRows(ExecutorService pool, int workers) throws IOException {
       ArrayDeque<Future<Batch>> pending = new ArrayDeque<>();
@@ -372,15 +401,21 @@ public final class PopulationCsvReader {
       }
       if (tooManyYears) {
         throw BadInputException.at(
-            file, -1, YEAR, "the file holds " + yearsSeen.size() + " years (" + yearList()
+            file,
+            -1,
+            YEAR,
+            "the file holds "
+                + yearsSeen.size()
+                + " years ("
+                + yearList()
                 + "): choose one with the year argument");
       }
       return assemble(done);
     }
 
     /**
-     * Tokenizes rows into the next free place of {@code batch} until one is wanted: of the
-     * selected year, if the file has years (noting every year seen on the way).
+     * Tokenizes rows into the next free place of {@code batch} until one is wanted: of the selected
+     * year, if the file has years (noting every year seen on the way).
      *
      * @return the line of the wanted row, or -1 at the end of the file
      */
@@ -407,9 +442,10 @@ public final class PopulationCsvReader {
 
     private void submit(ExecutorService pool, Batch batch, ArrayDeque<Future<Batch>> pending) {
       Header h = header;
-      pending.addLast(pool == null
-          ? CompletableFuture.completedFuture(batch.parse(h))
-          : pool.submit(() -> batch.parse(h)));
+      pending.addLast(
+          pool == null
+              ? CompletableFuture.completedFuture(batch.parse(h))
+              : pool.submit(() -> batch.parse(h)));
     }
 
     /** Waits for a batch, adds it to {@code done} and returns its problem (null: none). */
@@ -444,7 +480,11 @@ public final class PopulationCsvReader {
               file, -1, YEAR, "no rows of year " + year + "; the file has " + yearList());
         }
         throw BadInputException.at(
-            file, -1, null, year != null ? "no rows of year " + year + ": no data rows at all"
+            file,
+            -1,
+            null,
+            year != null
+                ? "no rows of year " + year + ": no data rows at all"
                 : "no data rows: the file has only a header");
       }
       long[] ids = new long[size];
@@ -474,8 +514,14 @@ public final class PopulationCsvReader {
             Long before = seen.putIfAbsent(ids[r], lines[r]);
             if (before != null) {
               throw BadInputException.at(
-                  file, lines[r], FIRM_ID, "duplicate firm id " + ids[r] + ": also on line "
-                      + before + (year != null ? " (both of year " + year + ")" : ""));
+                  file,
+                  lines[r],
+                  FIRM_ID,
+                  "duplicate firm id "
+                      + ids[r]
+                      + ": also on line "
+                      + before
+                      + (year != null ? " (both of year " + year + ")" : ""));
             }
           }
         }
@@ -510,7 +556,8 @@ public final class PopulationCsvReader {
         }
         long line = -1;
         int count = 0;
-        for (JsonToken t = parser.nextToken(); t == JsonToken.VALUE_STRING;
+        for (JsonToken t = parser.nextToken();
+            t == JsonToken.VALUE_STRING;
             t = parser.nextToken()) {
           if (count == 0) {
             line = parser.currentTokenLocation().getLineNr();
@@ -525,8 +572,7 @@ public final class PopulationCsvReader {
         }
         if (count != width) {
           throw BadInputException.at(
-              file, line, null, "expected " + width + " cells (as in the header), found "
-                  + count);
+              file, line, null, "expected " + width + " cells (as in the header), found " + count);
         }
         return line;
       }
@@ -554,17 +600,41 @@ public final class PopulationCsvReader {
       if (v < -allowed) {
         String name = StateVariable.at(i).name();
         throw BadInputException.at(
-            file, line, name, "negative " + name + " = " + v + " (firm " + id
-                + "; allowed down to " + (-allowed) + ", i.e. -" + TOLERANCE
+            file,
+            line,
+            name,
+            "negative "
+                + name
+                + " = "
+                + v
+                + " (firm "
+                + id
+                + "; allowed down to "
+                + (-allowed)
+                + ", i.e. -"
+                + TOLERANCE
                 + " x total assets)");
       }
     }
     double gap = assets - liabilities;
     if (!(Math.abs(gap) <= allowed)) {
       throw BadInputException.at(
-          file, line, null, "balance identity does not hold: assets " + assets
-              + ", liabilities " + liabilities + ", gap " + gap + " (firm " + id + "; allowed "
-              + allowed + ", i.e. " + TOLERANCE + " x total assets; assets = CA+MA+BU+OFA,"
+          file,
+          line,
+          null,
+          "balance identity does not hold: assets "
+              + assets
+              + ", liabilities "
+              + liabilities
+              + ", gap "
+              + gap
+              + " (firm "
+              + id
+              + "; allowed "
+              + allowed
+              + ", i.e. "
+              + TOLERANCE
+              + " x total assets; assets = CA+MA+BU+OFA,"
               + " liabilities = CL+LL+ASD+OUR+SC+RR+URE+PF0+...+PF5)");
     }
   }
@@ -599,7 +669,9 @@ public final class PopulationCsvReader {
     }
     if (id < 0) {
       throw BadInputException.at(
-          header.file, line, header.names[column],
+          header.file,
+          line,
+          header.names[column],
           "a firm id must be a non-negative integer, found '" + shown(text) + "'");
     }
     return id;

@@ -1,8 +1,8 @@
 package io.firmsim.simulator.population;
 
 /**
- * Where the simulator takes its firms from, one chunk at a time: a generated start-up population
- * or a population read from a file.
+ * Where the simulator takes its firms from, one chunk at a time: a generated start-up population or
+ * a population read from a file.
  */
 public interface PopulationSource {
   /** Number of firms. */

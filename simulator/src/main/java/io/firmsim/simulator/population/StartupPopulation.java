@@ -13,8 +13,8 @@ import io.firmsim.zoo.spec.ModelConstants;
  * {@code marketw} the firm's share of the population's total assets.
  *
  * <p>Firm {@code i} has id {@code i} and its values are a pure function of (seed, i), so any slice
- * of the population can be generated alone. {@code marketw} needs the total assets of all firms;
- * it is summed once, in firm order, at construction. Class is immutable and thread-safe.
+ * of the population can be generated alone. {@code marketw} needs the total assets of all firms; it
+ * is summed once, in firm order, at construction. Class is immutable and thread-safe.
  */
 public final class StartupPopulation implements PopulationSource {
   private static final int STREAM_CA = 0;

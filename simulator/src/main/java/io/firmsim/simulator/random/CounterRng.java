@@ -8,11 +8,11 @@ package io.firmsim.simulator.random;
  * <p>The function hashes its key with the SplitMix64 finalizer (Steele, Lea and Flood, 2014; the
  * mixer behind {@link java.util.SplittableRandom}), a bijection on 64-bit words with full
  * avalanche: {@code base = mix(mix(mix(seed) + firm * K1) + year * K2)}, {@code draw = mix(base +
- * (stream + 1) * K3)}. Uniforms use the top 53 (float64) or 24 (float32) bits, so they lie in
- * [0, 1) and a float32 draw is the float64 draw rounded down to 24 bits.
+ * (stream + 1) * K3)}. Uniforms use the top 53 (float64) or 24 (float32) bits, so they lie in [0,
+ * 1) and a float32 draw is the float64 draw rounded down to 24 bits.
  *
- * <p>Streams: 1..24 are the equations T1..T24 of a simulation year; population generation uses
- * its own streams in {@link #POPULATION_YEAR}. Class is immutable and thread-safe.
+ * <p>Streams: 1..24 are the equations T1..T24 of a simulation year; population generation uses its
+ * own streams in {@link #POPULATION_YEAR}. Class is immutable and thread-safe.
  */
 public final class CounterRng {
   /** The pseudo-year under which start-up populations draw their characteristics. */
@@ -63,9 +63,9 @@ public final class CounterRng {
   }
 
   /**
-   * Fills {@code out[i * used.length + k]} with the draw of stream {@code k + 1} (equation
-   * T(k+1)) of firm {@code firmIds[from + i]} in {@code year}, for i in [0, count), where {@code
-   * used[k]}; other entries are left as they are (deterministic equations read no draw).
+   * Fills {@code out[i * used.length + k]} with the draw of stream {@code k + 1} (equation T(k+1))
+   * of firm {@code firmIds[from + i]} in {@code year}, for i in [0, count), where {@code used[k]};
+   * other entries are left as they are (deterministic equations read no draw).
    */
   public void fill(long[] firmIds, int from, int count, long year, boolean[] used, double[] out) {
     int streams = used.length;

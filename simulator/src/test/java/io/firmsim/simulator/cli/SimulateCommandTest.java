@@ -48,7 +48,16 @@ class SimulateCommandTest {
   void writesAggregatesPanelAndSpeedLine() throws IOException {
     Path dir = tmp.resolve("run");
     Outcome o =
-        simulate("--firms", "600", "--years", "3", "--burn-in", "1", "--panel", "csv", "--out",
+        simulate(
+            "--firms",
+            "600",
+            "--years",
+            "3",
+            "--burn-in",
+            "1",
+            "--panel",
+            "csv",
+            "--out",
             dir.toString());
     assertEquals(0, o.code(), o.err());
     List<String> agg = Files.readAllLines(dir.resolve("aggregates.csv"));
@@ -77,22 +86,34 @@ class SimulateCommandTest {
     List<String> aggHeader = List.of(agg.get(0).split(","));
     String[] year2 = agg.get(2).split(",");
     assertEquals(ca, Double.parseDouble(year2[aggHeader.indexOf("CA")]), 1e-9 * Math.abs(ca));
-    assertEquals(
-        oibd, Double.parseDouble(year2[aggHeader.indexOf("OIBD")]), 1e-9 * Math.abs(oibd));
+    assertEquals(oibd, Double.parseDouble(year2[aggHeader.indexOf("OIBD")]), 1e-9 * Math.abs(oibd));
   }
 
   /**
-   * A panel year read back as a population gives exactly the panel's values, and simulating on
-   * from it (with the next start year, so the same draws) reproduces the rest of the original run
-   * line for line.
+   * A panel year read back as a population gives exactly the panel's values, and simulating on from
+   * it (with the next start year, so the same draws) reproduces the rest of the original run line
+   * for line.
    */
   @ParameterizedTest
   @ValueSource(strings = {"float64", "float32"})
   void populationRoundTripsThroughPanelAndContinuesTheSameRun(String dtype) throws IOException {
     Path full = tmp.resolve("full");
     Outcome a =
-        simulate("--firms", "700", "--years", "6", "--burn-in", "2", "--seed", "3", "--dtype",
-            dtype, "--panel", "csv", "--out", full.toString());
+        simulate(
+            "--firms",
+            "700",
+            "--years",
+            "6",
+            "--burn-in",
+            "2",
+            "--seed",
+            "3",
+            "--dtype",
+            dtype,
+            "--panel",
+            "csv",
+            "--out",
+            full.toString());
     assertEquals(0, a.code(), a.err());
     Path panel = full.resolve("panel.csv");
 
@@ -108,8 +129,22 @@ class SimulateCommandTest {
 
     Path rest = tmp.resolve("rest");
     Outcome b =
-        simulate("--population", panel.toString(), "--population-year", "3", "--start-year", "4",
-            "--years", "3", "--seed", "3", "--dtype", dtype, "--panel", "csv", "--out",
+        simulate(
+            "--population",
+            panel.toString(),
+            "--population-year",
+            "3",
+            "--start-year",
+            "4",
+            "--years",
+            "3",
+            "--seed",
+            "3",
+            "--dtype",
+            dtype,
+            "--panel",
+            "csv",
+            "--out",
             rest.toString());
     assertEquals(0, b.code(), b.err());
     Map<String, String[]> continued = rowsByFirmYear(rest.resolve("panel.csv"));
@@ -136,8 +171,7 @@ class SimulateCommandTest {
     Population p = new StartupPopulation(1, firms, PaperModel.load().constants()).slice(0, firms);
     List<String> lines = new ArrayList<>();
     lines.add(
-        "firm_id,"
-            + StateVariable.all().stream().map(Enum::name).collect(Collectors.joining(",")));
+        "firm_id," + StateVariable.all().stream().map(Enum::name).collect(Collectors.joining(",")));
     for (int i = 0; i < p.size(); i++) {
       StringBuilder sb = new StringBuilder(Long.toString(p.firmId(i)));
       for (StateVariable v : StateVariable.all()) {
@@ -151,8 +185,7 @@ class SimulateCommandTest {
   }
 
   /** Replaces the value of a column in data line {@code line} (file line number, header = 1). */
-  private static void setCell(Path file, int line, String column, String value)
-      throws IOException {
+  private static void setCell(Path file, int line, String column, String value) throws IOException {
     List<String> lines = new ArrayList<>(Files.readAllLines(file));
     int col = List.of(lines.get(0).split(",")).indexOf(column);
     String[] cells = lines.get(line - 1).split(",", -1);
@@ -184,17 +217,29 @@ class SimulateCommandTest {
 
   static Stream<Arguments> badPopulations() {
     return Stream.of(
-        Arguments.of("missing column", (Breaker) f -> removeColumn(f, "OFA"),
+        Arguments.of(
+            "missing column",
+            (Breaker) f -> removeColumn(f, "OFA"),
             List.of("row 1", "'OFA'", "missing column")),
-        Arguments.of("unknown column", (Breaker) f -> renameColumn(f, "FAAB", "FAAB2"),
+        Arguments.of(
+            "unknown column",
+            (Breaker) f -> renameColumn(f, "FAAB", "FAAB2"),
             List.of("row 1", "'FAAB2'", "unknown column")),
-        Arguments.of("non-numeric value", (Breaker) f -> setCell(f, 4, "MA", "12;5"),
+        Arguments.of(
+            "non-numeric value",
+            (Breaker) f -> setCell(f, 4, "MA", "12;5"),
             List.of("row 4", "'MA'", "not a number")),
-        Arguments.of("non-finite value", (Breaker) f -> setCell(f, 3, "CL", "NaN"),
+        Arguments.of(
+            "non-finite value",
+            (Breaker) f -> setCell(f, 3, "CL", "NaN"),
             List.of("row 3", "'CL'", "non-finite")),
-        Arguments.of("negative stock", (Breaker) f -> setCell(f, 5, "BU", "-1000"),
+        Arguments.of(
+            "negative stock",
+            (Breaker) f -> setCell(f, 5, "BU", "-1000"),
             List.of("row 5", "'BU'", "negative")),
-        Arguments.of("balance identity", (Breaker) f -> setCell(f, 6, "URE", "1"),
+        Arguments.of(
+            "balance identity",
+            (Breaker) f -> setCell(f, 6, "URE", "1"),
             List.of("row 6", "balance identity")));
   }
 
@@ -243,8 +288,8 @@ class SimulateCommandTest {
     Files.write(macro, List.of("year,dgnp,realr", "1,0,0.02", "2,lots,0.02", "3,0,0.02"));
     Path out = tmp.resolve("out");
     Outcome o =
-        simulate("--firms", "10", "--years", "3", "--macro", macro.toString(), "--out",
-            out.toString());
+        simulate(
+            "--firms", "10", "--years", "3", "--macro", macro.toString(), "--out", out.toString());
     assertEquals(2, o.code(), o.err());
     assertTrue(o.err().contains(macro.toString()), o.err());
     assertTrue(o.err().contains("row 3") && o.err().contains("'dgnp'"), o.err());
@@ -255,10 +300,28 @@ class SimulateCommandTest {
   void macroPathChangesTheResult() throws IOException {
     Path macro = tmp.resolve("macro.csv");
     Files.write(macro, List.of("year,dgnp,realr", "1,5e10,0.05", "2,5e10,0.05"));
-    Outcome base = simulate("--firms", "50", "--years", "2", "--mode", "mean", "--out",
-        tmp.resolve("a").toString());
-    Outcome shocked = simulate("--firms", "50", "--years", "2", "--mode", "mean", "--macro",
-        macro.toString(), "--out", tmp.resolve("b").toString());
+    Outcome base =
+        simulate(
+            "--firms",
+            "50",
+            "--years",
+            "2",
+            "--mode",
+            "mean",
+            "--out",
+            tmp.resolve("a").toString());
+    Outcome shocked =
+        simulate(
+            "--firms",
+            "50",
+            "--years",
+            "2",
+            "--mode",
+            "mean",
+            "--macro",
+            macro.toString(),
+            "--out",
+            tmp.resolve("b").toString());
     assertEquals(0, base.code(), base.err());
     assertEquals(0, shocked.code(), shocked.err());
     assertFalse(

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The balance check is a check, not an assumption: a firm whose values cannot be represented
- * (stocks of 1e300 SEK, whose squares overflow) fails the run, naming that firm and the year,
- * while its neighbours in the same chunk are fine.
+ * (stocks of 1e300 SEK, whose squares overflow) fails the run, naming that firm and the year, while
+ * its neighbours in the same chunk are fine.
  */
 class BalanceViolationTest {
   @Test

@@ -72,6 +72,7 @@ class DeterminismTest {
     PanelCollector b = run(Precision.FLOAT64, 3000, 12);
     int last = a.size() - 1;
     assertNotEquals(
-        java.util.Arrays.toString(a.states.get(last)), java.util.Arrays.toString(b.states.get(last)));
+        java.util.Arrays.toString(a.states.get(last)),
+        java.util.Arrays.toString(b.states.get(last)));
   }
 }

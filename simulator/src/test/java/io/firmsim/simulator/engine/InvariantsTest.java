@@ -14,9 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Invariants of MODEL.md sections 1 and 4, recomputed in plain Java from every panel row (not
- * taken from the simulator's own check): the balance identity and every clamp, for 10,000 firms
- * over 50 years in sample mode, in both precisions.
+ * Invariants of MODEL.md sections 1 and 4, recomputed in plain Java from every panel row (not taken
+ * from the simulator's own check): the balance identity and every clamp, for 10,000 firms over 50
+ * years in sample mode, in both precisions.
  */
 class InvariantsTest {
 
@@ -49,8 +49,7 @@ class InvariantsTest {
     System.out.printf(
         "%s: largest balance gap %.3e, largest negative stock %.3e (relative to the scale K); "
             + "%d of %d rows beyond tolerance against total assets alone%n",
-        precision, checker.worstGap, checker.worstNegative, checker.beyondAssetScale,
-        checker.rows);
+        precision, checker.worstGap, checker.worstNegative, checker.beyondAssetScale, checker.rows);
     // The clamps must actually bind somewhere, or this test would not test them.
     assertTrue(checker.scAtMinimum > 0, "SC never at its minimum");
     assertTrue(checker.palloAtMpa > 0, "PALLO never at MPA");

@@ -17,9 +17,9 @@ import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 import org.junit.jupiter.api.Test;
 
 /**
- * A fitted level's residual distribution is added to the level: in sample mode as Johnson SU
- * draws, in mean mode as their expectation. OIBD (T12, method HS, no clamp) is the probe: with the
- * same seed, everything before it is identical, so the OIBD difference is the noise itself.
+ * A fitted level's residual distribution is added to the level: in sample mode as Johnson SU draws,
+ * in mean mode as their expectation. OIBD (T12, method HS, no clamp) is the probe: with the same
+ * seed, everything before it is identical, so the OIBD difference is the noise itself.
  */
 class LevelNoiseTest {
   private static final double XI = 1000;
@@ -33,8 +33,7 @@ class LevelNoiseTest {
     try (InputStream in = PaperModel.class.getResourceAsStream(PaperModel.RESOURCE)) {
       root = (ObjectNode) mapper.readTree(in);
     }
-    ObjectNode level =
-        (ObjectNode) root.get("equations").get(11).get("submodels").get("level");
+    ObjectNode level = (ObjectNode) root.get("equations").get(11).get("submodels").get("level");
     ObjectNode su = level.putObject("residuals").putObject("johnsonSu");
     su.put("xi", XI).put("lambda", LAMBDA).put("gamma", GAMMA).put("delta", DELTA);
     return ModelSpecReader.parse(root, "paper+noise");
@@ -62,8 +61,9 @@ class LevelNoiseTest {
     PanelCollector noisy = run(withOibdNoise(), ForwardMode.SAMPLE, firms);
     double[] noise = new double[firms];
     for (int i = 0; i < firms; i++) {
-      noise[i] = noisy.flows.get(i)[FlowVariable.OIBD.index()]
-          - plain.flows.get(i)[FlowVariable.OIBD.index()];
+      noise[i] =
+          noisy.flows.get(i)[FlowVariable.OIBD.index()]
+              - plain.flows.get(i)[FlowVariable.OIBD.index()];
     }
     // Johnson SU CDF: Phi(gamma + delta * asinh((x - xi) / lambda)).
     NormalDistribution normal = new NormalDistribution();
@@ -128,8 +128,9 @@ class LevelNoiseTest {
     PanelCollector noisy = run(withOibdNoise(), ForwardMode.MEAN, 1000);
     double mean = XI - LAMBDA * Math.exp(1 / (2 * DELTA * DELTA)) * Math.sinh(GAMMA / DELTA);
     for (int i = 0; i < 1000; i++) {
-      double d = noisy.flows.get(i)[FlowVariable.OIBD.index()]
-          - plain.flows.get(i)[FlowVariable.OIBD.index()];
+      double d =
+          noisy.flows.get(i)[FlowVariable.OIBD.index()]
+              - plain.flows.get(i)[FlowVariable.OIBD.index()];
       assertEquals(mean, d, 1e-6 * Math.abs(mean) + 1e-6);
     }
   }

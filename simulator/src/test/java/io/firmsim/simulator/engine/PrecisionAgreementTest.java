@@ -10,9 +10,9 @@ import io.firmsim.zoo.PaperModel;
 import org.junit.jupiter.api.Test;
 
 /**
- * The documented agreement of the two precisions (docs/BENCHMARKS.md): in mean mode, 10,000
- * firms over 10 years, total assets agree within 1e-6 relative and every aggregate stock and flow
- * within 1e-5 of total assets, every year.
+ * The documented agreement of the two precisions (docs/BENCHMARKS.md): in mean mode, 10,000 firms
+ * over 10 years, total assets agree within 1e-6 relative and every aggregate stock and flow within
+ * 1e-5 of total assets, every year.
  */
 class PrecisionAgreementTest {
 

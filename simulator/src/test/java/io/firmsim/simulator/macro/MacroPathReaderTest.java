@@ -62,9 +62,19 @@ class MacroPathReaderTest {
   @Test
   void headerProblems() throws IOException {
     fails(write("year,dgnp\n2000,1\n"), 2000, 1, "row 1", "column 'realr'", "missing column");
-    fails(write("year,dgnp,realr,cpi\n2000,1,2,3\n"), 2000, 1, "row 1", "column 'cpi'",
+    fails(
+        write("year,dgnp,realr,cpi\n2000,1,2,3\n"),
+        2000,
+        1,
+        "row 1",
+        "column 'cpi'",
         "unknown column");
-    fails(write("year,dgnp,realr,dgnp\n2000,1,2,3\n"), 2000, 1, "row 1", "column 'dgnp'",
+    fails(
+        write("year,dgnp,realr,dgnp\n2000,1,2,3\n"),
+        2000,
+        1,
+        "row 1",
+        "column 'dgnp'",
         "duplicate column");
     fails(write(""), 2000, 1, "empty file");
     fails(write("year,dgnp,realr\n"), 2000, 1, "no data rows");
@@ -72,24 +82,41 @@ class MacroPathReaderTest {
 
   @Test
   void valueProblems() throws IOException {
-    fails(write(VALID.replace("0.031", "NaN")), 2000, 2, "row 3", "column 'realr'",
+    fails(write(VALID.replace("0.031", "NaN")), 2000, 2, "row 3", "column 'realr'", "non-finite");
+    fails(
+        write(VALID.replace("0.031", "Infinity")),
+        2000,
+        2,
+        "row 3",
+        "column 'realr'",
         "non-finite");
-    fails(write(VALID.replace("0.031", "Infinity")), 2000, 2, "row 3", "column 'realr'",
-        "non-finite");
-    fails(write(VALID.replace("-2.0E8", "lots")), 2000, 2, "row 3", "column 'dgnp'",
+    fails(
+        write(VALID.replace("-2.0E8", "lots")),
+        2000,
+        2,
+        "row 3",
+        "column 'dgnp'",
         "not a number: 'lots'");
-    fails(write(VALID.replace("-2.0E8", "")), 2000, 2, "row 3", "column 'dgnp'",
-        "missing value");
+    fails(write(VALID.replace("-2.0E8", "")), 2000, 2, "row 3", "column 'dgnp'", "missing value");
     fails(write(VALID.replace("2002,0,", "2002,0,1,")), 2000, 2, "row 4", "expected 3 cells");
   }
 
   @Test
   void yearProblems() throws IOException {
-    fails(write(VALID.replace("2001,", "2001.0,")), 2000, 2, "row 3", "column 'year'",
-        "integer");
-    fails(write(VALID.replace("2002,", "2001,")), 2000, 2, "row 4", "column 'year'",
+    fails(write(VALID.replace("2001,", "2001.0,")), 2000, 2, "row 3", "column 'year'", "integer");
+    fails(
+        write(VALID.replace("2002,", "2001,")),
+        2000,
+        2,
+        "row 4",
+        "column 'year'",
         "increase by one");
-    fails(write(VALID.replace("2001,-2", "2004,-2")), 2000, 1, "row 3", "column 'year'",
+    fails(
+        write(VALID.replace("2001,-2", "2004,-2")),
+        2000,
+        1,
+        "row 3",
+        "column 'year'",
         "year 2001 is missing");
   }
 

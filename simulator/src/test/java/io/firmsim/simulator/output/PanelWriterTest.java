@@ -43,11 +43,38 @@ class PanelWriterTest {
 
   /** Doubles that are easy to print or parse wrongly. */
   private static final double[] AWKWARD = {
-    0.1, 1e-300, -5e-11, 1.2345678901234567e17, 0.0, -0.0, 1.0, -1.0, 100000.0, 9999999.0,
-    1e7, -1e7, 2e-3, 1.0 / 3.0, Math.PI, -Math.E, Double.MIN_VALUE, Double.MIN_NORMAL,
-    Double.MAX_VALUE, -Double.MAX_VALUE, 4.35, 0.30000000000000004, 123456789.123,
-    9007199254740993.0, Long.MAX_VALUE, Float.MAX_VALUE, Float.MIN_VALUE, Double.NaN,
-    Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e23, 2.2250738585072014E-308
+    0.1,
+    1e-300,
+    -5e-11,
+    1.2345678901234567e17,
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    100000.0,
+    9999999.0,
+    1e7,
+    -1e7,
+    2e-3,
+    1.0 / 3.0,
+    Math.PI,
+    -Math.E,
+    Double.MIN_VALUE,
+    Double.MIN_NORMAL,
+    Double.MAX_VALUE,
+    -Double.MAX_VALUE,
+    4.35,
+    0.30000000000000004,
+    123456789.123,
+    9007199254740993.0,
+    Long.MAX_VALUE,
+    Float.MAX_VALUE,
+    Float.MIN_VALUE,
+    Double.NaN,
+    Double.POSITIVE_INFINITY,
+    Double.NEGATIVE_INFINITY,
+    1e23,
+    2.2250738585072014E-308
   };
 
   @TempDir Path dir;

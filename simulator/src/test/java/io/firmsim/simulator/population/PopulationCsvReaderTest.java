@@ -265,8 +265,11 @@ class PopulationCsvReaderTest {
   void wrongNumberOfCells() throws IOException {
     Table t = population(3);
     t.rows.get(2).add("7");
-    fails(write(t), "row 4", "expected " + t.header.size() + " cells", "found "
-        + (t.header.size() + 1));
+    fails(
+        write(t),
+        "row 4",
+        "expected " + t.header.size() + " cells",
+        "found " + (t.header.size() + 1));
   }
 
   @Test
@@ -391,12 +394,51 @@ class PopulationCsvReaderTest {
   @Test
   void parseDoubleIsDoubleParseDoubleBitForBit() {
     Random random = new Random(42);
-    List<String> texts = new ArrayList<>(List.of(
-        "0", "-0", "0.0", "-0.0", "+1", "1.", ".5", "-.5", "00012.5000", "9007199254740992",
-        "9007199254740993", "4.9E-324", "1.7976931348623157E308", "1e22", "1e23", "1e-22",
-        "1e-23", "123456789012345678", "1234567890123456789", "0.000000000000000000001",
-        "1E0", "1e+5", "2.5e-3", " 1.5", "1.5 ", "1.5d", "1.5f", "0x1p3", "NaN", "-Infinity",
-        "1e", "1e+", "e5", ".", "-", "+-1", "1..2", "1.2.3", "", "1,5", "1e99999", "1e-99999"));
+    List<String> texts =
+        new ArrayList<>(
+            List.of(
+                "0",
+                "-0",
+                "0.0",
+                "-0.0",
+                "+1",
+                "1.",
+                ".5",
+                "-.5",
+                "00012.5000",
+                "9007199254740992",
+                "9007199254740993",
+                "4.9E-324",
+                "1.7976931348623157E308",
+                "1e22",
+                "1e23",
+                "1e-22",
+                "1e-23",
+                "123456789012345678",
+                "1234567890123456789",
+                "0.000000000000000000001",
+                "1E0",
+                "1e+5",
+                "2.5e-3",
+                " 1.5",
+                "1.5 ",
+                "1.5d",
+                "1.5f",
+                "0x1p3",
+                "NaN",
+                "-Infinity",
+                "1e",
+                "1e+",
+                "e5",
+                ".",
+                "-",
+                "+-1",
+                "1..2",
+                "1.2.3",
+                "",
+                "1,5",
+                "1e99999",
+                "1e-99999"));
     for (int i = 0; i < 200_000; i++) {
       double d = Double.longBitsToDouble(random.nextLong());
       texts.add(Double.toString(d));

@@ -14,9 +14,9 @@ import java.util.SplittableRandom;
 
 /**
  * Times single fits on synthetic data held in memory (docs/BENCHMARKS.md): by default a binary
- * cloglog fit with 22 feature columns on 1,000,000 rows, then each other family on the same
- * design. Arguments: {@code [rows] [features] [repeats]}. The time covers the fit alone (design
- * to the device, standardization, iterations, standard errors), not data generation.
+ * cloglog fit with 22 feature columns on 1,000,000 rows, then each other family on the same design.
+ * Arguments: {@code [rows] [features] [repeats]}. The time covers the fit alone (design to the
+ * device, standardization, iterations, standard errors), not data generation.
  */
 public final class FitBenchmark {
   private FitBenchmark() {}
@@ -72,11 +72,26 @@ public final class FitBenchmark {
         for (int k = 1; k <= repeats; k++) {
           long t0 = System.nanoTime();
           FitResult fit =
-              SubmodelFitter.fit(m, (Family) run[1], (Link) run[2], names, x, (double[]) run[3],
-                  true, FitOptions.DEFAULTS);
+              SubmodelFitter.fit(
+                  m,
+                  (Family) run[1],
+                  (Link) run[2],
+                  names,
+                  x,
+                  (double[]) run[3],
+                  true,
+                  FitOptions.DEFAULTS);
           double s = (System.nanoTime() - t0) / 1e9;
-          System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %.3f | %d%s |%n", run[0], rows, p,
-              k, s, fit.iterations(), fit.converged() ? "" : " (not converged)");
+          System.out.printf(
+              Locale.ROOT,
+              "| %s | %d | %d | %d | %.3f | %d%s |%n",
+              run[0],
+              rows,
+              p,
+              k,
+              s,
+              fit.iterations(),
+              fit.converged() ? "" : " (not converged)");
         }
       }
     }

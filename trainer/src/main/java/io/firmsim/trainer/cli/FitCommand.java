@@ -36,31 +36,58 @@ public final class FitCommand implements Callable<Integer> {
   @Option(names = "--family", required = true, description = "binary, ordinal3, huber or tobit.")
   String family;
 
-  @Option(names = "--link", description = "logit or cloglog (binary, ordinal3; ordinal3 is cloglog).")
+  @Option(
+      names = "--link",
+      description = "logit or cloglog (binary, ordinal3; ordinal3 is cloglog).")
   String link;
 
-  @Option(names = "--data", required = true, paramLabel = "FILE.csv", description = "Data with a header.")
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "FILE.csv",
+      description = "Data with a header.")
   Path data;
 
-  @Option(names = "--target", required = true, description = "Target column (binary 0/1, ordinal3 -1/0/1).")
+  @Option(
+      names = "--target",
+      required = true,
+      description = "Target column (binary 0/1, ordinal3 -1/0/1).")
   String target;
 
-  @Option(names = "--features", required = true, split = ",", description = "Feature columns, comma-separated.")
+  @Option(
+      names = "--features",
+      required = true,
+      split = ",",
+      description = "Feature columns, comma-separated.")
   List<String> features;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Where the fit goes.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE.json",
+      description = "Where the fit goes.")
   Path out;
 
-  @Option(names = "--drop-constant", description = "Drop constant features (reported as notIdentified) instead of refusing them.")
+  @Option(
+      names = "--drop-constant",
+      description = "Drop constant features (reported as notIdentified) instead of refusing them.")
   boolean dropConstant;
 
-  @Option(names = "--no-schweppe", description = "Huber: no leverage weights (plain Huber M-estimation, as MASS::rlm).")
+  @Option(
+      names = "--no-schweppe",
+      description = "Huber: no leverage weights (plain Huber M-estimation, as MASS::rlm).")
   boolean noSchweppe;
 
-  @Option(names = "--max-iterations", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--max-iterations",
+      defaultValue = "100",
+      description = "Default: ${DEFAULT-VALUE}.")
   int maxIterations;
 
-  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
   String device;
 
   @Override
@@ -69,8 +96,8 @@ public final class FitCommand implements Callable<Integer> {
     try {
       fam = Family.valueOf(family.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new BadInputException("--family must be binary, ordinal3, huber or tobit, found '"
-          + family + "'");
+      throw new BadInputException(
+          "--family must be binary, ordinal3, huber or tobit, found '" + family + "'");
     }
     Link lnk = null;
     if (fam == Family.BINARY || fam == Family.ORDINAL3) {
@@ -102,8 +129,13 @@ public final class FitCommand implements Callable<Integer> {
       double[] col = table.column(f);
       if (Arrays.stream(col).allMatch(v -> v == col[0])) {
         if (!dropConstant) {
-          throw new BadInputException(data + ", column '" + f + "': feature is constant (" + col[0]
-              + " in every row); it cannot be estimated (use --drop-constant to drop it)");
+          throw new BadInputException(
+              data
+                  + ", column '"
+                  + f
+                  + "': feature is constant ("
+                  + col[0]
+                  + " in every row); it cannot be estimated (use --drop-constant to drop it)");
         }
         kept.remove(f);
         dropped.add(f);
@@ -122,9 +154,19 @@ public final class FitCommand implements Callable<Integer> {
         NDManager.newBaseManager(
             DeviceChoice.valueOf(device.toUpperCase(Locale.ROOT)).resolve(engine),
             engine.getEngineName())) {
-      result = SubmodelFitter.fit(manager, fam, lnk, kept, x, y, !noSchweppe,
-          new FitOptions(maxIterations, FitOptions.DEFAULTS.parameterTolerance(),
-              FitOptions.DEFAULTS.objectiveTolerance()));
+      result =
+          SubmodelFitter.fit(
+              manager,
+              fam,
+              lnk,
+              kept,
+              x,
+              y,
+              !noSchweppe,
+              new FitOptions(
+                  maxIterations,
+                  FitOptions.DEFAULTS.parameterTolerance(),
+                  FitOptions.DEFAULTS.objectiveTolerance()));
     } catch (IllegalArgumentException e) {
       throw new BadInputException(data + ": " + e.getMessage(), e);
     }
@@ -138,10 +180,18 @@ public final class FitCommand implements Callable<Integer> {
     } finally {
       Files.deleteIfExists(tmp);
     }
-    spec.commandLine().getOut().printf(Locale.ROOT, "%s fit of %s on %d rows: %s after %d"
-            + " iterations, %s %.6f%n", fam.jsonName(), target, result.observations(),
-        result.converged() ? "converged" : "NOT CONVERGED", result.iterations(),
-        fam == Family.HUBER ? "objective" : "log-likelihood", result.objective());
+    spec.commandLine()
+        .getOut()
+        .printf(
+            Locale.ROOT,
+            "%s fit of %s on %d rows: %s after %d" + " iterations, %s %.6f%n",
+            fam.jsonName(),
+            target,
+            result.observations(),
+            result.converged() ? "converged" : "NOT CONVERGED",
+            result.iterations(),
+            fam == Family.HUBER ? "objective" : "log-likelihood",
+            result.objective());
     return result.converged() ? 0 : 3;
   }
 }

@@ -36,28 +36,51 @@ import picocli.CommandLine.Option;
 public final class FitModelCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--panel", required = true, paramLabel = "PANEL.csv", description = "Firm-year panel.")
+  @Option(
+      names = "--panel",
+      required = true,
+      paramLabel = "PANEL.csv",
+      description = "Firm-year panel.")
   Path panel;
 
-  @Option(names = "--out", required = true, paramLabel = "MODEL.json", description = "Where the model goes.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "MODEL.json",
+      description = "Where the model goes.")
   Path out;
 
-  @Option(names = "--model", paramLabel = "MODEL.json", description = "Model whose structure is refit (default: embedded paper model).")
+  @Option(
+      names = "--model",
+      paramLabel = "MODEL.json",
+      description = "Model whose structure is refit (default: embedded paper model).")
   Path model;
 
-  @Option(names = "--macro", paramLabel = "FILE.csv", description = "Macro path of the panel's years (default: zeros).")
+  @Option(
+      names = "--macro",
+      paramLabel = "FILE.csv",
+      description = "Macro path of the panel's years (default: zeros).")
   Path macro;
 
-  @Option(names = "--threads", defaultValue = "2", description = "Fits run at once (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--threads",
+      defaultValue = "2",
+      description = "Fits run at once (default: ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
   String device;
 
   @Option(names = "--no-schweppe", description = "Huber levels without leverage weights.")
   boolean noSchweppe;
 
-  @Option(names = "--max-iterations", defaultValue = "100", description = "Per fit (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-iterations",
+      defaultValue = "100",
+      description = "Per fit (default: ${DEFAULT-VALUE}).")
   int maxIterations;
 
   @Override
@@ -86,16 +109,28 @@ public final class FitModelCommand implements Callable<Integer> {
     }
     FeatureTable table = FeatureTable.of(p, macroPath);
     if (table.rows() == 0) {
-      throw new BadInputException(panel + ": no firm-year has its previous year in the panel, so"
-          + " no lagged feature can be computed");
+      throw new BadInputException(
+          panel
+              + ": no firm-year has its previous year in the panel, so"
+              + " no lagged feature can be computed");
     }
     long t1 = System.nanoTime();
     ModelFitter.Outcome outcome =
-        ModelFitter.fit(table, base, dev, threads,
-            new FitOptions(maxIterations, FitOptions.DEFAULTS.parameterTolerance(),
-                FitOptions.DEFAULTS.objectiveTolerance()), !noSchweppe);
+        ModelFitter.fit(
+            table,
+            base,
+            dev,
+            threads,
+            new FitOptions(
+                maxIterations,
+                FitOptions.DEFAULTS.parameterTolerance(),
+                FitOptions.DEFAULTS.objectiveTolerance()),
+            !noSchweppe);
     long t2 = System.nanoTime();
-    outcome.model().with("fit").put("panel", panel.getFileName().toString())
+    outcome
+        .model()
+        .with("fit")
+        .put("panel", panel.getFileName().toString())
         .put("rows", table.rows());
     Path abs = out.toAbsolutePath();
     Files.createDirectories(abs.getParent());
@@ -117,18 +152,33 @@ public final class FitModelCommand implements Callable<Integer> {
         if (!s.fit().converged()) {
           notConverged++;
         }
-        o.printf(Locale.ROOT, "%-18s %-8s n=%-8d iterations=%-3d %s%s%n", name,
-            s.fit().family().jsonName(), s.fit().observations(), s.fit().iterations(),
+        o.printf(
+            Locale.ROOT,
+            "%-18s %-8s n=%-8d iterations=%-3d %s%s%n",
+            name,
+            s.fit().family().jsonName(),
+            s.fit().observations(),
+            s.fit().iterations(),
             s.fit().converged() ? "converged" : "NOT CONVERGED",
-            s.droppedConstant().isEmpty() ? ""
+            s.droppedConstant().isEmpty()
+                ? ""
                 : " not identified: " + String.join(",", s.droppedConstant()));
       }
     }
-    o.printf(Locale.ROOT, "fitted %d submodels on %d firm-years in %.2f s (reading %.2f s)%n",
-        outcome.submodels().size(), table.rows(), (t2 - t1) / 1e9, (t1 - t0) / 1e9);
+    o.printf(
+        Locale.ROOT,
+        "fitted %d submodels on %d firm-years in %.2f s (reading %.2f s)%n",
+        outcome.submodels().size(),
+        table.rows(),
+        (t2 - t1) / 1e9,
+        (t1 - t0) / 1e9);
     if (notConverged > 0) {
-      spec.commandLine().getErr().println("firmsim: " + notConverged
-          + " submodel(s) did not converge; the model was written with converged=false there");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "firmsim: "
+                  + notConverged
+                  + " submodel(s) did not converge; the model was written with converged=false there");
       return 3;
     }
     return 0;

@@ -44,7 +44,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "CONFIG.yaml", description = "The configuration.")
   Path config;
 
-  @Option(names = "--only", paramLabel = "TAG",
+  @Option(
+      names = "--only",
+      paramLabel = "TAG",
       description = "Train one equation (T7, DCA) or submodel (DCA.level) and what it needs.")
   String only;
 
@@ -79,52 +81,68 @@ public final class TrainCommand implements Callable<Integer> {
       return 0;
     }
     boolean console = System.console() != null;
-    RunReport report = run.run(graph, force, new RunListener() {
-      private ProgressBar bar;
+    RunReport report =
+        run.run(
+            graph,
+            force,
+            new RunListener() {
+              private ProgressBar bar;
 
-      @Override
-      public void stageStarted(int stage, List<Task> tasks) {
-        closeBar();
-        out.printf(Locale.ROOT, "stage %d: %d task(s)%n", stage, tasks.size());
-        out.flush();
-        if (console && tasks.size() > 1) {
-          // A bar per stage on the terminal; the task lines below are the lasting record.
-          bar = new ProgressBarBuilder().setTaskName("stage " + stage)
-              .setInitialMax(tasks.size()).setStyle(ProgressBarStyle.ASCII).build();
-        }
-      }
+              @Override
+              public void stageStarted(int stage, List<Task> tasks) {
+                closeBar();
+                out.printf(Locale.ROOT, "stage %d: %d task(s)%n", stage, tasks.size());
+                out.flush();
+                if (console && tasks.size() > 1) {
+                  // A bar per stage on the terminal; the task lines below are the lasting record.
+                  bar =
+                      new ProgressBarBuilder()
+                          .setTaskName("stage " + stage)
+                          .setInitialMax(tasks.size())
+                          .setStyle(ProgressBarStyle.ASCII)
+                          .build();
+                }
+              }
 
-      @Override
-      public void taskFinished(Task task, TaskOutcome outcome) {
-        out.println("  " + outcome.summary());
-        out.flush();
-        if (bar != null) {
-          bar.step();
-        }
-        LOG.debug("task {} finished: {}", task.id(), outcome.status());
-      }
+              @Override
+              public void taskFinished(Task task, TaskOutcome outcome) {
+                out.println("  " + outcome.summary());
+                out.flush();
+                if (bar != null) {
+                  bar.step();
+                }
+                LOG.debug("task {} finished: {}", task.id(), outcome.status());
+              }
 
-      @Override
-      public void runFinished(RunReport report) {
-        closeBar();
-      }
+              @Override
+              public void runFinished(RunReport report) {
+                closeBar();
+              }
 
-      private void closeBar() {
-        if (bar != null) {
-          bar.close();
-          bar = null;
-        }
-      }
-    });
+              private void closeBar() {
+                if (bar != null) {
+                  bar.close();
+                  bar = null;
+                }
+              }
+            });
     out.println(report.summary());
     if (run.gateReport() != null && !run.gateReport().passed()) {
-      spec.commandLine().getErr().println("firmsim: data-quality gates failed; nothing was"
-          + " trained or written:\n" + run.gateReport().describe());
+      spec.commandLine()
+          .getErr()
+          .println(
+              "firmsim: data-quality gates failed; nothing was"
+                  + " trained or written:\n"
+                  + run.gateReport().describe());
       return 3;
     }
     if (report.anyFailed()) {
-      spec.commandLine().getErr().println("firmsim: some tasks failed (see "
-          + run.folder().resolve("report.md") + "); the others are kept for the next run");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "firmsim: some tasks failed (see "
+                  + run.folder().resolve("report.md")
+                  + "); the others are kept for the next run");
       return 3;
     }
     out.println("model written to " + run.modelFile());

@@ -18,11 +18,15 @@ public final class BinaryEstimator {
    * @param manager where the design lives (its device runs the fit)
    * @param x row-major {@code [n, features]} values
    * @param y one 0/1 outcome per row
-   * @throws IllegalArgumentException for a target that is not 0/1 or has only one value, a
-   *     constant feature, or collinear features
+   * @throws IllegalArgumentException for a target that is not 0/1 or has only one value, a constant
+   *     feature, or collinear features
    */
   public static FitResult fit(
-      NDManager manager, Link link, List<String> features, double[] x, double[] y,
+      NDManager manager,
+      Link link,
+      List<String> features,
+      double[] x,
+      double[] y,
       FitOptions options) {
     int n = y.length;
     double ones = 0;
@@ -54,9 +58,21 @@ public final class BinaryEstimator {
         coef[j] = orig[0][1 + j];
         se[j] = Math.sqrt(orig[2 + j][1 + j]);
       }
-      return new FitResult(Family.BINARY, link, features, coef, new double[] {orig[0][0]},
-          Double.NaN, se, new double[] {Math.sqrt(orig[1][0])}, Double.NaN, s.value(),
-          s.iterations(), s.converged(), n, null);
+      return new FitResult(
+          Family.BINARY,
+          link,
+          features,
+          coef,
+          new double[] {orig[0][0]},
+          Double.NaN,
+          se,
+          new double[] {Math.sqrt(orig[1][0])},
+          Double.NaN,
+          s.value(),
+          s.iterations(),
+          s.converged(),
+          n,
+          null);
     }
   }
 

@@ -4,16 +4,21 @@ import java.util.List;
 
 /**
  * Features that are (almost) perfectly collinear in the rows of a fit, so their coefficients are
- * not identified. Carries the features involved, so a caller fitting many submodels can drop one
- * of them and report it instead of failing.
+ * not identified. Carries the features involved, so a caller fitting many submodels can drop one of
+ * them and report it instead of failing.
  */
 public class CollinearFeaturesException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
   private final List<String> features;
 
   public CollinearFeaturesException(List<String> features, double eigenvalue) {
-    super("features " + features + " are perfectly collinear (smallest eigenvalue of their"
-        + " correlation matrix " + eigenvalue + "): drop one of them");
+    super(
+        "features "
+            + features
+            + " are perfectly collinear (smallest eigenvalue of their"
+            + " correlation matrix "
+            + eigenvalue
+            + "): drop one of them");
     this.features = List.copyOf(features);
   }
 

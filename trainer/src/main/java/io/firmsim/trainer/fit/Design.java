@@ -1,10 +1,7 @@
 package io.firmsim.trainer.fit;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,12 +9,12 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 
 /**
- * The design matrix of a fit on the device, in float64, with every feature standardized to mean
- * 0 and standard deviation 1 and a leading column of ones, stored feature-major as {@code [p + 1,
- * n]} (the transpose of the usual layout). Features of a firm
- * panel span more than twenty orders of magnitude (SEK squared next to 0/1 indicators);
- * standardizing keeps the Newton systems well conditioned, and {@link #toOriginal} maps
- * parameters and their covariance back to the original scale.
+ * The design matrix of a fit on the device, in float64, with every feature standardized to mean 0
+ * and standard deviation 1 and a leading column of ones, stored feature-major as {@code [p + 1, n]}
+ * (the transpose of the usual layout). Features of a firm panel span more than twenty orders of
+ * magnitude (SEK squared next to 0/1 indicators); standardizing keeps the Newton systems well
+ * conditioned, and {@link #toOriginal} maps parameters and their covariance back to the original
+ * scale.
  *
  * <p>Construction refuses a constant feature and (almost) perfectly collinear features, naming
  * them. Owns its arrays; close it to free them.
@@ -30,8 +27,8 @@ final class Design implements AutoCloseable {
   private final double[] sd;
   private final int n;
 
-  private Design(NDManager manager, NDArray x, List<String> features, double[] mean, double[] sd,
-      int n) {
+  private Design(
+      NDManager manager, NDArray x, List<String> features, double[] mean, double[] sd, int n) {
     this.manager = manager;
     this.x = x;
     this.features = List.copyOf(features);
@@ -84,7 +81,12 @@ final class Design implements AutoCloseable {
       sd[j] = Math.sqrt(sd[j] / n);
       if (!(sd[j] > 1e-13 * Math.max(1, Math.abs(mean[j])))) {
         throw new IllegalArgumentException(
-            "feature " + features.get(j) + " is constant (" + mean[j] + " in all " + n
+            "feature "
+                + features.get(j)
+                + " is constant ("
+                + mean[j]
+                + " in all "
+                + n
                 + " rows): it cannot be estimated");
       }
     }
@@ -124,9 +126,9 @@ final class Design implements AutoCloseable {
 
   /**
    * Refuses (almost) perfectly collinear features, naming those involved, from a weighted gram
-   * {@code X' W X} of the design (intercept column first) with positive weights: the slopes'
-   * block after removing the intercept (a Schur complement), scaled to a correlation matrix, has
-   * an eigenvalue near zero exactly when the features are collinear.
+   * {@code X' W X} of the design (intercept column first) with positive weights: the slopes' block
+   * after removing the intercept (a Schur complement), scaled to a correlation matrix, has an
+   * eigenvalue near zero exactly when the features are collinear.
    */
   void checkCollinearity(double[][] gram) {
     int p = features.size();

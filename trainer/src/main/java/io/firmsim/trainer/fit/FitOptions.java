@@ -1,9 +1,9 @@
 package io.firmsim.trainer.fit;
 
 /**
- * Convergence settings of the iterative fits. A fit has converged when, in the same iteration,
- * the largest change of a standardized parameter is below {@code parameterTolerance} and the
- * relative change of the objective is below {@code objectiveTolerance}.
+ * Convergence settings of the iterative fits. A fit has converged when, in the same iteration, the
+ * largest change of a standardized parameter is below {@code parameterTolerance} and the relative
+ * change of the objective is below {@code objectiveTolerance}.
  *
  * @param maxIterations iterations before a fit gives up (reported as not converged)
  * @param parameterTolerance on the largest absolute parameter change (standardized scale)

@@ -9,13 +9,13 @@ import java.util.List;
  * Huber-Schweppe robust regression by iteratively reweighted least squares (MODEL.md section 6):
  * Huber's psi with {@code k = 1.345}; residuals scaled by a scale re-estimated every iteration as
  * {@code median(|r|) / 0.6745} (as {@code MASS::rlm} does) and, with Schweppe weights, by {@code
- * sqrt(1 - h_ii)}, the leverage of the design; weights {@code psi(u)/u}. Starts from least
- * squares; stops when the relative change of the residual vector (rlm's criterion), or the largest
+ * sqrt(1 - h_ii)}, the leverage of the design; weights {@code psi(u)/u}. Starts from least squares;
+ * stops when the relative change of the residual vector (rlm's criterion), or the largest
  * coefficient change relative to the largest coefficient (standardized scale), is below the
  * parameter tolerance. Where the residual change stops shrinking (IRLS cycling, seen on heavily
- * clamped targets) the steps are damped, halving down to 1/64; this changes the path, not the
- * fixed point. When the robust scale falls below 1e-4 of its first value, more than half
- * of the rows are being fitted exactly and the fit stops, not converged.
+ * clamped targets) the steps are damped, halving down to 1/64; this changes the path, not the fixed
+ * point. When the robust scale falls below 1e-4 of its first value, more than half of the rows are
+ * being fitted exactly and the fit stops, not converged.
  *
  * <p>Standard errors: Huber's (1981) sandwich covariance with his small-sample correction {@code
  * kappa}, as {@code summary.rlm} computes it: {@code (kappa / mean psi')^2 * s^2 sum(psi(u)^2) / (n
@@ -33,7 +33,11 @@ public final class HuberSchweppeEstimator {
    * @throws IllegalArgumentException for non-finite targets, constant or collinear features
    */
   public static FitResult fit(
-      NDManager manager, List<String> features, double[] x, double[] y, boolean schweppe,
+      NDManager manager,
+      List<String> features,
+      double[] x,
+      double[] y,
+      boolean schweppe,
       FitOptions options) {
     int n = y.length;
     for (int i = 0; i < n; i++) {
@@ -97,8 +101,9 @@ public final class HuberSchweppeEstimator {
           }
           NDArray u = old.div(v).div(scale);
           NDArray w = u.abs().maximum(1e-300).pow(-1).mul(K).minimum(1);
-          double[] next = NewtonSolver.solve(
-              DeviceMath.weightedGram(xd, w), DeviceMath.crossprod(xd, target.mul(w)));
+          double[] next =
+              NewtonSolver.solve(
+                  DeviceMath.weightedGram(xd, w), DeviceMath.crossprod(xd, target.mul(w)));
           if (damping < 1) {
             for (int j = 0; j < q; j++) {
               next[j] = beta[j] + damping * (next[j] - beta[j]);
@@ -137,8 +142,8 @@ public final class HuberSchweppeEstimator {
       NDArray absU = u.abs();
       NDArray psi = u.clip(-K, K);
       NDArray psiPrime = absU.lte(K).toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
-      NDArray rho = ai.djl.ndarray.NDArrays.where(
-          absU.lte(K), u.square().div(2), absU.mul(K).sub(K * K / 2));
+      NDArray rho =
+          ai.djl.ndarray.NDArrays.where(absU.lte(K), u.square().div(2), absU.mul(K).sub(K * K / 2));
       double objective = rho.sum().getDouble();
       double sumPsi2 = psi.mul(v).square().sum().getDouble();
       double mn = psiPrime.mean().getDouble();
@@ -160,8 +165,20 @@ public final class HuberSchweppeEstimator {
         se[j] = Math.sqrt(orig[2 + j][1 + j]);
       }
       ResidualDistribution residuals = ResidualDistribution.of(resid.toDoubleArray());
-      return new FitResult(Family.HUBER, null, features, coef, new double[] {orig[0][0]}, scale,
-          se, new double[] {Math.sqrt(orig[1][0])}, Double.NaN, objective, iter, converged, n,
+      return new FitResult(
+          Family.HUBER,
+          null,
+          features,
+          coef,
+          new double[] {orig[0][0]},
+          scale,
+          se,
+          new double[] {Math.sqrt(orig[1][0])},
+          Double.NaN,
+          objective,
+          iter,
+          converged,
+          n,
           residuals);
     }
   }

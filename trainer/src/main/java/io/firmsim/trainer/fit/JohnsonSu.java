@@ -9,8 +9,8 @@ import org.apache.commons.math3.analysis.solvers.BrentSolver;
  * SU family covers every (skewness, kurtosis) pair strictly above the lognormal line, so it can
  * carry the heavy tails and asymmetry of regression residuals that a normal cannot.
  *
- * <p><b>Moments.</b> With {@code w = exp(1 / delta^2)} and {@code Omega = gamma / delta}
- * (Johnson 1949):
+ * <p><b>Moments.</b> With {@code w = exp(1 / delta^2)} and {@code Omega = gamma / delta} (Johnson
+ * 1949):
  *
  * <pre>
  *   mean     = xi - lambda sqrt(w) sinh(Omega)
@@ -24,8 +24,8 @@ import org.apache.commons.math3.analysis.solvers.BrentSolver;
  * Kurtosis here is the ordinary (non-excess) kurtosis, 3 for a normal. A positive {@code gamma}
  * gives a negative skewness. The methods {@link #mean()} to {@link #kurtosis()} evaluate these in
  * double precision (to about 1e-15 relative for moderate parameters); for extreme shapes, where
- * {@code w^6 cosh(4 Omega)} leaves the double range (kurtosis beyond about 1e200), they overflow
- * to infinity or NaN.
+ * {@code w^6 cosh(4 Omega)} leaves the double range (kurtosis beyond about 1e200), they overflow to
+ * infinity or NaN.
  *
  * <p><b>Moment matching</b> ({@link #fitMoments}) follows Tuenter (2001), "An algorithm to
  * determine the parameters of SU-curves in the Johnson system of probability distributions by
@@ -38,13 +38,13 @@ import org.apache.commons.math3.analysis.solvers.BrentSolver;
  * {@code w^4 + 2 w^3 + 3 w^2 - 3 = beta2}) to 0 at the symmetric end {@code w_max = sqrt(-1 +
  * sqrt(2 (beta2 - 1)))} (where {@code m = w - 1}), so inside the SU region there is exactly one
  * root. {@code w_min} and the root are found with Commons Math's {@link BrentSolver} on brackets
- * that provably contain them, to full double precision. Then {@code delta = 1 / sqrt(ln w)},
- * {@code sinh^2(Omega) = (w + 1) (w - 1 - m) / (2 w m)} with {@code Omega} of the sign opposite to
- * the skewness, {@code gamma = Omega delta}, and {@code lambda} and {@code xi} follow in closed
- * form from the standard deviation and the mean.
+ * that provably contain them, to full double precision. Then {@code delta = 1 / sqrt(ln w)}, {@code
+ * sinh^2(Omega) = (w + 1) (w - 1 - m) / (2 w m)} with {@code Omega} of the sign opposite to the
+ * skewness, {@code gamma = Omega delta}, and {@code lambda} and {@code xi} follow in closed form
+ * from the standard deviation and the mean.
  *
- * <p>Numerically, everything is written in {@code h = w - 1} (so near-normal fits, {@code delta}
- * in the thousands, keep their accuracy), {@code m} and {@code w - 1 - m} are evaluated without
+ * <p>Numerically, everything is written in {@code h = w - 1} (so near-normal fits, {@code delta} in
+ * the thousands, keep their accuracy), {@code m} and {@code w - 1 - m} are evaluated without
  * cancellation, and {@code sinh(Omega)} is taken from the skewness itself through {@code w - 1 - m
  * = beta1 / (w + 2 + m / 2)^2}, which keeps it linear in the skewness (and well conditioned) near
  * the symmetric end.
@@ -53,14 +53,14 @@ import org.apache.commons.math3.analysis.solvers.BrentSolver;
  * range ({@code |skewness| <= } {@link #MAX_SKEWNESS}, {@code kurtosis <= } {@link #MAX_KURTOSIS})
  * and a positive finite standard deviation. Its SU has the requested standard deviation and
  * skewness to about 1e-14 relative (absolute for a skewness below 1) and the requested mean to a
- * few ulps of {@code max(|mean|, |xi|)}, also when {@link #exact()} is false; when {@link
- * #exact()} is true the kurtosis is matched to about 1e-14 relative as well. This was checked on
- * 200,000 random requests with {@code |skewness|} up to 1e5 and kurtosis up to 1e14 (worst
- * errors 7e-15 in skewness, 2e-14 in kurtosis; about 1e-13 out to skewness 1e50 and kurtosis
- * 1e100). On the grid {@code delta} in {0.8, 1.5, 3, 8}, {@code gamma} in {-1, 0, 0.5, 2} the
- * parameters are recovered from their own moments to 1e-13. The parameters themselves become
- * ill-conditioned close to the lognormal line (large {@code |gamma| / delta} give nearly the same
- * moments); the matched moments do not.
+ * few ulps of {@code max(|mean|, |xi|)}, also when {@link #exact()} is false; when {@link #exact()}
+ * is true the kurtosis is matched to about 1e-14 relative as well. This was checked on 200,000
+ * random requests with {@code |skewness|} up to 1e5 and kurtosis up to 1e14 (worst errors 7e-15 in
+ * skewness, 2e-14 in kurtosis; about 1e-13 out to skewness 1e50 and kurtosis 1e100). On the grid
+ * {@code delta} in {0.8, 1.5, 3, 8}, {@code gamma} in {-1, 0, 0.5, 2} the parameters are recovered
+ * from their own moments to 1e-13. The parameters themselves become ill-conditioned close to the
+ * lognormal line (large {@code |gamma| / delta} give nearly the same moments); the matched moments
+ * do not.
  *
  * <p><b>Outside the SU region</b> ({@code kurtosis} at or below the lognormal kurtosis {@code kLN}
  * for the given skewness, including {@code kurtosis <= 3} at {@code skewness = 0}, and impossible
@@ -70,10 +70,10 @@ import org.apache.commons.math3.analysis.solvers.BrentSolver;
  * the admissible SU closest in kurtosis, to within a relative margin of 1e-8 that keeps the
  * parameters finite and the fit well conditioned. At {@code skewness = 0} the floor is {@code 3 +
  * 2e-8}: a symmetric SU with {@code delta} about 14,000, a normal to within 2e-8 in kurtosis and
- * 1e-7 sd in its quantiles out to {@code |z| = 5}. A request in the thin band between the
- * lognormal line and the floor is treated the same way: the moments of a true SU land there only
- * for an extreme {@code |gamma| / delta}, above about 8 for {@code delta} between 0.5 and 8 (5 at
- * {@code delta = 0.3}, 7 at {@code delta = 30}).
+ * 1e-7 sd in its quantiles out to {@code |z| = 5}. A request in the thin band between the lognormal
+ * line and the floor is treated the same way: the moments of a true SU land there only for an
+ * extreme {@code |gamma| / delta}, above about 8 for {@code delta} between 0.5 and 8 (5 at {@code
+ * delta = 0.3}, 7 at {@code delta = 30}).
  *
  * <p>Class is immutable.
  *
@@ -121,8 +121,10 @@ public record JohnsonSu(double xi, double lambda, double gamma, double delta, bo
     }
     if (!(lambda > 0) || !Double.isFinite(lambda) || !(delta > 0) || !Double.isFinite(delta)) {
       throw new IllegalArgumentException(
-          "Johnson SU lambda and delta must be positive and finite, found lambda=" + lambda
-              + ", delta=" + delta);
+          "Johnson SU lambda and delta must be positive and finite, found lambda="
+              + lambda
+              + ", delta="
+              + delta);
     }
   }
 
@@ -156,17 +158,28 @@ public record JohnsonSu(double xi, double lambda, double gamma, double delta, bo
    */
   public static JohnsonSu fitMoments(double mean, double sd, double skewness, double kurtosis) {
     if (!Double.isFinite(mean) || !Double.isFinite(skewness) || !Double.isFinite(kurtosis)) {
-      throw new IllegalArgumentException("moments must be finite, found mean=" + mean
-          + ", skewness=" + skewness + ", kurtosis=" + kurtosis);
+      throw new IllegalArgumentException(
+          "moments must be finite, found mean="
+              + mean
+              + ", skewness="
+              + skewness
+              + ", kurtosis="
+              + kurtosis);
     }
     if (!(sd > 0) || !Double.isFinite(sd)) {
       throw new IllegalArgumentException(
           "standard deviation must be positive and finite, found " + sd);
     }
     if (Math.abs(skewness) > MAX_SKEWNESS || kurtosis > MAX_KURTOSIS) {
-      throw new IllegalArgumentException("moments beyond the supported range |skewness| <= "
-          + MAX_SKEWNESS + ", kurtosis <= " + MAX_KURTOSIS + ": skewness=" + skewness
-          + ", kurtosis=" + kurtosis);
+      throw new IllegalArgumentException(
+          "moments beyond the supported range |skewness| <= "
+              + MAX_SKEWNESS
+              + ", kurtosis <= "
+              + MAX_KURTOSIS
+              + ": skewness="
+              + skewness
+              + ", kurtosis="
+              + kurtosis);
     }
     final double beta1 = skewness * skewness;
     // Lognormal line: the excess kurtosis of the lognormal with this skewness.
@@ -185,11 +198,12 @@ public record JohnsonSu(double xi, double lambda, double gamma, double delta, bo
       BrentSolver solver = new BrentSolver(Math.ulp(1.0), Double.MIN_NORMAL, 0);
       UnivariateFunction lognormalGap = x -> lognormalExcessKurtosis(x) - kappa;
       double hMin = solver.solve(MAX_EVALUATIONS, lognormalGap, 0, hMax);
-      UnivariateFunction skewGap = x -> {
-        double m = tuenterM(x, kappa);
-        double t = x + 3 + m / 2;
-        return hMinusM(x, m, kappa) * t * t - beta1;
-      };
+      UnivariateFunction skewGap =
+          x -> {
+            double m = tuenterM(x, kappa);
+            double t = x + 3 + m / 2;
+            return hMinusM(x, m, kappa) * t * t - beta1;
+          };
       // At hMax the gap is -beta1 up to rounding; when beta1 is below that rounding, the
       // symmetric end is the root to double precision.
       if (skewGap.value(hMax) < 0) {
@@ -201,8 +215,7 @@ public record JohnsonSu(double xi, double lambda, double gamma, double delta, bo
     // near the symmetric end. Omega has the sign opposite to the skewness.
     double m = tuenterM(h, kappa);
     double t = h + 3 + m / 2;
-    double sinhOmega =
-        skewness == 0 ? 0 : -skewness / t * Math.sqrt((h + 2) / (2 * (1 + h) * m));
+    double sinhOmega = skewness == 0 ? 0 : -skewness / t * Math.sqrt((h + 2) / (2 * (1 + h) * m));
     double w = 1 + h;
     double omega = asinh(sinhOmega);
     double delta = 1 / Math.sqrt(Math.log1p(h));
@@ -229,7 +242,8 @@ public record JohnsonSu(double xi, double lambda, double gamma, double delta, bo
     double omega = omega();
     double a = w * Math.cosh(2 * omega) + 1;
     return -Math.sqrt(w * wMinusOne() / 2)
-        * (w * (w + 2) * Math.sinh(3 * omega) + 3 * Math.sinh(omega)) / (a * Math.sqrt(a));
+        * (w * (w + 2) * Math.sinh(3 * omega) + 3 * Math.sinh(omega))
+        / (a * Math.sqrt(a));
   }
 
   /** The non-excess kurtosis, 3 for a normal (closed form, see the class comment). */
@@ -238,8 +252,10 @@ public record JohnsonSu(double xi, double lambda, double gamma, double delta, bo
     double w2 = w * w;
     double omega = omega();
     double a = w * Math.cosh(2 * omega) + 1;
-    double num = w2 * (w2 * w2 + 2 * w2 * w + 3 * w2 - 3) * Math.cosh(4 * omega)
-        + 4 * w2 * (w + 2) * Math.cosh(2 * omega) + 3 * (2 * w + 1);
+    double num =
+        w2 * (w2 * w2 + 2 * w2 * w + 3 * w2 - 3) * Math.cosh(4 * omega)
+            + 4 * w2 * (w + 2) * Math.cosh(2 * omega)
+            + 3 * (2 * w + 1);
     return num / (2 * a * a);
   }
 
@@ -321,27 +337,48 @@ public record JohnsonSu(double xi, double lambda, double gamma, double delta, bo
   private static final double[] A = {
     3.3871328727963666080, 1.3314166789178437745e+2, 1.9715909503065514427e+3,
     1.3731693765509461125e+4, 4.5921953931549871457e+4, 6.7265770927008700853e+4,
-    3.3430575583588128105e+4, 2.5090809287301226727e+3};
+    3.3430575583588128105e+4, 2.5090809287301226727e+3
+  };
   private static final double[] B = {
-    1.0, 4.2313330701600911252e+1, 6.8718700749205790830e+2, 5.3941960214247511077e+3,
-    2.1213794301586595867e+4, 3.9307895800092710610e+4, 2.8729085735721942674e+4,
-    5.2264952788528545610e+3};
+    1.0,
+    4.2313330701600911252e+1,
+    6.8718700749205790830e+2,
+    5.3941960214247511077e+3,
+    2.1213794301586595867e+4,
+    3.9307895800092710610e+4,
+    2.8729085735721942674e+4,
+    5.2264952788528545610e+3
+  };
   private static final double[] C = {
     1.42343711074968357734, 4.63033784615654529590, 5.76949722146069140550,
     3.64784832476320460504, 1.27045825245236838258, 2.41780725177450611770e-1,
-    2.27238449892691845833e-2, 7.74545014278341407640e-4};
+    2.27238449892691845833e-2, 7.74545014278341407640e-4
+  };
   private static final double[] D = {
-    1.0, 2.05319162663775882187, 1.67638483018380384940, 6.89767334985100004550e-1,
-    1.48103976427480074590e-1, 1.51986665636164571966e-2, 5.47593808499534494600e-4,
-    1.05075007164441684324e-9};
+    1.0,
+    2.05319162663775882187,
+    1.67638483018380384940,
+    6.89767334985100004550e-1,
+    1.48103976427480074590e-1,
+    1.51986665636164571966e-2,
+    5.47593808499534494600e-4,
+    1.05075007164441684324e-9
+  };
   private static final double[] E = {
     6.65790464350110377720, 5.46378491116411436990, 1.78482653991729133580,
     2.96560571828504891230e-1, 2.65321895265761230930e-2, 1.24266094738807843860e-3,
-    2.71155556874348757815e-5, 2.01033439929228813265e-7};
+    2.71155556874348757815e-5, 2.01033439929228813265e-7
+  };
   private static final double[] F = {
-    1.0, 5.99832206555887937690e-1, 1.36929880922735805310e-1, 1.48753612908506148525e-2,
-    7.86869131145613259100e-4, 1.84631831751005468180e-5, 1.42151175831644588870e-7,
-    2.04426310338993978564e-15};
+    1.0,
+    5.99832206555887937690e-1,
+    1.36929880922735805310e-1,
+    1.48753612908506148525e-2,
+    7.86869131145613259100e-4,
+    1.84631831751005468180e-5,
+    1.42151175831644588870e-7,
+    2.04426310338993978564e-15
+  };
 
   /** {@code Phi^-1(u)} by AS 241; infinite at 0 and 1. */
   static double inverseStandardNormal(double u) {
@@ -360,8 +397,8 @@ public record JohnsonSu(double xi, double lambda, double gamma, double delta, bo
       return q * horner(A, r) / horner(B, r);
     }
     double r = Math.sqrt(-Math.log(q < 0 ? u : 1 - u));
-    double value = r <= 5 ? horner(C, r - 1.6) / horner(D, r - 1.6)
-        : horner(E, r - 5) / horner(F, r - 5);
+    double value =
+        r <= 5 ? horner(C, r - 1.6) / horner(D, r - 1.6) : horner(E, r - 5) / horner(F, r - 5);
     return q < 0 ? -value : value;
   }
 

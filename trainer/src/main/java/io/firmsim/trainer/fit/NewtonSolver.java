@@ -9,17 +9,17 @@ import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.SingularMatrixException;
 
 /**
- * Newton's method with step halving for concave objectives of a few dozen parameters: the
- * gradient and Hessian are formed on the device, the Newton system is solved on the host
- * (Cholesky of the negated Hessian, LU when that fails). A step that does not improve the
- * objective is halved up to 40 times. Converged means, in the same iteration, a largest absolute
- * parameter change below the parameter tolerance and a relative objective change below the
- * objective tolerance; otherwise the result says it did not converge.
+ * Newton's method with step halving for concave objectives of a few dozen parameters: the gradient
+ * and Hessian are formed on the device, the Newton system is solved on the host (Cholesky of the
+ * negated Hessian, LU when that fails). A step that does not improve the objective is halved up to
+ * 40 times. Converged means, in the same iteration, a largest absolute parameter change below the
+ * parameter tolerance and a relative objective change below the objective tolerance; otherwise the
+ * result says it did not converge.
  */
 final class NewtonSolver {
   /** Where Newton ended. */
-  record Solution(double[] theta, double value, int iterations, boolean converged,
-      double[][] information) {}
+  record Solution(
+      double[] theta, double value, int iterations, boolean converged, double[][] information) {}
 
   private NewtonSolver() {}
 
@@ -28,10 +28,13 @@ final class NewtonSolver {
   }
 
   /**
-   * As {@link #maximise(Objective, double[], FitOptions)}, handing the information at the start
-   * to {@code atStart} first (for checks that need a weighted gram of the design).
+   * As {@link #maximise(Objective, double[], FitOptions)}, handing the information at the start to
+   * {@code atStart} first (for checks that need a weighted gram of the design).
    */
-  static Solution maximise(Objective f, double[] start, FitOptions options,
+  static Solution maximise(
+      Objective f,
+      double[] start,
+      FitOptions options,
       java.util.function.Consumer<double[][]> atStart) {
     double[] theta = start.clone();
     Objective.Evaluation e = f.evaluate(theta, true);
@@ -82,8 +85,8 @@ final class NewtonSolver {
       // Small changes alone could be a stalled line search: also ask for a full step or a
       // predicted gain below the objective tolerance.
       boolean atOptimum =
-          scale == 1.0 || decrement / 2 < options.objectiveTolerance() * Math.max(1,
-              Math.abs(e.value()));
+          scale == 1.0
+              || decrement / 2 < options.objectiveTolerance() * Math.max(1, Math.abs(e.value()));
       if (maxChange < options.parameterTolerance()
           && objectiveChange < options.objectiveTolerance()
           && atOptimum) {
@@ -132,8 +135,10 @@ final class NewtonSolver {
         damped.addToEntry(i, i, mu * Math.max(Math.abs(m.getEntry(i, i)), 1e-12));
       }
       try {
-        return new CholeskyDecomposition(damped, 1e-14, 1e-300).getSolver()
-            .solve(new ArrayRealVector(g, false)).toArray();
+        return new CholeskyDecomposition(damped, 1e-14, 1e-300)
+            .getSolver()
+            .solve(new ArrayRealVector(g, false))
+            .toArray();
       } catch (NonPositiveDefiniteMatrixException e) {
         if (mu > 1e12) {
           double[] gradientStep = g.clone(); // last resort: steepest ascent, scaled by halving
@@ -147,11 +152,15 @@ final class NewtonSolver {
   static double[] solve(double[][] a, double[] b) {
     RealMatrix m = symmetric(a);
     try {
-      return new CholeskyDecomposition(m, 1e-14, 1e-300).getSolver()
-          .solve(new ArrayRealVector(b, false)).toArray();
+      return new CholeskyDecomposition(m, 1e-14, 1e-300)
+          .getSolver()
+          .solve(new ArrayRealVector(b, false))
+          .toArray();
     } catch (NonPositiveDefiniteMatrixException e) {
-      return new LUDecomposition(m, 1e-300).getSolver()
-          .solve(new ArrayRealVector(b, false)).toArray();
+      return new LUDecomposition(m, 1e-300)
+          .getSolver()
+          .solve(new ArrayRealVector(b, false))
+          .toArray();
     }
   }
 
@@ -166,7 +175,8 @@ final class NewtonSolver {
       } catch (SingularMatrixException s) {
         throw new IllegalArgumentException(
             "the information matrix is singular: the features are collinear or a parameter is"
-                + " not identified", s);
+                + " not identified",
+            s);
       }
     }
   }

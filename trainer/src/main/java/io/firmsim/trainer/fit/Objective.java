@@ -1,8 +1,8 @@
 package io.firmsim.trainer.fit;
 
 /**
- * A log-likelihood (or negated robust loss) to maximise over a parameter vector, with its
- * gradient and Hessian. Implementations evaluate on the device; only the small results come back.
+ * A log-likelihood (or negated robust loss) to maximise over a parameter vector, with its gradient
+ * and Hessian. Implementations evaluate on the device; only the small results come back.
  */
 interface Objective {
   /**

@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * The ordinal three-outcome cloglog model of MODEL.md section 3 (method MUNO): outcomes -1, 0, 1
  * with {@code P(-1) = F(i1 + x'b)} and {@code P(y <= 0) = F(i2 + x'b)}, {@code F(e) = 1 -
- * exp(-exp(e))}, two ordered thresholds {@code i1 < i2} and one slope vector. Maximum likelihood
- * by Newton's method on standardized features; a step that would unorder the thresholds is
+ * exp(-exp(e))}, two ordered thresholds {@code i1 < i2} and one slope vector. Maximum likelihood by
+ * Newton's method on standardized features; a step that would unorder the thresholds is
  * inadmissible and halved. Standard errors from the observed information.
  *
  * <p>{@code MASS::polr(method = "cloglog")} fits the same model with {@code zeta_k = i_k} and
@@ -39,7 +39,9 @@ public final class OrdinalCloglogEstimator {
     for (int k = 0; k < 3; k++) {
       if (counts[k] == 0) {
         throw new IllegalArgumentException(
-            "the ordinal target has no row in category " + names[k] + ": the thresholds are not"
+            "the ordinal target has no row in category "
+                + names[k]
+                + ": the thresholds are not"
                 + " identified");
       }
     }
@@ -63,10 +65,21 @@ public final class OrdinalCloglogEstimator {
         coef[j] = orig[0][2 + j];
         se[j] = Math.sqrt(orig[3 + j][2 + j]);
       }
-      return new FitResult(Family.ORDINAL3, Link.CLOGLOG, features, coef,
-          new double[] {orig[0][0], orig[0][1]}, Double.NaN, se,
-          new double[] {Math.sqrt(orig[1][0]), Math.sqrt(orig[2][1])}, Double.NaN, s.value(),
-          s.iterations(), s.converged(), n, null);
+      return new FitResult(
+          Family.ORDINAL3,
+          Link.CLOGLOG,
+          features,
+          coef,
+          new double[] {orig[0][0], orig[0][1]},
+          Double.NaN,
+          se,
+          new double[] {Math.sqrt(orig[1][0]), Math.sqrt(orig[2][1])},
+          Double.NaN,
+          s.value(),
+          s.iterations(),
+          s.converged(),
+          n,
+          null);
     }
   }
 
@@ -103,8 +116,7 @@ public final class OrdinalCloglogEstimator {
       NDArray isPos = pos.gt(0);
       NDArray none = neg.zerosLike();
       // Each row's terms are taken from its own category only (others may be inf or NaN).
-      NDArray ll =
-          NDArrays.where(isNeg, f1.log(), NDArrays.where(isZero, mid.log(), mu2.neg()));
+      NDArray ll = NDArrays.where(isNeg, f1.log(), NDArrays.where(isZero, mid.log(), mu2.neg()));
       double value = DeviceMath.sum(ll);
       if (!Double.isFinite(value)) {
         return new Objective.Evaluation(Double.NEGATIVE_INFINITY, null, null);
@@ -121,8 +133,7 @@ public final class OrdinalCloglogEstimator {
       // d2l/deta1^2 = -r1 (mu1 + r1 - 1) (series near 0; see BinaryEstimator).
       NDArray r1 = mu1.div(DeviceMath.expm1(mu1));
       NDArray negCurv =
-          NDArrays.where(
-              mu1.lt(1e-3), mu1.div(2).add(mu1.square().div(12)), mu1.add(r1).sub(1));
+          NDArrays.where(mu1.lt(1e-3), mu1.div(2).add(mu1.square().div(12)), mu1.add(r1).sub(1));
       // y = 0: l = log(F2 - F1), a_k = f_k / (F2 - F1).
       NDArray a1 = dens1.div(mid);
       NDArray a2 = dens2.div(mid);

@@ -17,25 +17,24 @@ import java.util.Objects;
  *   <li>{@code skewness} and {@code kurtosis} are the plain moment estimators {@code g1 = m3 /
  *       m2^(3/2)} and {@code b2 = m4 / m2^2} (non-excess, 3 for a normal) of the central sample
  *       moments {@code mk = sum((r - mean)^k) / n}, computed in two passes on residuals scaled by
- *       their largest deviation from the mean, so neither cancellation nor overflow spoils them
- *       for heavy-tailed residuals. The moment estimators are used rather than the bias-corrected
- *       ones because they always satisfy Pearson's bound {@code b2 >= 1 + g1^2} of attainable
- *       moments;
+ *       their largest deviation from the mean, so neither cancellation nor overflow spoils them for
+ *       heavy-tailed residuals. The moment estimators are used rather than the bias-corrected ones
+ *       because they always satisfy Pearson's bound {@code b2 >= 1 + g1^2} of attainable moments;
  *   <li>{@code su} is {@link JohnsonSu#fitMoments JohnsonSu.fitMoments(location, scale, skewness,
  *       kurtosis)}.
  * </ul>
  *
  * <p>The SU is thus fitted with mean = the robust location and standard deviation = the robust
- * scale, not with the sample mean and standard deviation: the noise is centred on the robust
- * centre of the residuals and scaled by their robust spread, so a few gross outliers neither shift
- * nor inflate it, while its shape (asymmetry and tail weight) follows the sample skewness and
- * kurtosis. When those fall outside the SU region (kurtosis at or below the lognormal line for
- * the skewness, e.g. lighter tails than a normal) the SU is the closest admissible one and {@code
- * su().exact()} is false; see {@link JohnsonSu}.
+ * scale, not with the sample mean and standard deviation: the noise is centred on the robust centre
+ * of the residuals and scaled by their robust spread, so a few gross outliers neither shift nor
+ * inflate it, while its shape (asymmetry and tail weight) follows the sample skewness and kurtosis.
+ * When those fall outside the SU region (kurtosis at or below the lognormal line for the skewness,
+ * e.g. lighter tails than a normal) the SU is the closest admissible one and {@code su().exact()}
+ * is false; see {@link JohnsonSu}.
  *
  * <p>Class is immutable. The canonical constructor only checks that the values are finite and the
- * scale positive (so a stored distribution can be read back as it was written); {@link #of} is
- * the factory that computes a consistent one.
+ * scale positive (so a stored distribution can be read back as it was written); {@link #of} is the
+ * factory that computes a consistent one.
  *
  * @param location median of the residuals
  * @param scale consistent median absolute deviation, positive
@@ -59,8 +58,14 @@ public record ResidualDistribution(
   public ResidualDistribution {
     Objects.requireNonNull(su, "su");
     if (!Double.isFinite(location) || !Double.isFinite(skewness) || !Double.isFinite(kurtosis)) {
-      throw new IllegalArgumentException("residual location, skewness and kurtosis must be finite,"
-          + " found " + location + ", " + skewness + ", " + kurtosis);
+      throw new IllegalArgumentException(
+          "residual location, skewness and kurtosis must be finite,"
+              + " found "
+              + location
+              + ", "
+              + skewness
+              + ", "
+              + kurtosis);
     }
     if (!(scale > 0) || !Double.isFinite(scale)) {
       throw new IllegalArgumentException(
@@ -74,22 +79,20 @@ public record ResidualDistribution(
    *
    * @param residuals at least one finite residual, not all (nor half or more) equal to the median
    * @return the distribution
-   * @throws IllegalArgumentException if the array is empty, holds a non-finite value, or the
-   *     robust scale is zero (all residuals identical, or at least half of them equal to the
-   *     median)
+   * @throws IllegalArgumentException if the array is empty, holds a non-finite value, or the robust
+   *     scale is zero (all residuals identical, or at least half of them equal to the median)
    * @throws NullPointerException if {@code residuals} is null
    */
   public static ResidualDistribution of(double[] residuals) {
     Objects.requireNonNull(residuals, "residuals");
     int n = residuals.length;
     if (n == 0) {
-      throw new IllegalArgumentException("no residuals: the residual distribution needs at least"
-          + " one");
+      throw new IllegalArgumentException(
+          "no residuals: the residual distribution needs at least" + " one");
     }
     for (int i = 0; i < n; i++) {
       if (!Double.isFinite(residuals[i])) {
-        throw new IllegalArgumentException(
-            "residual " + i + " is not finite: " + residuals[i]);
+        throw new IllegalArgumentException("residual " + i + " is not finite: " + residuals[i]);
       }
     }
     double[] sorted = residuals.clone();
@@ -102,10 +105,14 @@ public record ResidualDistribution(
     Arrays.sort(deviations);
     double mad = median(deviations);
     if (!(mad > 0)) {
-      throw new IllegalArgumentException("residuals have zero robust scale (median absolute"
-          + " deviation 0): " + (n == 1 ? "there is a single residual"
-              : sorted[0] == sorted[n - 1] ? "all " + n + " residuals are identical"
-              : "at least half of the " + n + " residuals equal the median " + location));
+      throw new IllegalArgumentException(
+          "residuals have zero robust scale (median absolute"
+              + " deviation 0): "
+              + (n == 1
+                  ? "there is a single residual"
+                  : sorted[0] == sorted[n - 1]
+                      ? "all " + n + " residuals are identical"
+                      : "at least half of the " + n + " residuals equal the median " + location));
     }
     double scale = mad / MAD_NORMAL;
 

@@ -14,8 +14,14 @@ public final class SubmodelFitter {
    * @param schweppe Huber only: leverage weights {@code sqrt(1 - h_ii)}
    */
   public static FitResult fit(
-      NDManager manager, Family family, Link link, List<String> features, double[] x, double[] y,
-      boolean schweppe, FitOptions options) {
+      NDManager manager,
+      Family family,
+      Link link,
+      List<String> features,
+      double[] x,
+      double[] y,
+      boolean schweppe,
+      FitOptions options) {
     switch (family) {
       case BINARY:
         return BinaryEstimator.fit(manager, link, features, x, y, options);

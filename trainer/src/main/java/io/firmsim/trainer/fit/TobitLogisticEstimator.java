@@ -8,10 +8,10 @@ import java.util.List;
 
 /**
  * Tobit type 1 with logistic errors, censored at 0: {@code y = max(0, b0 + x'b + s L)}, L standard
- * logistic (MODEL.md section 3, method TOBIT). Maximum likelihood for intercept, slopes and
- * {@code log s} by Newton's method, on standardized features and on the target divided by its
- * standard deviation (so SEK-sized targets and scales are of order one); estimates are mapped
- * back. Standard errors from the observed information; the scale's by the delta method.
+ * logistic (MODEL.md section 3, method TOBIT). Maximum likelihood for intercept, slopes and {@code
+ * log s} by Newton's method, on standardized features and on the target divided by its standard
+ * deviation (so SEK-sized targets and scales are of order one); estimates are mapped back. Standard
+ * errors from the observed information; the scale's by the delta method.
  *
  * <p>{@code AER::tobit(left = 0, dist = "logistic")} fits the same model.
  */
@@ -20,8 +20,8 @@ public final class TobitLogisticEstimator {
 
   /**
    * @param y non-negative outcomes, some of them 0 (censored) and some positive
-   * @throws IllegalArgumentException for a negative or non-finite target, or one with no
-   *     positive value
+   * @throws IllegalArgumentException for a negative or non-finite target, or one with no positive
+   *     value
    */
   public static FitResult fit(
       NDManager manager, List<String> features, double[] x, double[] y, FitOptions options) {
@@ -73,9 +73,21 @@ public final class TobitLogisticEstimator {
       double scaleSe = scale * Math.sqrt(orig[p + 2][p + 1]);
       // Log-likelihood of the original y: the density term shifts by -log(ys) per uncensored row.
       double ll = s.value() - positive * Math.log(ys);
-      return new FitResult(Family.TOBIT, null, features, coef, new double[] {orig[0][0] * ys},
-          scale, se, new double[] {Math.sqrt(orig[1][0]) * ys}, scaleSe, ll, s.iterations(),
-          s.converged(), n, null);
+      return new FitResult(
+          Family.TOBIT,
+          null,
+          features,
+          coef,
+          new double[] {orig[0][0] * ys},
+          scale,
+          se,
+          new double[] {Math.sqrt(orig[1][0]) * ys},
+          scaleSe,
+          ll,
+          s.iterations(),
+          s.converged(),
+          n,
+          null);
     }
   }
 

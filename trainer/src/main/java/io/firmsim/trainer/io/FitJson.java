@@ -10,11 +10,11 @@ import io.firmsim.zoo.spec.Family;
 import java.util.List;
 
 /**
- * A fit as a submodel of a model file (the shape of {@code shahnazarian-2004.json}: {@code
- * family}, {@code link}, {@code features}, {@code coefficients}, {@code intercept} or {@code
- * intercepts}, {@code scale} for Tobit), plus {@code standardErrors} in the same shape, {@code
- * logLikelihood} or (Huber) {@code objective}, {@code iterations}, {@code converged}, {@code nObs},
- * {@code notIdentified} features and, for levels, {@code residuals} with its Johnson SU.
+ * A fit as a submodel of a model file (the shape of {@code shahnazarian-2004.json}: {@code family},
+ * {@code link}, {@code features}, {@code coefficients}, {@code intercept} or {@code intercepts},
+ * {@code scale} for Tobit), plus {@code standardErrors} in the same shape, {@code logLikelihood} or
+ * (Huber) {@code objective}, {@code iterations}, {@code converged}, {@code nObs}, {@code
+ * notIdentified} features and, for levels, {@code residuals} with its Johnson SU.
  */
 public final class FitJson {
   public static final ObjectMapper MAPPER = new ObjectMapper();
@@ -25,8 +25,8 @@ public final class FitJson {
    * The head of a model file: format version, name, title, source, units and the base model's
    * constants, with an empty {@code equations} array to fill (returned as the second element).
    */
-  public static ObjectNode modelHead(io.firmsim.zoo.spec.ModelSpec base, String name,
-      String title, String source) {
+  public static ObjectNode modelHead(
+      io.firmsim.zoo.spec.ModelSpec base, String name, String title, String source) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("formatVersion", io.firmsim.zoo.spec.ModelSpec.FORMAT_VERSION);
     root.put("name", name);
@@ -103,7 +103,9 @@ public final class FitJson {
       rn.put("huberScale", r.scale());
       JohnsonSu su = res.su();
       ObjectNode s = rn.putObject("johnsonSu");
-      s.put("xi", su.xi()).put("lambda", su.lambda()).put("gamma", su.gamma())
+      s.put("xi", su.xi())
+          .put("lambda", su.lambda())
+          .put("gamma", su.gamma())
           .put("delta", su.delta());
       s.put("exact", su.exact());
     }

@@ -57,7 +57,10 @@ public final class NumericCsvReader {
       long line;
       while ((line = CsvRows.nextRow(parser, row)) >= 0) {
         if (row.size() != header.size()) {
-          throw BadInputException.at(file, line, null,
+          throw BadInputException.at(
+              file,
+              line,
+              null,
               "expected " + header.size() + " cells (as in the header), found " + row.size());
         }
         if ((rows + 1) * wanted.size() > values.length) {
@@ -69,11 +72,15 @@ public final class NumericCsvReader {
           try {
             v = Double.parseDouble(text);
           } catch (NumberFormatException e) {
-            throw BadInputException.at(file, line, wanted.get(j),
+            throw BadInputException.at(
+                file,
+                line,
+                wanted.get(j),
                 text.isEmpty() ? "missing value" : "not a number: '" + text + "'");
           }
           if (!Double.isFinite(v)) {
-            throw BadInputException.at(file, line, wanted.get(j), "non-finite value '" + text + "'");
+            throw BadInputException.at(
+                file, line, wanted.get(j), "non-finite value '" + text + "'");
           }
           values[rows * wanted.size() + j] = v;
         }
@@ -82,8 +89,8 @@ public final class NumericCsvReader {
       if (rows == 0) {
         throw BadInputException.at(file, -1, null, "no data rows: the file has only a header");
       }
-      return new Table(List.copyOf(wanted), rows,
-          java.util.Arrays.copyOf(values, rows * wanted.size()));
+      return new Table(
+          List.copyOf(wanted), rows, java.util.Arrays.copyOf(values, rows * wanted.size()));
     } catch (NoSuchFileException e) {
       throw BadInputException.at(file, -1, null, "no such file");
     } catch (IOException e) {

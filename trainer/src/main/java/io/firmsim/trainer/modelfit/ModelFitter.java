@@ -13,7 +13,6 @@ import io.firmsim.trainer.panel.FeatureTable;
 import io.firmsim.trainer.panel.SubmodelData;
 import io.firmsim.trainer.panel.Subsamples;
 import io.firmsim.zoo.spec.EquationSpec;
-import io.firmsim.zoo.spec.ModelConstants;
 import io.firmsim.zoo.spec.ModelSpec;
 import io.firmsim.zoo.spec.SubmodelSpec;
 import java.util.ArrayList;
@@ -25,9 +24,8 @@ import java.util.concurrent.Future;
 
 /**
  * Refits every submodel of a model's specification on a firm-year feature table (MODEL.md section
- * 6), each on its own subsample, independent submodels in parallel on a bounded pool, and
- * assembles a model file in the format of the paper spec plus the fit statistics and residual
- * distributions.
+ * 6), each on its own subsample, independent submodels in parallel on a bounded pool, and assembles
+ * a model file in the format of the paper spec plus the fit statistics and residual distributions.
  *
  * <p>A submodel whose subsample has too few rows to estimate (fewer than ten per parameter, or a
  * missing outcome) keeps the base model's coefficients and is listed under {@code
@@ -36,14 +34,20 @@ import java.util.concurrent.Future;
  */
 public final class ModelFitter {
   /**
-   * One submodel's outcome: which submodel, its subsample size and dropped features, and the fit
-   * or why it was not estimated. (The subsample itself is not kept.)
+   * One submodel's outcome: which submodel, its subsample size and dropped features, and the fit or
+   * why it was not estimated. (The subsample itself is not kept.)
    */
-  public record SubmodelOutcome(String target, String submodel, int rows,
-      List<String> droppedConstant, FitResult fit, String notEstimated, double seconds) {
+  public record SubmodelOutcome(
+      String target,
+      String submodel,
+      int rows,
+      List<String> droppedConstant,
+      FitResult fit,
+      String notEstimated,
+      double seconds) {
     static SubmodelOutcome of(SubmodelData d, FitResult fit, String notEstimated, double s) {
-      return new SubmodelOutcome(d.equationTarget(), d.submodel(), d.n(), d.droppedConstant(),
-          fit, notEstimated, s);
+      return new SubmodelOutcome(
+          d.equationTarget(), d.submodel(), d.n(), d.droppedConstant(), fit, notEstimated, s);
     }
   }
 
@@ -63,20 +67,25 @@ public final class ModelFitter {
    * @param schweppe Huber levels with leverage weights
    */
   public static Outcome fit(
-      FeatureTable table, ModelSpec base, DeviceChoice device, int threads, FitOptions options,
-      boolean schweppe) throws InterruptedException {
+      FeatureTable table,
+      ModelSpec base,
+      DeviceChoice device,
+      int threads,
+      FitOptions options,
+      boolean schweppe)
+      throws InterruptedException {
     Engine engine = Engine.getEngine("PyTorch");
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
     List<SubmodelOutcome> outcomes = new ArrayList<>();
-    try (NDManager root = NDManager.newBaseManager(device.resolve(engine),
-        engine.getEngineName())) {
+    try (NDManager root =
+        NDManager.newBaseManager(device.resolve(engine), engine.getEngineName())) {
       List<Future<SubmodelOutcome>> futures = new ArrayList<>();
       // Each task builds its own subsample, so at most `threads` of them are in memory at once
       // (all 51 together would take about 4 GB for a 1,000,000-row panel).
       for (EquationSpec e : base.equations()) {
         for (String name : e.method().submodels()) {
-          futures.add(pool.submit(
-              () -> fitOne(root, Subsamples.of(table, e, name), options, schweppe)));
+          futures.add(
+              pool.submit(() -> fitOne(root, Subsamples.of(table, e, name), options, schweppe)));
         }
       }
       for (Future<SubmodelOutcome> f : futures) {
@@ -96,20 +105,21 @@ public final class ModelFitter {
     return new Outcome(assemble(base, outcomes), outcomes);
   }
 
-  private static SubmodelOutcome fitOne(NDManager root, SubmodelData d, FitOptions options,
-      boolean schweppe) {
+  private static SubmodelOutcome fitOne(
+      NDManager root, SubmodelData d, FitOptions options, boolean schweppe) {
     int params = d.p() + (d.family() == io.firmsim.zoo.spec.Family.ORDINAL3 ? 2 : 1);
     if (d.n() < 10 * params) {
-      return SubmodelOutcome.of(d, null,
-          d.n() + " rows for " + params + " parameters (fewer than 10 per parameter)", 0);
+      return SubmodelOutcome.of(
+          d, null, d.n() + " rows for " + params + " parameters (fewer than 10 per parameter)", 0);
     }
     long t0 = System.nanoTime();
     try (NDManager m = root.newSubManager()) {
       FitResult r;
       while (true) {
         try {
-          r = SubmodelFitter.fit(m, d.family(), d.link(), d.features(), d.x(), d.y(),
-              schweppe, options);
+          r =
+              SubmodelFitter.fit(
+                  m, d.family(), d.link(), d.features(), d.x(), d.y(), schweppe, options);
           break;
         } catch (io.firmsim.trainer.fit.CollinearFeaturesException e) {
           d = withoutFeature(d, e.features().get(e.features().size() - 1));
@@ -118,9 +128,11 @@ public final class ModelFitter {
       return SubmodelOutcome.of(d, r, null, (System.nanoTime() - t0) / 1e9);
     } catch (IllegalArgumentException e) {
       String what = d.equationTarget() + "." + d.submodel();
-      if (e.getMessage() != null && (e.getMessage().contains("all zeros")
-          || e.getMessage().contains("all ones") || e.getMessage().contains("no row in category")
-          || e.getMessage().contains("fewer than two positive"))) {
+      if (e.getMessage() != null
+          && (e.getMessage().contains("all zeros")
+              || e.getMessage().contains("all ones")
+              || e.getMessage().contains("no row in category")
+              || e.getMessage().contains("fewer than two positive"))) {
         return SubmodelOutcome.of(d, null, e.getMessage(), 0);
       }
       throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
@@ -143,13 +155,17 @@ public final class ModelFitter {
     features.remove(j);
     List<String> dropped = new ArrayList<>(d.droppedConstant());
     dropped.add(drop);
-    return new SubmodelData(d.equationTarget(), d.submodel(), d.family(), d.link(), features, x,
-        d.y(), d.n(), dropped);
+    return new SubmodelData(
+        d.equationTarget(), d.submodel(), d.family(), d.link(), features, x, d.y(), d.n(), dropped);
   }
 
   private static ObjectNode assemble(ModelSpec base, List<SubmodelOutcome> outcomes) {
-    ObjectNode root = FitJson.modelHead(base, base.name() + "-refit",
-        "Refit of " + (base.title() == null ? base.name() : base.title()), "firmsim fit-model");
+    ObjectNode root =
+        FitJson.modelHead(
+            base,
+            base.name() + "-refit",
+            "Refit of " + (base.title() == null ? base.name() : base.title()),
+            "firmsim fit-model");
     ArrayNode notEstimated = FitJson.MAPPER.createArrayNode();
     int k = 0;
     for (EquationSpec e : base.equations()) {
@@ -157,12 +173,14 @@ public final class ModelFitter {
       for (String name : e.method().submodels()) {
         SubmodelOutcome o = outcomes.get(k++);
         if (!o.target().equals(e.target()) || !o.submodel().equals(name)) {
-          throw new IllegalStateException("subsample order does not follow the spec at "
-              + e.target() + "." + name);
+          throw new IllegalStateException(
+              "subsample order does not follow the spec at " + e.target() + "." + name);
         }
         if (o.fit() == null) {
           subs.set(name, baseSubmodel(e.submodel(name)));
-          notEstimated.addObject().put("submodel", e.target() + "." + name)
+          notEstimated
+              .addObject()
+              .put("submodel", e.target() + "." + name)
               .put("reason", o.notEstimated());
         } else {
           // No timings in the model file: the same data and seed give the same bytes.

@@ -27,10 +27,10 @@ import java.util.Arrays;
 
 /**
  * The paper model with a stated residual distribution on every Huber level, for experiments that
- * need level noise in the data-generating model (the paper's tables give none: MODEL.md section
- * 3). Each level gets a symmetric Johnson SU ({@code xi = 0, gamma = 0}, a given {@code delta})
- * whose {@code lambda} is a given fraction of the robust spread ({@code MAD / 0.6745}) of that
- * level's linear predictor over a pilot panel of start-up firms simulated with the paper model.
+ * need level noise in the data-generating model (the paper's tables give none: MODEL.md section 3).
+ * Each level gets a symmetric Johnson SU ({@code xi = 0, gamma = 0}, a given {@code delta}) whose
+ * {@code lambda} is a given fraction of the robust spread ({@code MAD / 0.6745}) of that level's
+ * linear predictor over a pilot panel of start-up firms simulated with the paper model.
  *
  * <p>Usage as a tool: {@code StatedLevelNoise OUT.json [FRACTION] [DELTA]}.
  */
@@ -48,8 +48,14 @@ public final class StatedLevelNoise {
       throw new IllegalStateException("cannot read the embedded paper model", e);
     }
     root.put("name", paper.name() + "-stated-level-noise");
-    root.put("source", paper.source() + "; level noise stated by StatedLevelNoise (fraction "
-        + fraction + ", delta " + delta + ")");
+    root.put(
+        "source",
+        paper.source()
+            + "; level noise stated by StatedLevelNoise (fraction "
+            + fraction
+            + ", delta "
+            + delta
+            + ")");
     JsonNode equations = root.get("equations");
     for (int k = 0; k < paper.equations().size(); k++) {
       EquationSpec e = paper.equations().get(k);
@@ -59,8 +65,10 @@ public final class StatedLevelNoise {
         }
         double spread = robustSpread(linearPredictor(pilot, s));
         double lambda = fraction * (spread > 0 ? spread : Math.abs(s.intercept()) + 1);
-        ObjectNode su = ((ObjectNode) equations.get(k).get("submodels").get(s.name()))
-            .putObject("residuals").putObject("johnsonSu");
+        ObjectNode su =
+            ((ObjectNode) equations.get(k).get("submodels").get(s.name()))
+                .putObject("residuals")
+                .putObject("johnsonSu");
         su.put("xi", 0.0).put("lambda", lambda).put("gamma", 0.0).put("delta", delta);
       }
     }
@@ -145,7 +153,8 @@ public final class StatedLevelNoise {
   public static void main(String[] args) throws IOException {
     double fraction = args.length > 1 ? Double.parseDouble(args[1]) : 0.1;
     double delta = args.length > 2 ? Double.parseDouble(args[2]) : 2.0;
-    FitJson.MAPPER.writerWithDefaultPrettyPrinter()
+    FitJson.MAPPER
+        .writerWithDefaultPrettyPrinter()
         .writeValue(Path.of(args[0]).toFile(), paperWithNoise(fraction, delta));
   }
 }

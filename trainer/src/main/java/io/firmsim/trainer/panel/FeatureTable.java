@@ -38,30 +38,30 @@ import java.util.function.IntToDoubleFunction;
  *
  * <ul>
  *   <li>lagged features come from the previous row's state ({@code dcasht_1 = CASHFL - CASHFL_1},
- *       {@code ddmcasht_1 = (MCASH - CASHFL) - (MCASH_1 - CASHFL_1)}, {@code MAt_1 = MA}, ...);
- *       the characteristics ({@code FAAB}, {@code Public}, ...) from the current row (they are
- *       fixed over time); {@code dgnp} and {@code realr} from the {@link MacroPath} at the
- *       current row's year;
+ *       {@code ddmcasht_1 = (MCASH - CASHFL) - (MCASH_1 - CASHFL_1)}, {@code MAt_1 = MA}, ...); the
+ *       characteristics ({@code FAAB}, {@code Public}, ...) from the current row (they are fixed
+ *       over time); {@code dgnp} and {@code realr} from the {@link MacroPath} at the current row's
+ *       year;
  *   <li>current-year features come from the current row, as the simulator left them after every
- *       constraint: the lag-flow state columns ({@code EDEPMAt = EDEPMA}, {@code dcat = DCA},
- *       ...), the flow columns ({@code OIBDt = OIBD}, {@code dofat = DOFA}, ...), {@code MPAt =
- *       DMPA + PALLO} (since {@code DMPA = MPA - PALLO}), indicators as 1.0 / 0.0, and powers;
+ *       constraint: the lag-flow state columns ({@code EDEPMAt = EDEPMA}, {@code dcat = DCA}, ...),
+ *       the flow columns ({@code OIBDt = OIBD}, {@code dofat = DOFA}, ...), {@code MPAt = DMPA +
+ *       PALLO} (since {@code DMPA = MPA - PALLO}), indicators as 1.0 / 0.0, and powers;
  *   <li>targets: {@code EDEPMA SMA IMA EDEPBU IBU TDEPMA PALLO DCA DCL} from the current row's
  *       state, the other fifteen from its flows.
  * </ul>
  *
  * <p>A panel records each value once, after all its constraints (MODEL.md section 4), so targets
- * and current-year features are post-constraint values. Two simulated equations read a value
- * before a later constraint changes it: T2 and T3 read {@code EDEPMA} / {@code SMA} before the
- * machinery scaling of step 4, and T5 reads {@code EDEPBU} before its cap in step 6. Where those
- * constraints bind, {@code EDEPMAt}, {@code SMAt} / {@code smat} and {@code EDEPBUt} here differ
- * from what those equations saw; every other equation reads the final values.
+ * and current-year features are post-constraint values. Two simulated equations read a value before
+ * a later constraint changes it: T2 and T3 read {@code EDEPMA} / {@code SMA} before the machinery
+ * scaling of step 4, and T5 reads {@code EDEPBU} before its cap in step 6. Where those constraints
+ * bind, {@code EDEPMAt}, {@code SMAt} / {@code smat} and {@code EDEPBUt} here differ from what
+ * those equations saw; every other equation reads the final values.
  *
  * <p>Rows of the table keep the panel's order. Storage is one {@code double[rows]} column per
- * feature and per target; aliases ({@code smat} and {@code SMAt}, ...) and a current-year
- * feature equal to a target ({@code EDEPMAt} and {@code EDEPMA}, ...) share one column, so a
- * table costs 93 doubles per row for the current vocabulary (670 MB for 900,000 rows). The table
- * keeps no reference to the panel.
+ * feature and per target; aliases ({@code smat} and {@code SMAt}, ...) and a current-year feature
+ * equal to a target ({@code EDEPMAt} and {@code EDEPMA}, ...) share one column, so a table costs 93
+ * doubles per row for the current vocabulary (670 MB for 900,000 rows). The table keeps no
+ * reference to the panel.
  *
  * <p>Class is immutable: columns are copied out by the public accessors.
  */
@@ -292,11 +292,11 @@ public final class FeatureTable {
 
     private double[] compute(Feature f) {
       return switch (f) {
-        // ---- lagged: last year's state (the order of operations is Year's)
+          // ---- lagged: last year's state (the order of operations is Year's)
         case dcasht_1 -> col(i -> last(i, CASHFL) - last(i, CASHFL_1));
         case dcasht_12 -> square(get(Feature.dcasht_1));
-        case ddmcasht_1 -> col(
-            i -> (last(i, MCASH) - last(i, CASHFL)) - (last(i, MCASH_1) - last(i, CASHFL_1)));
+        case ddmcasht_1 ->
+            col(i -> (last(i, MCASH) - last(i, CASHFL)) - (last(i, MCASH_1) - last(i, CASHFL_1)));
         case ddmcasht_12 -> square(get(Feature.ddmcasht_1));
         case sumcasht_1 -> {
           double[] a = get(Feature.ddmcasht_1);
@@ -334,17 +334,17 @@ public final class FeatureTable {
         case dclt_12 -> square(get(Feature.dclt_1));
         case sumcaclt_1 -> col(i -> last(i, CA) + last(i, CL));
         case diffcaclt_1 -> col(i -> last(i, CA) - last(i, CL));
-        // ---- macro inputs of the current row's year
+          // ---- macro inputs of the current row's year
         case dgnp -> col(i -> macro.dgnp(years[i]));
         case realr -> col(i -> macro.realr(years[i]));
-        // ---- characteristics, fixed over time: the current row
+          // ---- characteristics, fixed over time: the current row
         case FAAB -> col(i -> now(i, StateVariable.FAAB));
         case Public -> col(i -> now(i, StateVariable.Public));
         case ruralare -> col(i -> now(i, StateVariable.ruralare));
         case largcity -> col(i -> now(i, StateVariable.largcity));
         case market -> col(i -> now(i, StateVariable.market));
         case marketw -> col(i -> now(i, StateVariable.marketw));
-        // ---- current year: this year's values after their constraints
+          // ---- current year: this year's values after their constraints
         case EDEPMAt -> t("EDEPMA");
         case EDEPMAt2 -> square(t("EDEPMA"));
         case SMAt, smat -> t("SMA");

@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
- * A firm-year panel held on the host: one row per firm and year with the firm's state at the end
- * of that year (every {@link StateVariable}) and the year's flows (every {@link FlowVariable}),
+ * A firm-year panel held on the host: one row per firm and year with the firm's state at the end of
+ * that year (every {@link StateVariable}) and the year's flows (every {@link FlowVariable}),
  * exactly the columns of the simulator's panel output. It is the input of estimation (MODEL.md
  * section 6): {@link FeatureTable} turns it into features and targets.
  *
@@ -69,12 +69,18 @@ public final class Panel {
     if (rows > MAX_ROWS) {
       throw new IllegalArgumentException("at most " + MAX_ROWS + " rows, found " + rows);
     }
-    if (years.length != rows || state.length != (long) rows * S
+    if (years.length != rows
+        || state.length != (long) rows * S
         || flows.length != (long) rows * F) {
       throw new IllegalArgumentException(
           String.format(
               "%d rows need years[%d], state[%d], flows[%d]; got %d, %d, %d",
-              rows, rows, (long) rows * S, (long) rows * F, years.length, state.length,
+              rows,
+              rows,
+              (long) rows * S,
+              (long) rows * F,
+              years.length,
+              state.length,
               flows.length));
     }
     for (int r = 0; r < rows; r++) {
@@ -90,7 +96,11 @@ public final class Panel {
       for (int i = 0; i < F; i++) {
         if (!Double.isFinite(flows[r * F + i])) {
           throw new IllegalArgumentException(
-              "row " + r + ": " + FlowVariable.all().get(i) + " is not finite: "
+              "row "
+                  + r
+                  + ": "
+                  + FlowVariable.all().get(i)
+                  + " is not finite: "
                   + flows[r * F + i]);
         }
       }
@@ -100,15 +110,21 @@ public final class Panel {
     Links links = link(ids, yrs);
     if (links.duplicate >= 0) {
       throw new IllegalArgumentException(
-          "row " + links.duplicate + " repeats firm " + ids[links.duplicate] + ", year "
-              + yrs[links.duplicate] + " of row " + links.duplicateOf);
+          "row "
+              + links.duplicate
+              + " repeats firm "
+              + ids[links.duplicate]
+              + ", year "
+              + yrs[links.duplicate]
+              + " of row "
+              + links.duplicateOf);
     }
     return new Panel(ids, yrs, state.clone(), flows.clone(), links.previous);
   }
 
   /**
-   * For {@link PanelCsvReader}: links the rows it has read (each row's previous-year row), or
-   * finds the first repeated (firm, year) pair, which the reader reports with its line numbers.
+   * For {@link PanelCsvReader}: links the rows it has read (each row's previous-year row), or finds
+   * the first repeated (firm, year) pair, which the reader reports with its line numbers.
    */
   static Links linkRows(long[] firmIds, int[] years) {
     return link(firmIds, years);
@@ -186,8 +202,8 @@ public final class Panel {
 
   /**
    * Each row's previous-year row, or the first repeated (firm, year) pair in row order: {@code
-   * duplicate} is the earliest row whose pair occurred before, at row {@code duplicateOf} (both
-   * -1 when there is none, and then {@code previous} is complete).
+   * duplicate} is the earliest row whose pair occurred before, at row {@code duplicateOf} (both -1
+   * when there is none, and then {@code previous} is complete).
    */
   static final class Links {
     final int[] previous;
@@ -230,8 +246,9 @@ public final class Panel {
       if (years[a] == years[b]) {
         // a group of equal pairs is sorted by row: its first row is the original
         int first = a;
-        for (int j = k - 1; j > 0 && ids[order[j - 1]] == ids[b]
-            && years[order[j - 1]] == years[b]; j--) {
+        for (int j = k - 1;
+            j > 0 && ids[order[j - 1]] == ids[b] && years[order[j - 1]] == years[b];
+            j--) {
           first = order[j - 1];
         }
         if (duplicate < 0 || b < duplicate) {

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.firmsim.models.state.FlowVariable;
 import io.firmsim.models.state.StateVariable;
 import io.firmsim.simulator.input.BadInputException;
-import io.firmsim.simulator.input.DecimalParser;
 import io.firmsim.simulator.input.CsvRows;
+import io.firmsim.simulator.input.DecimalParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
@@ -31,22 +31,21 @@ import java.util.stream.Collectors;
 
 /**
  * Reads a firm-year panel from CSV, as {@code firmsim simulate --panel csv} writes it: a header
- * line, then one line per firm and year. The header must name {@code firm_id}, {@code year},
- * every {@link StateVariable} and every {@link FlowVariable} (in any order, each once) and
- * nothing else: a missing column or an extra one is an error, so a misspelt column is never
- * silently dropped or taken as zero.
+ * line, then one line per firm and year. The header must name {@code firm_id}, {@code year}, every
+ * {@link StateVariable} and every {@link FlowVariable} (in any order, each once) and nothing else:
+ * a missing column or an extra one is an error, so a misspelt column is never silently dropped or
+ * taken as zero.
  *
- * <p>Guarantees of a returned {@link Panel}: every value is a finite number, read exactly as
- * {@link Double#parseDouble} reads it (so a value written with {@code Double.toString} reads back
- * bit for bit, and a float32 panel reads back as the decimals it holds); firm ids are
- * non-negative integers and years integers; no (firm, year) pair occurs twice; rows keep the
- * order of the file. Values are not checked against the model (signs, balance identity): a panel
- * may hold observed data.
+ * <p>Guarantees of a returned {@link Panel}: every value is a finite number, read exactly as {@link
+ * Double#parseDouble} reads it (so a value written with {@code Double.toString} reads back bit for
+ * bit, and a float32 panel reads back as the decimals it holds); firm ids are non-negative integers
+ * and years integers; no (firm, year) pair occurs twice; rows keep the order of the file. Values
+ * are not checked against the model (signs, balance identity): a panel may hold observed data.
  *
  * <p>Every problem is reported as a {@link BadInputException} naming the file, the row (its line
  * number in the file; the header is line 1) and the column where these apply. Of the problems
- * within rows the one reported is the first in the file; repeated (firm, year) pairs are looked
- * for once all rows are read.
+ * within rows the one reported is the first in the file; repeated (firm, year) pairs are looked for
+ * once all rows are read.
  *
  * <p>Speed (a million rows of 65 columns in a few seconds): the file is read once, as a stream of
  * cells from Jackson's {@link CsvParser} (quoted cells follow RFC 4180, so a header exported with
@@ -136,7 +135,13 @@ public final class PanelCsvReader {
         Integer before = position.put(name, c);
         if (before != null) {
           throw BadInputException.at(
-              file, line, name, "duplicate column: columns " + (before + 1) + " and " + (c + 1)
+              file,
+              line,
+              name,
+              "duplicate column: columns "
+                  + (before + 1)
+                  + " and "
+                  + (c + 1)
                   + " of the header have the same name");
         }
         Integer role = roleOf(name);
@@ -148,9 +153,15 @@ public final class PanelCsvReader {
       }
       if (!unknown.isEmpty()) {
         throw BadInputException.at(
-            file, line, unknown.get(0), "unknown column"
+            file,
+            line,
+            unknown.get(0),
+            "unknown column"
                 + (unknown.size() > 1 ? " (all unknown: " + quoteAll(unknown) + ")" : "")
-                + "; a panel file has " + FIRM_ID + ", " + YEAR
+                + "; a panel file has "
+                + FIRM_ID
+                + ", "
+                + YEAR
                 + ", the state columns and the flow columns");
       }
       List<String> missing = new ArrayList<>();
@@ -161,7 +172,10 @@ public final class PanelCsvReader {
       }
       if (!missing.isEmpty()) {
         throw BadInputException.at(
-            file, line, missing.get(0), "missing column"
+            file,
+            line,
+            missing.get(0),
+            "missing column"
                 + (missing.size() > 1 ? " (all missing: " + quoteAll(missing) + ")" : ""));
       }
       yearColumn = position.get(YEAR);
@@ -202,8 +216,8 @@ public final class PanelCsvReader {
   }
 
   /**
-   * Rows handed from the reading thread to a worker: their cells and lines in, their values (or
-   * the first problem among them) out.
+   * Rows handed from the reading thread to a worker: their cells and lines in, their values (or the
+   * first problem among them) out.
    */
   private static final class Batch {
     final String[] cells; // row-major [rows, width]
@@ -277,16 +291,27 @@ public final class PanelCsvReader {
       long headerLine = CsvRows.nextRow(parser, first);
       if (headerLine < 0) {
         throw BadInputException.at(
-            file, -1, null, "empty file: expected a header line with " + FIRM_ID + ", " + YEAR
+            file,
+            -1,
+            null,
+            "empty file: expected a header line with "
+                + FIRM_ID
+                + ", "
+                + YEAR
                 + ", the state columns and the flow columns");
       }
       header = new Header(file, headerLine, first);
       int workers = Math.min(MAX_WORKERS, Runtime.getRuntime().availableProcessors() - 1);
-      ExecutorService pool = workers < 1 ? null : Executors.newFixedThreadPool(workers, r -> {
-        Thread t = new Thread(r, "panel-csv-reader");
-        t.setDaemon(true);
-        return t;
-      });
+      ExecutorService pool =
+          workers < 1
+              ? null
+              : Executors.newFixedThreadPool(
+                  workers,
+                  r -> {
+                    Thread t = new Thread(r, "panel-csv-reader");
+                    t.setDaemon(true);
+                    return t;
+                  });
       try {
         return readRows(pool, Math.max(1, workers));
       } finally {
@@ -297,9 +322,9 @@ public final class PanelCsvReader {
     }
 
     /**
-     * Tokenizes the rows on this thread and has them parsed by {@code pool} (null: on this
-     * thread). A problem found here (row width, malformed CSV, too many rows) is reported only
-     * after the rows before it have been parsed, so that an earlier problem in them comes first.
+     * Tokenizes the rows on this thread and has them parsed by {@code pool} (null: on this thread).
+     * A problem found here (row width, malformed CSV, too many rows) is reported only after the
+     * rows before it have been parsed, so that an earlier problem in them comes first.
      */
     private Panel readRows(ExecutorService pool, int workers) throws IOException {
       ArrayDeque<Future<Batch>> pending = new ArrayDeque<>();
@@ -354,9 +379,10 @@ public final class PanelCsvReader {
 
     private void submit(ExecutorService pool, Batch batch, ArrayDeque<Future<Batch>> pending) {
       Header h = header;
-      pending.addLast(pool == null
-          ? CompletableFuture.completedFuture(batch.parse(h))
-          : pool.submit(() -> batch.parse(h)));
+      pending.addLast(
+          pool == null
+              ? CompletableFuture.completedFuture(batch.parse(h))
+              : pool.submit(() -> batch.parse(h)));
     }
 
     /** Waits for a batch, adds it to {@code done} and returns its problem (null: none). */
@@ -408,8 +434,15 @@ public final class PanelCsvReader {
       if (links.duplicate >= 0) {
         int r = links.duplicate;
         throw BadInputException.at(
-            file, lines[r], YEAR, "duplicate row: firm " + ids[r] + ", year " + years[r]
-                + " is also on line " + lines[links.duplicateOf]);
+            file,
+            lines[r],
+            YEAR,
+            "duplicate row: firm "
+                + ids[r]
+                + ", year "
+                + years[r]
+                + " is also on line "
+                + lines[links.duplicateOf]);
       }
       return Panel.owning(ids, years, state, flows, links);
     }
@@ -426,7 +459,8 @@ public final class PanelCsvReader {
         }
         long line = -1;
         int count = 0;
-        for (JsonToken t = parser.nextToken(); t == JsonToken.VALUE_STRING;
+        for (JsonToken t = parser.nextToken();
+            t == JsonToken.VALUE_STRING;
             t = parser.nextToken()) {
           if (count == 0) {
             line = parser.currentTokenLocation().getLineNr();
@@ -441,8 +475,7 @@ public final class PanelCsvReader {
         }
         if (count != width) {
           throw BadInputException.at(
-              file, line, null, "expected " + width + " cells (as in the header), found "
-                  + count);
+              file, line, null, "expected " + width + " cells (as in the header), found " + count);
         }
         return line;
       }
@@ -481,7 +514,9 @@ public final class PanelCsvReader {
     }
     if (id < 0) {
       throw BadInputException.at(
-          header.file, line, header.names[column],
+          header.file,
+          line,
+          header.names[column],
           "a firm id must be a non-negative integer, found '" + shown(text) + "'");
     }
     return id;
@@ -495,7 +530,9 @@ public final class PanelCsvReader {
       return Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
       throw BadInputException.at(
-          header.file, line, header.names[column],
+          header.file,
+          line,
+          header.names[column],
           "a year must be an integer, found '" + shown(text) + "'");
     }
   }

@@ -32,21 +32,20 @@ import org.apache.parquet.schema.Type;
  * one DOUBLE column per {@link StateVariable} and {@link FlowVariable} (FLOAT in float32 mode).
  *
  * <p>Columns are found by name, in any order; columns of other names are ignored (and not even
- * decoded). A missing column is an error. {@code firm_id} may be INT64 or INT32, {@code year}
- * INT32 or INT64 (within the int range), a value column DOUBLE or FLOAT (widened exactly to
- * double, so a float32 panel reads back as the floats it holds). Columns may be REQUIRED, as the
- * simulator writes them, or OPTIONAL, as pandas and pyarrow write them, but then must hold no
- * nulls; a repeated or nested column of a panel name is an error.
+ * decoded). A missing column is an error. {@code firm_id} may be INT64 or INT32, {@code year} INT32
+ * or INT64 (within the int range), a value column DOUBLE or FLOAT (widened exactly to double, so a
+ * float32 panel reads back as the floats it holds). Columns may be REQUIRED, as the simulator
+ * writes them, or OPTIONAL, as pandas and pyarrow write them, but then must hold no nulls; a
+ * repeated or nested column of a panel name is an error.
  *
  * <p>Guarantees of a returned {@link Panel} are those of {@link PanelCsvReader}: every value is
  * finite, firm ids are non-negative, no (firm, year) pair occurs twice and rows keep the order of
  * the file. Every problem is a {@link BadInputException} naming the file and, where these apply,
  * the row (the 1-based record number in the file) and the column.
  *
- * <p>The file is read with parquet-java's {@link ParquetFileReader} on a {@link LocalInputFile}
- * (no Hadoop file system, no HADOOP_HOME) and plain {@link ParquetReadOptions}, one row group at a
- * time and one column at a time straight into the primitive arrays, with no object per row or
- * value.
+ * <p>The file is read with parquet-java's {@link ParquetFileReader} on a {@link LocalInputFile} (no
+ * Hadoop file system, no HADOOP_HOME) and plain {@link ParquetReadOptions}, one row group at a time
+ * and one column at a time straight into the primitive arrays, with no object per row or value.
  */
 public final class ParquetPanelReader {
   /** Name of the firm id column. */
@@ -134,9 +133,15 @@ public final class ParquetPanelReader {
       }
       if (!missing.isEmpty()) {
         throw BadInputException.at(
-            file, -1, missing.get(0), "missing column"
+            file,
+            -1,
+            missing.get(0),
+            "missing column"
                 + (missing.size() > 1 ? " (all missing: " + quoteAll(missing) + ")" : "")
-                + "; a panel file has " + FIRM_ID + ", " + YEAR
+                + "; a panel file has "
+                + FIRM_ID
+                + ", "
+                + YEAR
                 + ", the state columns and the flow columns");
       }
       projection = new MessageType(schema.getName(), chosen);
@@ -174,8 +179,10 @@ public final class ParquetPanelReader {
       }
       if (total > Panel.MAX_ROWS) {
         throw BadInputException.at(
-            file, -1, null, "too many rows: " + total + "; a panel holds at most "
-                + Panel.MAX_ROWS);
+            file,
+            -1,
+            null,
+            "too many rows: " + total + "; a panel holds at most " + Panel.MAX_ROWS);
       }
       int size = (int) total;
       long[] ids = new long[size];
@@ -184,13 +191,16 @@ public final class ParquetPanelReader {
       double[] flows = new double[size * F];
       DummyRecordConverter converter = new DummyRecordConverter(projection);
       int at = 0;
-      for (PageReadStore group = reader.readNextRowGroup(); group != null;
+      for (PageReadStore group = reader.readNextRowGroup();
+          group != null;
           group = reader.readNextRowGroup()) {
         long count = group.getRowCount();
         if (count > size - at) {
           throw BadInputException.at(
-              file, -1, null, "corrupt file: the row groups hold more rows than the footer's "
-                  + total);
+              file,
+              -1,
+              null,
+              "corrupt file: the row groups hold more rows than the footer's " + total);
         }
         int rows = (int) count;
         ColumnReadStoreImpl store =
@@ -207,15 +217,24 @@ public final class ParquetPanelReader {
       }
       if (at != size) {
         throw BadInputException.at(
-            file, -1, null, "corrupt file: the row groups hold " + at + " rows, the footer says "
-                + total);
+            file,
+            -1,
+            null,
+            "corrupt file: the row groups hold " + at + " rows, the footer says " + total);
       }
       Panel.Links links = Panel.linkRows(ids, years);
       if (links.duplicate >= 0) {
         int r = links.duplicate;
         throw BadInputException.at(
-            file, r + 1L, YEAR, "duplicate row: firm " + ids[r] + ", year " + years[r]
-                + " is also in row " + (links.duplicateOf + 1L));
+            file,
+            r + 1L,
+            YEAR,
+            "duplicate row: firm "
+                + ids[r]
+                + ", year "
+                + years[r]
+                + " is also in row "
+                + (links.duplicateOf + 1L));
       }
       return Panel.owning(ids, years, state, flows, links);
     }
@@ -228,7 +247,9 @@ public final class ParquetPanelReader {
         c.consume();
         if (id < 0) {
           throw BadInputException.at(
-              file, from + r + 1L, FIRM_ID,
+              file,
+              from + r + 1L,
+              FIRM_ID,
               "a firm id must be a non-negative integer, found " + id);
         }
         out[from + r] = id;

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The estimation data of one submodel (MODEL.md section 6): the rows of its subsample, the
- * values of its identified features on them and its target. Built by {@link Subsamples}; handed
- * to the estimator of {@code family}.
+ * The estimation data of one submodel (MODEL.md section 6): the rows of its subsample, the values
+ * of its identified features on them and its target. Built by {@link Subsamples}; handed to the
+ * estimator of {@code family}.
  *
  * <p>Targets by family: {@link Family#BINARY} 0.0 / 1.0, {@link Family#ORDINAL3} -1.0 / 0.0 / 1.0
  * (the sign of the equation's value), {@link Family#HUBER} and {@link Family#TOBIT} the value
@@ -19,8 +19,8 @@ import java.util.Objects;
  * feature is), which are listed, also in spec order, in {@code droppedConstant}: they are not
  * identified, and a fit reports them so.
  *
- * <p>The lists are immutable. The arrays are not copied (they are large and made for this
- * record): whoever builds one hands them over, and nobody may modify them afterwards.
+ * <p>The lists are immutable. The arrays are not copied (they are large and made for this record):
+ * whoever builds one hands them over, and nobody may modify them afterwards.
  *
  * @param equationTarget the equation's target, e.g. {@code EDEPMA}
  * @param submodel the submodel's name within the equation, e.g. {@code prob} or {@code level_pos}
@@ -76,7 +76,18 @@ public record SubmodelData(
 
   @Override
   public String toString() {
-    return "SubmodelData[" + equationTarget + "." + submodel + ", " + family.jsonName() + ", n="
-        + n + ", p=" + features.size() + ", dropped " + droppedConstant + "]";
+    return "SubmodelData["
+        + equationTarget
+        + "."
+        + submodel
+        + ", "
+        + family.jsonName()
+        + ", n="
+        + n
+        + ", p="
+        + features.size()
+        + ", dropped "
+        + droppedConstant
+        + "]";
   }
 }

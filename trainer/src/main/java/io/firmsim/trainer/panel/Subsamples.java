@@ -12,8 +12,8 @@ import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
- * Cuts a {@link FeatureTable} into the estimation data of each submodel (MODEL.md section 6).
- * With {@code v} the equation's value (its target column):
+ * Cuts a {@link FeatureTable} into the estimation data of each submodel (MODEL.md section 6). With
+ * {@code v} the equation's value (its target column):
  *
  * <table>
  *   <caption>Rows and target of each submodel</caption>
@@ -29,8 +29,8 @@ import java.util.stream.IntStream;
  *   <tr><td>MUNO, LSG</td><td>level_neg</td><td>v &lt; 0</td><td>v</td></tr>
  * </table>
  *
- * <p>Columns: the submodel's features from the spec, minus those constant on its rows (see
- * {@link SubmodelData}). Rows keep the table's order. Stateless; the methods are thread-safe.
+ * <p>Columns: the submodel's features from the spec, minus those constant on its rows (see {@link
+ * SubmodelData}). Rows keep the table's order. Stateless; the methods are thread-safe.
  */
 public final class Subsamples {
   /** Rows gathered per parallel task. */
@@ -56,8 +56,12 @@ public final class Subsamples {
    * @param dropConstant whether features constant in the subsample are dropped (and listed in
    *     {@link SubmodelData#droppedConstant()}) or kept
    */
-  public static SubmodelData of(FeatureTable table, EquationSpec equation, String submodel,
-      List<Feature> features, boolean dropConstant) {
+  public static SubmodelData of(
+      FeatureTable table,
+      EquationSpec equation,
+      String submodel,
+      List<Feature> features,
+      boolean dropConstant) {
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(equation, "equation");
     Objects.requireNonNull(submodel, "submodel");
@@ -110,8 +114,8 @@ public final class Subsamples {
    * equation's submodels in {@link Method#submodels()} order (51 for the paper model's layout).
    *
    * <p>All of it is held at once: the sum over submodels of rows times (features + 1) doubles,
-   * about 560 per table row for the paper model on a simulated panel (4 GB for 900,000 rows). For
-   * a large panel, take {@link #of} one submodel at a time instead.
+   * about 560 per table row for the paper model on a simulated panel (4 GB for 900,000 rows). For a
+   * large panel, take {@link #of} one submodel at a time instead.
    */
   public static List<SubmodelData> all(FeatureTable table, ModelSpec spec) {
     Objects.requireNonNull(spec, "spec");

@@ -50,8 +50,22 @@ class FitCommandTest {
       int yo = u < p1 ? -1 : (u < p2 ? 0 : 1);
       double yt = Math.max(0, 1 + eta + 0.5 * Math.log(u / (1 - u)));
       double yh = 2 + eta + r.nextGaussian() * 0.3;
-      lines.add(a + "," + b + ",7," + (a + b) + "," + yb + "," + yo + "," + yt + "," + yh + ",0,"
-          + (yo == -1 ? 0 : yo));
+      lines.add(
+          a
+              + ","
+              + b
+              + ",7,"
+              + (a + b)
+              + ","
+              + yb
+              + ","
+              + yo
+              + ","
+              + yt
+              + ","
+              + yh
+              + ",0,"
+              + (yo == -1 ? 0 : yo));
     }
     Path f = tmp.resolve("data.csv");
     Files.write(f, lines);
@@ -62,8 +76,21 @@ class FitCommandTest {
   void writesTheSubmodelShapeWithFitStatistics() throws IOException {
     Path f = data(2000);
     Path out = tmp.resolve("fit.json");
-    Outcome o = run("fit", "--family", "ordinal3", "--link", "cloglog", "--data", f.toString(),
-        "--target", "yo", "--features", "a,b", "--out", out.toString());
+    Outcome o =
+        run(
+            "fit",
+            "--family",
+            "ordinal3",
+            "--link",
+            "cloglog",
+            "--data",
+            f.toString(),
+            "--target",
+            "yo",
+            "--features",
+            "a,b",
+            "--out",
+            out.toString());
     assertEquals(0, o.code(), o.err());
     JsonNode j = new ObjectMapper().readTree(out.toFile());
     assertEquals("ordinal3", j.get("family").asText());
@@ -75,12 +102,25 @@ class FitCommandTest {
     assertTrue(j.get("converged").asBoolean());
     assertTrue(j.has("logLikelihood") && j.has("iterations"));
     // True slopes are 0.5 and 1e-6: within four standard errors.
-    assertTrue(Math.abs(j.get("coefficients").get(0).asDouble() - 0.5)
-        < 4 * j.get("standardErrors").get("coefficients").get(0).asDouble());
+    assertTrue(
+        Math.abs(j.get("coefficients").get(0).asDouble() - 0.5)
+            < 4 * j.get("standardErrors").get("coefficients").get(0).asDouble());
 
     Path huber = tmp.resolve("huber.json");
-    Outcome h = run("fit", "--family", "huber", "--data", f.toString(), "--target", "yh",
-        "--features", "a,b,c", "--drop-constant", "--out", huber.toString());
+    Outcome h =
+        run(
+            "fit",
+            "--family",
+            "huber",
+            "--data",
+            f.toString(),
+            "--target",
+            "yh",
+            "--features",
+            "a,b,c",
+            "--drop-constant",
+            "--out",
+            huber.toString());
     assertEquals(0, h.code(), h.err());
     JsonNode hj = new ObjectMapper().readTree(huber.toFile());
     assertEquals("c", hj.get("notIdentified").get(0).asText());
@@ -91,20 +131,26 @@ class FitCommandTest {
 
   static Stream<Arguments> badInputs() {
     return Stream.of(
-        Arguments.of(List.of("--family", "binary", "--target", "yb", "--features", "a,nope"),
+        Arguments.of(
+            List.of("--family", "binary", "--target", "yb", "--features", "a,nope"),
             "column 'nope': missing column"),
-        Arguments.of(List.of("--family", "binary", "--target", "yb", "--features", "a,c"),
+        Arguments.of(
+            List.of("--family", "binary", "--target", "yb", "--features", "a,c"),
             "column 'c': feature is constant"),
-        Arguments.of(List.of("--family", "binary", "--target", "yb", "--features", "a,b,d"),
+        Arguments.of(
+            List.of("--family", "binary", "--target", "yb", "--features", "a,b,d"),
             "perfectly collinear"),
-        Arguments.of(List.of("--family", "binary", "--target", "zeros", "--features", "a,b"),
-            "all zeros"),
-        Arguments.of(List.of("--family", "ordinal3", "--target", "noneg", "--features", "a,b"),
+        Arguments.of(
+            List.of("--family", "binary", "--target", "zeros", "--features", "a,b"), "all zeros"),
+        Arguments.of(
+            List.of("--family", "ordinal3", "--target", "noneg", "--features", "a,b"),
             "no row in category -1"),
-        Arguments.of(List.of("--family", "poisson", "--target", "yb", "--features", "a"),
+        Arguments.of(
+            List.of("--family", "poisson", "--target", "yb", "--features", "a"),
             "--family must be"),
-        Arguments.of(List.of("--family", "binary", "--link", "probit", "--target", "yb",
-            "--features", "a"), "--link must be"));
+        Arguments.of(
+            List.of("--family", "binary", "--link", "probit", "--target", "yb", "--features", "a"),
+            "--link must be"));
   }
 
   @ParameterizedTest(name = "{1}")
@@ -112,8 +158,8 @@ class FitCommandTest {
   void badInputIsRefusedWithNothingWritten(List<String> args, String expected) throws IOException {
     Path f = data(500);
     Path out = tmp.resolve("fit.json");
-    List<String> all = new ArrayList<>(List.of("fit", "--data", f.toString(), "--out",
-        out.toString()));
+    List<String> all =
+        new ArrayList<>(List.of("fit", "--data", f.toString(), "--out", out.toString()));
     all.addAll(args);
     Outcome o = run(all.toArray(new String[0]));
     assertEquals(2, o.code(), o.out() + o.err());
@@ -129,15 +175,37 @@ class FitCommandTest {
     lines.set(5, lines.get(5).replaceFirst("^[^,]*", "NaN"));
     Files.write(f, lines);
     Path out = tmp.resolve("fit.json");
-    Outcome o = run("fit", "--family", "binary", "--data", f.toString(), "--target", "yb",
-        "--features", "a,b", "--out", out.toString());
+    Outcome o =
+        run(
+            "fit",
+            "--family",
+            "binary",
+            "--data",
+            f.toString(),
+            "--target",
+            "yb",
+            "--features",
+            "a,b",
+            "--out",
+            out.toString());
     assertEquals(2, o.code());
     assertTrue(o.err().contains("row 4, column 'a': not a number: 'abc'"), o.err());
     assertFalse(Files.exists(out));
     lines.set(3, lines.get(5).replaceFirst("^[^,]*", "1.0"));
     Files.write(f, lines);
-    Outcome p = run("fit", "--family", "binary", "--data", f.toString(), "--target", "yb",
-        "--features", "a,b", "--out", out.toString());
+    Outcome p =
+        run(
+            "fit",
+            "--family",
+            "binary",
+            "--data",
+            f.toString(),
+            "--target",
+            "yb",
+            "--features",
+            "a,b",
+            "--out",
+            out.toString());
     assertTrue(p.err().contains("row 6, column 'a': non-finite value 'NaN'"), p.err());
     assertFalse(Files.exists(out));
   }

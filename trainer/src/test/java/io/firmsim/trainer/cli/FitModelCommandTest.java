@@ -30,12 +30,35 @@ class FitModelCommandTest {
     FitJson.MAPPER.writeValue(noise.toFile(), StatedLevelNoise.paperWithNoise(0.1, 2.0));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    assertEquals(0, run(out, err, "simulate", "--model", noise.toString(), "--firms", "4000",
-        "--years", "6", "--burn-in", "3", "--panel", "csv", "--out", tmp.resolve("sim").toString()),
+    assertEquals(
+        0,
+        run(
+            out,
+            err,
+            "simulate",
+            "--model",
+            noise.toString(),
+            "--firms",
+            "4000",
+            "--years",
+            "6",
+            "--burn-in",
+            "3",
+            "--panel",
+            "csv",
+            "--out",
+            tmp.resolve("sim").toString()),
         err.toString());
     Path model = tmp.resolve("refit.json");
-    int code = run(out, err, "fit-model", "--panel", tmp.resolve("sim/panel.csv").toString(),
-        "--out", model.toString());
+    int code =
+        run(
+            out,
+            err,
+            "fit-model",
+            "--panel",
+            tmp.resolve("sim/panel.csv").toString(),
+            "--out",
+            model.toString());
     // 3: a fit did not converge (the model is still written, saying so); anything else is wrong.
     assertTrue(code == 0 || code == 3, "exit " + code + ": " + err);
     ModelSpec spec = ModelSpecReader.read(model);
@@ -45,8 +68,21 @@ class FitModelCommandTest {
     assertTrue(level.get("notIdentified").toString().contains("FAAB"), level.toString());
     assertTrue(level.has("standardErrors") && level.has("residuals"), level.toString());
     assertTrue(out.toString().contains("fitted 51 submodels"), out.toString());
-    assertEquals(0, run(out, err, "simulate", "--model", model.toString(), "--firms", "100",
-        "--years", "2", "--out", tmp.resolve("again").toString()), err.toString());
+    assertEquals(
+        0,
+        run(
+            out,
+            err,
+            "simulate",
+            "--model",
+            model.toString(),
+            "--firms",
+            "100",
+            "--years",
+            "2",
+            "--out",
+            tmp.resolve("again").toString()),
+        err.toString());
   }
 
   @Test
@@ -54,8 +90,15 @@ class FitModelCommandTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     Path model = tmp.resolve("m.json");
-    int code = run(out, err, "fit-model", "--panel", tmp.resolve("nope.csv").toString(), "--out",
-        model.toString());
+    int code =
+        run(
+            out,
+            err,
+            "fit-model",
+            "--panel",
+            tmp.resolve("nope.csv").toString(),
+            "--out",
+            model.toString());
     assertEquals(2, code, err.toString());
     assertTrue(err.toString().contains("nope.csv"), err.toString());
     assertFalse(Files.exists(model));

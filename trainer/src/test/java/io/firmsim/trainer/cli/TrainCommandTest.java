@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code firmsim train} end to end on a small generated panel: the model is written and loads,
- * a rerun reuses every fit, a forced rerun gives the same bytes, {@code --only} and {@code
+ * {@code firmsim train} end to end on a small generated panel: the model is written and loads, a
+ * rerun reuses every fit, a forced rerun gives the same bytes, {@code --only} and {@code
  * --dry-run}, a non-converging fit fails the run while the other fits finish and are kept, and a
  * panel that fails a gate trains nothing and writes nothing to the model output.
  */
@@ -51,36 +51,40 @@ class TrainCommandTest {
   }
 
   private Path config(String data, String extraTraining) throws IOException {
-    String yaml = String.join("\n",
-        "data:",
-        data,
-        "model:",
-        "  base: paper",
-        "  output: { directory: " + models + ", name: small, version: \"1\" }",
-        "training:",
-        "  seed: 3",
-        "  device: cpu",
-        "  parallelism: 2",
-        "  validationShare: 0.25",
-        "  defaults: { maxIterations: 100, allowNonConverged: true }",
-        "  equations: [T1, T7, T9, T12, T13, T14]",
-        extraTraining,
-        "gates:",
-        "  minObservations: 30",
-        "  minEvents: 10",
-        "");
+    String yaml =
+        String.join(
+            "\n",
+            "data:",
+            data,
+            "model:",
+            "  base: paper",
+            "  output: { directory: " + models + ", name: small, version: \"1\" }",
+            "training:",
+            "  seed: 3",
+            "  device: cpu",
+            "  parallelism: 2",
+            "  validationShare: 0.25",
+            "  defaults: { maxIterations: 100, allowNonConverged: true }",
+            "  equations: [T1, T7, T9, T12, T13, T14]",
+            extraTraining,
+            "gates:",
+            "  minObservations: 30",
+            "  minEvents: 10",
+            "");
     Path f = tmp.resolve("config.yaml");
     Files.writeString(f, yaml);
     return f;
   }
 
-  private static final String GENERATE = String.join("\n",
-      "  generate:",
-      "    firms: 3000",
-      "    years: 6",
-      "    burnIn: 3",
-      "    seed: 4",
-      "    model: paper-with-level-noise");
+  private static final String GENERATE =
+      String.join(
+          "\n",
+          "  generate:",
+          "    firms: 3000",
+          "    years: 6",
+          "    burnIn: 3",
+          "    seed: 4",
+          "    model: paper-with-level-noise");
 
   @Test
   void trainsReusesAndReproducesTheModel() throws IOException {
@@ -130,9 +134,13 @@ class TrainCommandTest {
 
   @Test
   void nonConvergingFitFailsTheRunWhileOtherFitsFinish() throws IOException {
-    Path cfg = config(GENERATE, String.join("\n",
-        "  submodels:",
-        "    OIBD.level: { maxIterations: 1, allowNonConverged: false }"));
+    Path cfg =
+        config(
+            GENERATE,
+            String.join(
+                "\n",
+                "  submodels:",
+                "    OIBD.level: { maxIterations: 1, allowNonConverged: false }"));
     Outcome o = train(cfg.toString());
     assertEquals(3, o.code(), o.out());
     assertTrue(o.out().contains("fit:OIBD.level FAILED"), o.out());
@@ -140,9 +148,13 @@ class TrainCommandTest {
     assertTrue(o.out().contains("assemble:model BLOCKED"), o.out());
     assertFalse(Files.exists(models.resolve("small-1/model.json")));
     // The finished fits are kept: a rerun that allows the failure reuses them.
-    Path relaxed = config(GENERATE, String.join("\n",
-        "  submodels:",
-        "    OIBD.level: { maxIterations: 1, allowNonConverged: true }"));
+    Path relaxed =
+        config(
+            GENERATE,
+            String.join(
+                "\n",
+                "  submodels:",
+                "    OIBD.level: { maxIterations: 1, allowNonConverged: true }"));
     Outcome again = train(relaxed.toString());
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("8 cached"), again.out());
@@ -188,8 +200,19 @@ class TrainCommandTest {
     static Outcome simulate(Path model, Path out) {
       StringWriter o = new StringWriter();
       StringWriter e = new StringWriter();
-      int code = Main.run(new PrintWriter(o), new PrintWriter(e), "simulate", "--model",
-          model.toString(), "--firms", "200", "--years", "3", "--out", out.toString());
+      int code =
+          Main.run(
+              new PrintWriter(o),
+              new PrintWriter(e),
+              "simulate",
+              "--model",
+              model.toString(),
+              "--firms",
+              "200",
+              "--years",
+              "3",
+              "--out",
+              out.toString());
       return new Outcome(code, o.toString(), e.toString());
     }
   }

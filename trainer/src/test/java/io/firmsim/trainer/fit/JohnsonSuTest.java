@@ -22,19 +22,46 @@ class JohnsonSuTest {
   // ---------------------------------------------------------------- closed-form moments
 
   /**
-   * Reference moments and 0.9 quantiles from an independent implementation, SciPy 1.17
-   * {@code scipy.stats.johnsonsu(a=gamma, b=delta, loc=xi, scale=lambda)}; agreement to 1e-13.
+   * Reference moments and 0.9 quantiles from an independent implementation, SciPy 1.17 {@code
+   * scipy.stats.johnsonsu(a=gamma, b=delta, loc=xi, scale=lambda)}; agreement to 1e-13.
    */
   @Test
   void closedFormMomentsAgreeWithScipy() {
     double[][] cases = {
       // xi, lambda, gamma, delta, mean, variance, skewness, kurtosis, quantile(0.9)
-      {0.3, 1.7, -1, 0.8, 6.248152021891923, 164.85352079667203, 12.455716098287539,
-        740.5476105047879, 14.974069384693934},
-      {2, 0.5, 2, 1.5, 0.8978687820412068, 0.8588240509765681, -2.407913947189931,
-        15.747585345834917, 1.7512550355183905},
-      {-1, 3, 0.5, 3, -1.5310143282809685, 1.1529574929179236, -0.18449964968723728,
-        3.574998067075838, -0.20957783858218648},
+      {
+        0.3,
+        1.7,
+        -1,
+        0.8,
+        6.248152021891923,
+        164.85352079667203,
+        12.455716098287539,
+        740.5476105047879,
+        14.974069384693934
+      },
+      {
+        2,
+        0.5,
+        2,
+        1.5,
+        0.8978687820412068,
+        0.8588240509765681,
+        -2.407913947189931,
+        15.747585345834917,
+        1.7512550355183905
+      },
+      {
+        -1,
+        3,
+        0.5,
+        3,
+        -1.5310143282809685,
+        1.1529574929179236,
+        -0.18449964968723728,
+        3.574998067075838,
+        -0.20957783858218648
+      },
       {0, 1, 0, 8, 0, 0.015871703749551335, 0, 3.0639906369580325, 0.1608799775345593},
     };
     for (double[] c : cases) {
@@ -84,9 +111,17 @@ class JohnsonSuTest {
         double batchMean = sum / batches;
         double batchSd = Math.sqrt((sumSquares - batches * batchMean * batchMean) / (batches - 1));
         double standardError = batchSd / Math.sqrt(batches);
-        assertTrue(Math.abs(total[k] - closed[k]) <= 5 * standardError,
-            names[k] + " of " + su + ": Monte Carlo " + total[k] + ", closed form " + closed[k]
-                + ", standard error " + standardError);
+        assertTrue(
+            Math.abs(total[k] - closed[k]) <= 5 * standardError,
+            names[k]
+                + " of "
+                + su
+                + ": Monte Carlo "
+                + total[k]
+                + ", closed form "
+                + closed[k]
+                + ", standard error "
+                + standardError);
       }
     }
   }
@@ -103,7 +138,10 @@ class JohnsonSuTest {
       {0.999999, 4.753424308817087}, {1 - 1e-12, 7.0344869100478356},
     };
     for (double[] c : cases) {
-      assertEquals(c[1], JohnsonSu.inverseStandardNormal(c[0]), 2e-15 * Math.max(1, Math.abs(c[1])),
+      assertEquals(
+          c[1],
+          JohnsonSu.inverseStandardNormal(c[0]),
+          2e-15 * Math.max(1, Math.abs(c[1])),
           "Phi^-1(" + c[0] + ")");
     }
   }
@@ -131,8 +169,8 @@ class JohnsonSuTest {
 
   /**
    * SU parameters on the grid delta in {0.8, 1.5, 3, 8} and gamma in {-1, 0, 0.5, 2}: their
-   * closed-form moments, fitted back, give the parameters to 1e-6 relative (absolute for gamma =
-   * 0) and the moments to 1e-8 relative. (Achieved: about 1e-13 and 1e-15.)
+   * closed-form moments, fitted back, give the parameters to 1e-6 relative (absolute for gamma = 0)
+   * and the moments to 1e-8 relative. (Achieved: about 1e-13 and 1e-15.)
    */
   @Test
   void fitMomentsRoundTripsOnTheGrid() {
@@ -142,8 +180,7 @@ class JohnsonSuTest {
       for (double gamma : new double[] {-1, 0, 0.5, 2}) {
         JohnsonSu truth = JohnsonSu.of(xi, lambda, gamma, delta);
         double sd = Math.sqrt(truth.variance());
-        JohnsonSu fit =
-            JohnsonSu.fitMoments(truth.mean(), sd, truth.skewness(), truth.kurtosis());
+        JohnsonSu fit = JohnsonSu.fitMoments(truth.mean(), sd, truth.skewness(), truth.kurtosis());
         String what = truth + " -> " + fit;
         assertTrue(fit.exact(), what);
         assertClose(xi, fit.xi(), 1e-6, "xi " + what);
@@ -162,8 +199,13 @@ class JohnsonSuTest {
   @Test
   void fitMomentsMatchesExtremeMoments() {
     double[][] cases = {
-      {0, 1, 50, 1e6}, {3, 0.01, -1e4, 1e12}, {0, 1, 0, 1e10}, {-5, 100, 1e-9, 3.5},
-      {0, 1, 0.001, 3.0001}, {1, 2, 0, 3.001}, {0, 1, -1e8, 1e25},
+      {0, 1, 50, 1e6},
+      {3, 0.01, -1e4, 1e12},
+      {0, 1, 0, 1e10},
+      {-5, 100, 1e-9, 3.5},
+      {0, 1, 0.001, 3.0001},
+      {1, 2, 0, 3.001},
+      {0, 1, -1e8, 1e25},
     };
     for (double[] c : cases) {
       JohnsonSu fit = JohnsonSu.fitMoments(c[0], c[1], c[2], c[3]);
@@ -177,16 +219,27 @@ class JohnsonSuTest {
   }
 
   /**
-   * Outside the SU region (kurtosis at or below the lognormal line, impossible pairs included)
-   * the fit is not exact, but admissible, with the requested mean, sd and skewness (1e-10) and
-   * the kurtosis raised to the documented floor just above the lognormal line.
+   * Outside the SU region (kurtosis at or below the lognormal line, impossible pairs included) the
+   * fit is not exact, but admissible, with the requested mean, sd and skewness (1e-10) and the
+   * kurtosis raised to the documented floor just above the lognormal line.
    */
   @Test
   void outsideTheRegionGivesTheClosestAdmissibleSu() {
     double kln1 = lognormalKurtosis(1);
     double[][] cases = {
-      {0, 3}, {0, 2.5}, {0, 1}, {0.5, 2}, {0.5, 3}, {2, 5}, {-2, 5}, {-3, 1}, {1, kln1},
-      {1, kln1 - 1e-6}, {1, kln1 + 1e-10 * (kln1 - 1)}, {1e-200, 0}, {-40, 100},
+      {0, 3},
+      {0, 2.5},
+      {0, 1},
+      {0.5, 2},
+      {0.5, 3},
+      {2, 5},
+      {-2, 5},
+      {-3, 1},
+      {1, kln1},
+      {1, kln1 - 1e-6},
+      {1, kln1 + 1e-10 * (kln1 - 1)},
+      {1e-200, 0},
+      {-40, 100},
     };
     double mean = -3.5;
     double sd = 0.25;
@@ -195,12 +248,16 @@ class JohnsonSuTest {
       JohnsonSu fit = JohnsonSu.fitMoments(mean, sd, skewness, c[1]);
       String what = "skewness " + skewness + ", kurtosis " + c[1] + " -> " + fit;
       assertFalse(fit.exact(), what);
-      assertTrue(fit.lambda() > 0 && fit.delta() > 0 && Double.isFinite(fit.xi())
-          && Double.isFinite(fit.gamma()), what);
+      assertTrue(
+          fit.lambda() > 0
+              && fit.delta() > 0
+              && Double.isFinite(fit.xi())
+              && Double.isFinite(fit.gamma()),
+          what);
       assertEquals(mean, fit.mean(), 1e-12, "mean " + what);
       assertClose(sd, Math.sqrt(fit.variance()), 1e-12, "sd " + what);
-      assertEquals(skewness, fit.skewness(), 1e-10 * Math.max(1, Math.abs(skewness)),
-          "skewness " + what);
+      assertEquals(
+          skewness, fit.skewness(), 1e-10 * Math.max(1, Math.abs(skewness)), "skewness " + what);
       double kln = lognormalKurtosis(Math.abs(skewness));
       double floor = kln + JohnsonSu.LOGNORMAL_MARGIN * (kln - 1);
       assertTrue(fit.kurtosis() > kln && fit.kurtosis() >= c[1], what);
@@ -246,19 +303,23 @@ class JohnsonSuTest {
     assertThrows(IllegalArgumentException.class, () -> JohnsonSu.of(0, 1, 0, 0));
     assertThrows(IllegalArgumentException.class, () -> JohnsonSu.of(Double.NaN, 1, 0, 1));
     assertThrows(IllegalArgumentException.class, () -> JohnsonSu.of(0, 1, Double.NaN, 1));
-    assertThrows(IllegalArgumentException.class,
-        () -> JohnsonSu.of(0, Double.POSITIVE_INFINITY, 0, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> JohnsonSu.of(0, Double.POSITIVE_INFINITY, 0, 1));
     assertThrows(IllegalArgumentException.class, () -> JohnsonSu.fitMoments(Double.NaN, 1, 0, 4));
     assertThrows(IllegalArgumentException.class, () -> JohnsonSu.fitMoments(0, 0, 0, 4));
     assertThrows(IllegalArgumentException.class, () -> JohnsonSu.fitMoments(0, -1, 0, 4));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> JohnsonSu.fitMoments(0, Double.POSITIVE_INFINITY, 0, 4));
     assertThrows(IllegalArgumentException.class, () -> JohnsonSu.fitMoments(0, 1, Double.NaN, 4));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> JohnsonSu.fitMoments(0, 1, 0, Double.POSITIVE_INFINITY));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> JohnsonSu.fitMoments(0, 1, -2 * JohnsonSu.MAX_SKEWNESS, 4));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> JohnsonSu.fitMoments(0, 1, 0, 2 * JohnsonSu.MAX_KURTOSIS));
   }
 
@@ -300,8 +361,7 @@ class JohnsonSuTest {
     assertClose(rd.scale(), Math.sqrt(su.variance()), 1e-12, "su sd");
     assertClose(rd.skewness(), su.skewness(), 1e-10, "su skewness");
     assertClose(rd.kurtosis(), su.kurtosis(), 1e-10, "su kurtosis");
-    assertEquals(su, JohnsonSu.fitMoments(rd.location(), rd.scale(), rd.skewness(),
-        rd.kurtosis()));
+    assertEquals(su, JohnsonSu.fitMoments(rd.location(), rd.scale(), rd.skewness(), rd.kurtosis()));
   }
 
   @Test
@@ -350,29 +410,35 @@ class JohnsonSuTest {
 
   @Test
   void badResidualsAreRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ResidualDistribution.of(new double[0]));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ResidualDistribution.of(new double[0]));
     assertTrue(e.getMessage().contains("no residuals"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> ResidualDistribution.of(new double[] {1, Double.NaN, 2}));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ResidualDistribution.of(new double[] {1, Double.NaN, 2}));
     assertTrue(e.getMessage().contains("not finite"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ResidualDistribution.of(new double[] {1, 2, Double.NEGATIVE_INFINITY}));
-    e = assertThrows(IllegalArgumentException.class,
-        () -> ResidualDistribution.of(new double[] {2.5, 2.5, 2.5}));
-    assertTrue(e.getMessage().contains("zero robust scale")
-        && e.getMessage().contains("identical"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> ResidualDistribution.of(new double[] {1, 1, 1, 2, 3}));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ResidualDistribution.of(new double[] {2.5, 2.5, 2.5}));
+    assertTrue(
+        e.getMessage().contains("zero robust scale") && e.getMessage().contains("identical"),
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ResidualDistribution.of(new double[] {1, 1, 1, 2, 3}));
     assertTrue(e.getMessage().contains("zero robust scale"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> ResidualDistribution.of(new double[] {4}));
+    assertThrows(IllegalArgumentException.class, () -> ResidualDistribution.of(new double[] {4}));
     assertThrows(NullPointerException.class, () -> ResidualDistribution.of(null));
     JohnsonSu su = JohnsonSu.of(0, 1, 0, 1);
-    assertThrows(IllegalArgumentException.class,
-        () -> new ResidualDistribution(0, 0, 0, 3, su));
-    assertThrows(IllegalArgumentException.class,
-        () -> new ResidualDistribution(Double.NaN, 1, 0, 3, su));
+    assertThrows(IllegalArgumentException.class, () -> new ResidualDistribution(0, 0, 0, 3, su));
+    assertThrows(
+        IllegalArgumentException.class, () -> new ResidualDistribution(Double.NaN, 1, 0, 3, su));
     assertThrows(NullPointerException.class, () -> new ResidualDistribution(0, 1, 0, 3, null));
   }
 
@@ -406,9 +472,9 @@ class JohnsonSuTest {
   }
 
   /**
-   * Kurtosis of the lognormal with skewness {@code s >= 0}, computed independently of
-   * {@link JohnsonSu}: solve {@code (w + 2) sqrt(w - 1) = s} by bisection, then {@code w^4 + 2 w^3
-   * + 3 w^2 - 3}.
+   * Kurtosis of the lognormal with skewness {@code s >= 0}, computed independently of {@link
+   * JohnsonSu}: solve {@code (w + 2) sqrt(w - 1) = s} by bisection, then {@code w^4 + 2 w^3 + 3 w^2
+   * - 3}.
    */
   private static double lognormalKurtosis(double s) {
     double lo = 1;
@@ -430,9 +496,12 @@ class JohnsonSuTest {
 
   /** Median absolute deviation of an SU about its median, from its cdf. */
   private static double suMad(JohnsonSu su, double median) {
-    return new BrentSolver(1e-14, 1e-14).solve(200,
-        a -> suCdf(su, median + a) - suCdf(su, median - a) - 0.5, 0,
-        100 * Math.sqrt(su.variance()));
+    return new BrentSolver(1e-14, 1e-14)
+        .solve(
+            200,
+            a -> suCdf(su, median + a) - suCdf(su, median - a) - 0.5,
+            0,
+            100 * Math.sqrt(su.variance()));
   }
 
   private static double suCdf(JohnsonSu su, double x) {

@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The estimators against reference fits by statsmodels and R (tools/estimator-fixtures: GLM
  * binomial logit/cloglog, MASS::polr cloglog, AER::tobit logistic, MASS::rlm Huber), on small,
- * medium and ill-conditioned datasets. Coefficients within 1e-6 relative (or 1e-8 absolute) for
- * the likelihood models and 1e-4 for Huber against rlm; standard errors within 1e-3 relative.
+ * medium and ill-conditioned datasets. Coefficients within 1e-6 relative (or 1e-8 absolute) for the
+ * likelihood models and 1e-4 for Huber against rlm; standard errors within 1e-3 relative.
  */
 class ReferenceFixturesTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -32,7 +32,8 @@ class ReferenceFixturesTest {
   static Stream<String> datasets() throws IOException, URISyntaxException {
     Path dir = Path.of(ReferenceFixturesTest.class.getResource("/fixtures").toURI());
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString())
+      return files
+          .map(p -> p.getFileName().toString())
           .filter(n -> n.endsWith(".reference.json"))
           .map(n -> n.substring(0, n.length() - ".reference.json".length()))
           .sorted()
@@ -69,22 +70,36 @@ class ReferenceFixturesTest {
     boolean huber = family == Family.HUBER;
     double relTol = huber ? 1e-4 : 1e-6;
     double absTol = huber ? 0 : 1e-8;
-    double[] wantIntercepts = family == Family.ORDINAL3
-        ? new double[] {ref.get("intercepts").get(0).asDouble(), ref.get("intercepts").get(1).asDouble()}
-        : new double[] {ref.get("intercept").asDouble()};
+    double[] wantIntercepts =
+        family == Family.ORDINAL3
+            ? new double[] {
+              ref.get("intercepts").get(0).asDouble(), ref.get("intercepts").get(1).asDouble()
+            }
+            : new double[] {ref.get("intercept").asDouble()};
     JsonNode se = ref.get("standardErrors");
-    double[] wantInterceptSe = family == Family.ORDINAL3
-        ? new double[] {se.get("intercepts").get(0).asDouble(), se.get("intercepts").get(1).asDouble()}
-        : new double[] {se.get("intercept").asDouble()};
+    double[] wantInterceptSe =
+        family == Family.ORDINAL3
+            ? new double[] {
+              se.get("intercepts").get(0).asDouble(), se.get("intercepts").get(1).asDouble()
+            }
+            : new double[] {se.get("intercept").asDouble()};
     for (int k = 0; k < wantIntercepts.length; k++) {
       close(name + " intercept " + k, wantIntercepts[k], r.intercepts()[k], relTol, absTol);
       close(name + " intercept SE " + k, wantInterceptSe[k], r.interceptErrors()[k], 1e-3, 0);
     }
     for (int j = 0; j < features.size(); j++) {
-      close(name + " " + features.get(j), ref.get("coefficients").get(j).asDouble(),
-          r.coefficients()[j], relTol, absTol);
-      close(name + " SE " + features.get(j), se.get("coefficients").get(j).asDouble(),
-          r.coefficientErrors()[j], 1e-3, 0);
+      close(
+          name + " " + features.get(j),
+          ref.get("coefficients").get(j).asDouble(),
+          r.coefficients()[j],
+          relTol,
+          absTol);
+      close(
+          name + " SE " + features.get(j),
+          se.get("coefficients").get(j).asDouble(),
+          r.coefficientErrors()[j],
+          1e-3,
+          0);
     }
     if (family == Family.TOBIT) {
       close(name + " scale", ref.get("scale").asDouble(), r.scale(), relTol, absTol);
@@ -100,16 +115,16 @@ class ReferenceFixturesTest {
   }
 
   /**
-   * Schweppe weights: on data with bad leverage points (tools/estimator-fixtures, true
-   * coefficients 2, -1, 0.5) the leverage-weighted fit lies closer to the truth than the plain
-   * Huber fit that rlm computes, which the leverage points pull away.
+   * Schweppe weights: on data with bad leverage points (tools/estimator-fixtures, true coefficients
+   * 2, -1, 0.5) the leverage-weighted fit lies closer to the truth than the plain Huber fit that
+   * rlm computes, which the leverage points pull away.
    */
   @org.junit.jupiter.api.Test
   void schweppeWeightsResistBadLeveragePoints() throws Exception {
     Path dir = Path.of(ReferenceFixturesTest.class.getResource("/fixtures").toURI());
     List<String> features = List.of("x1", "x2", "x3");
-    NumericCsvReader.Table t = NumericCsvReader.read(dir.resolve("huber_leverage.csv"),
-        List.of("x1", "x2", "x3", "y"));
+    NumericCsvReader.Table t =
+        NumericCsvReader.read(dir.resolve("huber_leverage.csv"), List.of("x1", "x2", "x3", "y"));
     double[] x = new double[t.rows() * 3];
     for (int j = 0; j < 3; j++) {
       double[] c = t.column(features.get(j));
@@ -121,25 +136,35 @@ class ReferenceFixturesTest {
     double plainError = 0;
     double schweppeError = 0;
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-      FitResult plain = HuberSchweppeEstimator.fit(m, features, x, t.column("y"), false,
-          FitOptions.DEFAULTS);
-      FitResult schweppe = HuberSchweppeEstimator.fit(m, features, x, t.column("y"), true,
-          FitOptions.DEFAULTS);
+      FitResult plain =
+          HuberSchweppeEstimator.fit(m, features, x, t.column("y"), false, FitOptions.DEFAULTS);
+      FitResult schweppe =
+          HuberSchweppeEstimator.fit(m, features, x, t.column("y"), true, FitOptions.DEFAULTS);
       assertTrue(schweppe.converged());
       for (int j = 0; j < 3; j++) {
         plainError += Math.pow(plain.coefficients()[j] - truth[j], 2);
         schweppeError += Math.pow(schweppe.coefficients()[j] - truth[j], 2);
       }
     }
-    System.out.printf("bad leverage: plain Huber error %.4g, Huber-Schweppe error %.4g%n",
+    System.out.printf(
+        "bad leverage: plain Huber error %.4g, Huber-Schweppe error %.4g%n",
         Math.sqrt(plainError), Math.sqrt(schweppeError));
-    assertTrue(schweppeError < plainError,
+    assertTrue(
+        schweppeError < plainError,
         "Schweppe " + Math.sqrt(schweppeError) + " vs plain " + Math.sqrt(plainError));
   }
 
   private static void close(String what, double want, double got, double rel, double abs) {
     double diff = Math.abs(want - got);
-    assertTrue(diff <= abs || diff <= rel * Math.abs(want),
-        what + ": reference " + want + ", ours " + got + " (relative " + diff / Math.abs(want) + ")");
+    assertTrue(
+        diff <= abs || diff <= rel * Math.abs(want),
+        what
+            + ": reference "
+            + want
+            + ", ours "
+            + got
+            + " (relative "
+            + diff / Math.abs(want)
+            + ")");
   }
 }

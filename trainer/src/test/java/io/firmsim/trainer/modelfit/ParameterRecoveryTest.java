@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Parameter recovery, per submodel of the paper model: outcomes are generated directly from each
- * submodel (its own family and true coefficients) on features taken from a panel that the
- * simulator produced (225,000 firm-years), levels with a stated symmetric Johnson SU residual
- * distribution; each is refitted. Over all identified coefficients of all submodels together,
- * {@code |estimate - truth| / SE <= 4} for at least 99%, and every fit converges. Features that
- * are constant in the panel (FAAB, market, dgnp, realr) are not identified: they are dropped and
- * their contribution moves into the intercept.
+ * submodel (its own family and true coefficients) on features taken from a panel that the simulator
+ * produced (225,000 firm-years), levels with a stated symmetric Johnson SU residual distribution;
+ * each is refitted. Over all identified coefficients of all submodels together, {@code |estimate -
+ * truth| / SE <= 4} for at least 99%, and every fit converges. Features that are constant in the
+ * panel (FAAB, market, dgnp, realr) are not identified: they are dropped and their contribution
+ * moves into the intercept.
  */
 class ParameterRecoveryTest {
   private static final double SU_GAMMA = 0;
@@ -49,8 +49,8 @@ class ParameterRecoveryTest {
           Truth t = truth(table, s);
           double[] y = generate(t, s, new SplittableRandom(seed++));
           FitResult r =
-              SubmodelFitter.fit(m, s.family(), s.link(), t.names, t.x, y, true,
-                  FitOptions.DEFAULTS);
+              SubmodelFitter.fit(
+                  m, s.family(), s.link(), t.names, t.x, y, true, FitOptions.DEFAULTS);
           String name = e.target() + "." + s.name();
           if (!r.converged()) {
             notConverged.add(name);
@@ -80,15 +80,16 @@ class ParameterRecoveryTest {
       }
     }
     double share = (double) within / checked;
-    System.out.printf("parameter recovery: %d of %d coefficients within 4 SE (%.2f%%); beyond: %s%n",
+    System.out.printf(
+        "parameter recovery: %d of %d coefficients within 4 SE (%.2f%%); beyond: %s%n",
         within, checked, 100 * share, worst);
     assertTrue(notConverged.isEmpty(), "did not converge: " + notConverged);
     assertTrue(share >= 0.99, within + " of " + checked + " within 4 SE; beyond: " + worst);
   }
 
   /** The identified features of a submodel, their values and the true parameters. */
-  private record Truth(List<String> names, double[] x, double[] coefficients,
-      double[] intercepts, double[] eta) {}
+  private record Truth(
+      List<String> names, double[] x, double[] coefficients, double[] intercepts, double[] eta) {}
 
   private static Truth truth(FeatureTable table, SubmodelSpec s) {
     int n = table.rows();
@@ -122,8 +123,8 @@ class ParameterRecoveryTest {
     for (int k = 0; k < intercepts.length; k++) {
       intercepts[k] += shift;
     }
-    return new Truth(names, x, coef.stream().mapToDouble(Double::doubleValue).toArray(),
-        intercepts, xb);
+    return new Truth(
+        names, x, coef.stream().mapToDouble(Double::doubleValue).toArray(), intercepts, xb);
   }
 
   private static double[] generate(Truth t, SubmodelSpec s, SplittableRandom r) {
@@ -136,8 +137,10 @@ class ParameterRecoveryTest {
       double e1 = t.intercepts[0] + t.eta[i];
       switch (s.family()) {
         case BINARY:
-          double p = s.link() == io.firmsim.zoo.spec.Link.LOGIT
-              ? 1 / (1 + Math.exp(-e1)) : 1 - Math.exp(-Math.exp(e1));
+          double p =
+              s.link() == io.firmsim.zoo.spec.Link.LOGIT
+                  ? 1 / (1 + Math.exp(-e1))
+                  : 1 - Math.exp(-Math.exp(e1));
           y[i] = u < p ? 1 : 0;
           break;
         case ORDINAL3:

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * End to end: simulate a panel with the paper model carrying stated level noise (sample mode),
  * refit every submodel on it, simulate again from the same initial population with the refitted
- * model, and compare the aggregate stocks after 10 years: total assets and total fixed assets
- * (MA + BU + OFA) within 5% of the original model's (docs/ROUND_TRIP.md has every stock).
+ * model, and compare the aggregate stocks after 10 years: total assets and total fixed assets (MA +
+ * BU + OFA) within 5% of the original model's (docs/ROUND_TRIP.md has every stock).
  */
 class RoundTripTest {
   private static final int FIRMS = 20_000;
@@ -36,16 +36,14 @@ class RoundTripTest {
             .optDevice(DeviceChoice.CPU)
             .optSeed(5)
             .build();
-    return new Simulator(config).run(new StartupPopulation(5, FIRMS, spec.constants()), null,
-        null);
+    return new Simulator(config).run(new StartupPopulation(5, FIRMS, spec.constants()), null, null);
   }
 
   @Test
   void refittedModelReproducesAssetsWithinFivePercentAfterTenYears() throws Exception {
     ModelSpec original =
         ModelSpecReader.parse(StatedLevelNoise.paperWithNoise(0.1, 2.0), "stated noise");
-    FeatureTable panel =
-        FeatureTable.of(StatedLevelNoise.simulatePanel(original, FIRMS, 11, 5, 5));
+    FeatureTable panel = FeatureTable.of(StatedLevelNoise.simulatePanel(original, FIRMS, 11, 5, 5));
     ModelFitter.Outcome fit =
         ModelFitter.fit(panel, original, DeviceChoice.CPU, 2, FitOptions.DEFAULTS, true);
     ModelSpec refit = ModelSpecReader.parse(fit.model(), "refit");
@@ -57,8 +55,8 @@ class RoundTripTest {
     double taB = 0;
     double faA = 0;
     double faB = 0;
-    for (StateVariable v : new StateVariable[] {StateVariable.MA, StateVariable.BU,
-        StateVariable.OFA}) {
+    for (StateVariable v :
+        new StateVariable[] {StateVariable.MA, StateVariable.BU, StateVariable.OFA}) {
       faA += a.stateSum(last, v);
       faB += b.stateSum(last, v);
     }
@@ -66,7 +64,8 @@ class RoundTripTest {
     taB = faB + b.stateSum(last, StateVariable.CA);
     double taGap = Math.abs(taB - taA) / taA;
     double faGap = Math.abs(faB - faA) / faA;
-    System.out.printf("round trip after 10 years: total assets %+.2f%%, fixed assets %+.2f%%%n",
+    System.out.printf(
+        "round trip after 10 years: total assets %+.2f%%, fixed assets %+.2f%%%n",
         100 * (taB - taA) / taA, 100 * (faB - faA) / faA);
     assertTrue(taGap <= 0.05, "total assets differ by " + taGap);
     assertTrue(faGap <= 0.05, "total fixed assets differ by " + faGap);

@@ -36,6 +36,7 @@ class FeatureTableSimulatorTest {
   private static final int FIRMS = 300;
   private static final int YEARS = 6;
   private static final int START_YEAR = 2001;
+
   /** Relative agreement of a recomputed equation value with the simulated one. */
   private static final double RELATIVE = 1e-9;
 
@@ -100,8 +101,7 @@ class FeatureTableSimulatorTest {
             .optMacro(MACRO)
             .build();
     Collector collector = new Collector();
-    new Simulator(config)
-        .run(new StartupPopulation(11, FIRMS, spec.constants()), collector, null);
+    new Simulator(config).run(new StartupPopulation(11, FIRMS, spec.constants()), collector, null);
     panel = collector.toPanel();
     table = FeatureTable.of(panel, MACRO);
   }
@@ -128,13 +128,16 @@ class FeatureTableSimulatorTest {
       for (Feature f : Feature.values()) {
         double expected = byHand(f, p, r);
         assertEquals(
-            expected, table.value(i, f), 0.0,
+            expected,
+            table.value(i, f),
+            0.0,
             () -> f + " of firm " + panel.firmId(r) + ", year " + panel.year(r));
       }
       for (String target : ModelSpec.TARGETS) {
-        double expected = StateVariable.byName(target).isPresent()
-            ? panel.state(r, StateVariable.valueOf(target))
-            : panel.flow(r, FlowVariable.valueOf(target));
+        double expected =
+            StateVariable.byName(target).isPresent()
+                ? panel.state(r, StateVariable.valueOf(target))
+                : panel.flow(r, FlowVariable.valueOf(target));
         assertEquals(expected, table.target(i, target), 0.0, target);
       }
     }
@@ -154,19 +157,20 @@ class FeatureTableSimulatorTest {
     // T9 DCL = max(T9, -CL_1): likewise with CL.
     worst = Math.max(worst, checkHs("DCL", i -> now(i, StateVariable.CL) > 0, 50));
     // T23 PALLO = min(max(T23, 0), MPA): where 0 < PALLO < MPA, i.e. DMPA = MPA - PALLO > 0.
-    worst = Math.max(
-        worst,
-        checkHs(
-            "PALLO",
-            i -> now(i, StateVariable.PALLO) > 0 && now(i, StateVariable.DMPA) > 0,
-            50));
+    worst =
+        Math.max(
+            worst,
+            checkHs(
+                "PALLO",
+                i -> now(i, StateVariable.PALLO) > 0 && now(i, StateVariable.DMPA) > 0,
+                50));
     System.out.printf("HS cross-check: largest relative difference %.3e%n", worst);
   }
 
   /**
    * T1 EDEPMA (LLG, every feature lagged): mean mode gives {@code max(0, cloglog(eta_prob) *
-   * eta_level)}, then step 4 may scale it down; compared where it is positive and machinery was
-   * not exhausted (so the scaling did not bind).
+   * eta_level)}, then step 4 may scale it down; compared where it is positive and machinery was not
+   * exhausted (so the scaling did not bind).
    */
   @Test
   void laggedOnlyEquationReproducesTheSimulatedValue() {
@@ -212,8 +216,16 @@ class FeatureTableSimulatorTest {
       int row = i;
       assertTrue(
           rel <= RELATIVE,
-          () -> target + " of firm " + table.firmId(row) + ", year " + table.year(row)
-              + ": recomputed " + expected + ", simulated " + simulated);
+          () ->
+              target
+                  + " of firm "
+                  + table.firmId(row)
+                  + ", year "
+                  + table.year(row)
+                  + ": recomputed "
+                  + expected
+                  + ", simulated "
+                  + simulated);
       checked++;
     }
     assertTrue(checked >= least, target + ": only " + checked + " rows checked");
@@ -255,96 +267,185 @@ class FeatureTableSimulatorTest {
     double pallo = panel.state(r, StateVariable.PALLO);
     double zpf = panel.flow(r, FlowVariable.ZPF);
     switch (f) {
-      case dcasht_1: return dcash;
-      case dcasht_12: return dcash * dcash;
-      case ddmcasht_1: return ddmcash;
-      case ddmcasht_12: return ddmcash * ddmcash;
-      case sumcasht_1: return ddmcash + dcash;
-      case diffcasht_1: return ddmcash - dcash;
-      case ddmtdmt_1: return ddmtdm;
-      case ddmtdmt_12: return ddmtdm * ddmtdm;
-      case ddmpat_1: return ddmpa;
-      case ddmpat_12: return ddmpa * ddmpa;
-      case ddmpat_13: return ddmpa * ddmpa * ddmpa;
-      case dmpat_1: return panel.state(p, StateVariable.DMPA);
-      case TDEPMAt_1: return panel.state(p, StateVariable.TDEPMA);
-      case TDEPMAt_12: return square(panel.state(p, StateVariable.TDEPMA));
-      case MAt_1: return panel.state(p, StateVariable.MA);
-      case I_MAt_1: return panel.state(p, StateVariable.IMA);
-      case I_MAt_12: return square(panel.state(p, StateVariable.IMA));
-      case EDEPBUt_1: return panel.state(p, StateVariable.EDEPBU);
-      case EDEPBUt_12: return square(panel.state(p, StateVariable.EDEPBU));
-      case I_BUt_1: return panel.state(p, StateVariable.IBU);
-      case I_BUt_12: return square(panel.state(p, StateVariable.IBU));
-      case BUt_1: return panel.state(p, StateVariable.BU);
-      case BUt_12: return square(panel.state(p, StateVariable.BU));
-      case OFAt_1: return panel.state(p, StateVariable.OFA);
-      case CAt_1: return panel.state(p, StateVariable.CA);
-      case LLt_1: return panel.state(p, StateVariable.LL);
-      case PALLOt_1: return panel.state(p, StateVariable.PALLO);
-      case dcat_1: return panel.state(p, StateVariable.DCA);
-      case dclt_1: return panel.state(p, StateVariable.DCL);
-      case dclt_12: return square(panel.state(p, StateVariable.DCL));
+      case dcasht_1:
+        return dcash;
+      case dcasht_12:
+        return dcash * dcash;
+      case ddmcasht_1:
+        return ddmcash;
+      case ddmcasht_12:
+        return ddmcash * ddmcash;
+      case sumcasht_1:
+        return ddmcash + dcash;
+      case diffcasht_1:
+        return ddmcash - dcash;
+      case ddmtdmt_1:
+        return ddmtdm;
+      case ddmtdmt_12:
+        return ddmtdm * ddmtdm;
+      case ddmpat_1:
+        return ddmpa;
+      case ddmpat_12:
+        return ddmpa * ddmpa;
+      case ddmpat_13:
+        return ddmpa * ddmpa * ddmpa;
+      case dmpat_1:
+        return panel.state(p, StateVariable.DMPA);
+      case TDEPMAt_1:
+        return panel.state(p, StateVariable.TDEPMA);
+      case TDEPMAt_12:
+        return square(panel.state(p, StateVariable.TDEPMA));
+      case MAt_1:
+        return panel.state(p, StateVariable.MA);
+      case I_MAt_1:
+        return panel.state(p, StateVariable.IMA);
+      case I_MAt_12:
+        return square(panel.state(p, StateVariable.IMA));
+      case EDEPBUt_1:
+        return panel.state(p, StateVariable.EDEPBU);
+      case EDEPBUt_12:
+        return square(panel.state(p, StateVariable.EDEPBU));
+      case I_BUt_1:
+        return panel.state(p, StateVariable.IBU);
+      case I_BUt_12:
+        return square(panel.state(p, StateVariable.IBU));
+      case BUt_1:
+        return panel.state(p, StateVariable.BU);
+      case BUt_12:
+        return square(panel.state(p, StateVariable.BU));
+      case OFAt_1:
+        return panel.state(p, StateVariable.OFA);
+      case CAt_1:
+        return panel.state(p, StateVariable.CA);
+      case LLt_1:
+        return panel.state(p, StateVariable.LL);
+      case PALLOt_1:
+        return panel.state(p, StateVariable.PALLO);
+      case dcat_1:
+        return panel.state(p, StateVariable.DCA);
+      case dclt_1:
+        return panel.state(p, StateVariable.DCL);
+      case dclt_12:
+        return square(panel.state(p, StateVariable.DCL));
       case sumcaclt_1:
         return panel.state(p, StateVariable.CA) + panel.state(p, StateVariable.CL);
       case diffcaclt_1:
         return panel.state(p, StateVariable.CA) - panel.state(p, StateVariable.CL);
-      case dgnp: return MACRO.dgnp(panel.year(r));
-      case realr: return MACRO.realr(panel.year(r));
-      case FAAB: return panel.state(p, StateVariable.FAAB);
-      case Public: return panel.state(p, StateVariable.Public);
-      case ruralare: return panel.state(p, StateVariable.ruralare);
-      case largcity: return panel.state(p, StateVariable.largcity);
-      case market: return panel.state(p, StateVariable.market);
-      case marketw: return panel.state(p, StateVariable.marketw);
-      case EDEPMAt: return panel.state(r, StateVariable.EDEPMA);
-      case EDEPMAt2: return square(panel.state(r, StateVariable.EDEPMA));
-      case SMAt: case smat: return panel.state(r, StateVariable.SMA);
-      case SMAt2: return square(panel.state(r, StateVariable.SMA));
-      case IMAt: case I_MAt: return ima;
-      case I_MAt2: return ima * ima;
-      case DIMA: return ima > 0 ? 1 : 0;
-      case EDEPBUt: return panel.state(r, StateVariable.EDEPBU);
-      case EDEPBUt2: return square(panel.state(r, StateVariable.EDEPBU));
-      case IBUt: case I_BUt: return ibu;
-      case IBUt2: return ibu * ibu;
-      case IBUt3: return ibu * ibu * ibu;
-      case DIBU: return ibu != 0 ? 1 : 0;
-      case OIBDt: return panel.flow(r, FlowVariable.OIBD);
-      case OIBDt2: return square(panel.flow(r, FlowVariable.OIBD));
-      case OIBDt3: return cube(panel.flow(r, FlowVariable.OIBD));
-      case FIt: return panel.flow(r, FlowVariable.FI);
-      case FIt2: return square(panel.flow(r, FlowVariable.FI));
-      case FEt: return panel.flow(r, FlowVariable.FE);
-      case FEt2: return square(panel.flow(r, FlowVariable.FE));
-      case TDEPMAt: return panel.state(r, StateVariable.TDEPMA);
-      case TDEPMAt2: return square(panel.state(r, StateVariable.TDEPMA));
-      case DTDEPMA: return panel.state(r, StateVariable.TDEPMA) > 0 ? 1 : 0;
-      case ZPFt: return zpf;
-      case DZPF: return zpf > 0 ? 1 : 0;
-      case GCt: return panel.flow(r, FlowVariable.GC);
-      case TLt: return panel.flow(r, FlowVariable.TL);
-      case OTAt: return panel.flow(r, FlowVariable.OTA);
-      case OTAt2: return square(panel.flow(r, FlowVariable.OTA));
-      case TDEPBUt: return panel.flow(r, FlowVariable.TDEPBU);
-      case TDEPBUt2: return square(panel.flow(r, FlowVariable.TDEPBU));
-      case MPAt: return panel.state(r, StateVariable.DMPA) + pallo;
-      case dcat: return dca;
-      case dcat2: return dca * dca;
-      case dclt: return dcl;
-      case dofat: return dofa;
-      case Ddofa: return dofa != 0 ? 1 : 0;
-      case dourt: return panel.flow(r, FlowVariable.DOUR);
-      case dourt2: return square(panel.flow(r, FlowVariable.DOUR));
-      case Ddll: return dll != 0 ? 1 : 0;
-      case Ddsc: return panel.flow(r, FlowVariable.DSC) != 0 ? 1 : 0;
-      case sumdcadclt: return dca + dcl;
-      case diffdcadclt: return dca - dcl;
-      case sumdofadllt: return dofa + dll;
-      case diffdofadllt: return dofa - dll;
-      case sumallozpft: return pallo + zpf;
-      case diffallozpft: return pallo - zpf;
-      default: throw new AssertionError("no definition for " + f);
+      case dgnp:
+        return MACRO.dgnp(panel.year(r));
+      case realr:
+        return MACRO.realr(panel.year(r));
+      case FAAB:
+        return panel.state(p, StateVariable.FAAB);
+      case Public:
+        return panel.state(p, StateVariable.Public);
+      case ruralare:
+        return panel.state(p, StateVariable.ruralare);
+      case largcity:
+        return panel.state(p, StateVariable.largcity);
+      case market:
+        return panel.state(p, StateVariable.market);
+      case marketw:
+        return panel.state(p, StateVariable.marketw);
+      case EDEPMAt:
+        return panel.state(r, StateVariable.EDEPMA);
+      case EDEPMAt2:
+        return square(panel.state(r, StateVariable.EDEPMA));
+      case SMAt:
+      case smat:
+        return panel.state(r, StateVariable.SMA);
+      case SMAt2:
+        return square(panel.state(r, StateVariable.SMA));
+      case IMAt:
+      case I_MAt:
+        return ima;
+      case I_MAt2:
+        return ima * ima;
+      case DIMA:
+        return ima > 0 ? 1 : 0;
+      case EDEPBUt:
+        return panel.state(r, StateVariable.EDEPBU);
+      case EDEPBUt2:
+        return square(panel.state(r, StateVariable.EDEPBU));
+      case IBUt:
+      case I_BUt:
+        return ibu;
+      case IBUt2:
+        return ibu * ibu;
+      case IBUt3:
+        return ibu * ibu * ibu;
+      case DIBU:
+        return ibu != 0 ? 1 : 0;
+      case OIBDt:
+        return panel.flow(r, FlowVariable.OIBD);
+      case OIBDt2:
+        return square(panel.flow(r, FlowVariable.OIBD));
+      case OIBDt3:
+        return cube(panel.flow(r, FlowVariable.OIBD));
+      case FIt:
+        return panel.flow(r, FlowVariable.FI);
+      case FIt2:
+        return square(panel.flow(r, FlowVariable.FI));
+      case FEt:
+        return panel.flow(r, FlowVariable.FE);
+      case FEt2:
+        return square(panel.flow(r, FlowVariable.FE));
+      case TDEPMAt:
+        return panel.state(r, StateVariable.TDEPMA);
+      case TDEPMAt2:
+        return square(panel.state(r, StateVariable.TDEPMA));
+      case DTDEPMA:
+        return panel.state(r, StateVariable.TDEPMA) > 0 ? 1 : 0;
+      case ZPFt:
+        return zpf;
+      case DZPF:
+        return zpf > 0 ? 1 : 0;
+      case GCt:
+        return panel.flow(r, FlowVariable.GC);
+      case TLt:
+        return panel.flow(r, FlowVariable.TL);
+      case OTAt:
+        return panel.flow(r, FlowVariable.OTA);
+      case OTAt2:
+        return square(panel.flow(r, FlowVariable.OTA));
+      case TDEPBUt:
+        return panel.flow(r, FlowVariable.TDEPBU);
+      case TDEPBUt2:
+        return square(panel.flow(r, FlowVariable.TDEPBU));
+      case MPAt:
+        return panel.state(r, StateVariable.DMPA) + pallo;
+      case dcat:
+        return dca;
+      case dcat2:
+        return dca * dca;
+      case dclt:
+        return dcl;
+      case dofat:
+        return dofa;
+      case Ddofa:
+        return dofa != 0 ? 1 : 0;
+      case dourt:
+        return panel.flow(r, FlowVariable.DOUR);
+      case dourt2:
+        return square(panel.flow(r, FlowVariable.DOUR));
+      case Ddll:
+        return dll != 0 ? 1 : 0;
+      case Ddsc:
+        return panel.flow(r, FlowVariable.DSC) != 0 ? 1 : 0;
+      case sumdcadclt:
+        return dca + dcl;
+      case diffdcadclt:
+        return dca - dcl;
+      case sumdofadllt:
+        return dofa + dll;
+      case diffdofadllt:
+        return dofa - dll;
+      case sumallozpft:
+        return pallo + zpf;
+      case diffallozpft:
+        return pallo - zpf;
+      default:
+        throw new AssertionError("no definition for " + f);
     }
   }
 

@@ -100,11 +100,39 @@ class PanelCsvReaderTest {
   @Test
   void parsesNumbersExactlyAsDoubleParseDouble() {
     Random random = new Random(17);
-    List<String> texts = new ArrayList<>(List.of(
-        "0", "-0", "0.0", "-0.0", "+1", " 2.5 ", ".5", "5.", "1e5", "1E-5", "4.9E-324", "1e-400",
-        "1.7976931348623157E308", "9007199254740993", "123456789012345678901234567890",
-        "0x1p3", "1d", "2.5f", "NaN", "Infinity", "-Infinity", "1e400", "12x", "", " ", "1e",
-        "--1", "1..2", "e5", "."));
+    List<String> texts =
+        new ArrayList<>(
+            List.of(
+                "0",
+                "-0",
+                "0.0",
+                "-0.0",
+                "+1",
+                " 2.5 ",
+                ".5",
+                "5.",
+                "1e5",
+                "1E-5",
+                "4.9E-324",
+                "1e-400",
+                "1.7976931348623157E308",
+                "9007199254740993",
+                "123456789012345678901234567890",
+                "0x1p3",
+                "1d",
+                "2.5f",
+                "NaN",
+                "Infinity",
+                "-Infinity",
+                "1e400",
+                "12x",
+                "",
+                " ",
+                "1e",
+                "--1",
+                "1..2",
+                "e5",
+                "."));
     for (int i = 0; i < 200_000; i++) {
       double v = Double.longBitsToDouble(random.nextLong());
       texts.add(Double.toString(v));
@@ -208,8 +236,7 @@ class PanelCsvReaderTest {
   void rejectsNonFiniteValues() throws IOException {
     for (String text : List.of("NaN", "Infinity", "-Infinity", "1e400")) {
       Path file = edit(write(awkwardPanel(), false), rows -> setCell(rows, 2, "MA", text));
-      BadInputException e =
-          assertThrows(BadInputException.class, () -> PanelCsvReader.read(file));
+      BadInputException e = assertThrows(BadInputException.class, () -> PanelCsvReader.read(file));
       assertMessage(e, file, 3, "MA", "non-finite value");
     }
   }
@@ -218,11 +245,17 @@ class PanelCsvReaderTest {
   void rejectsBadIdsAndYears() throws IOException {
     Path ids = edit(write(awkwardPanel(), false), rows -> setCell(rows, 2, "firm_id", "-4"));
     assertMessage(
-        assertThrows(BadInputException.class, () -> PanelCsvReader.read(ids)), ids, 3, "firm_id",
+        assertThrows(BadInputException.class, () -> PanelCsvReader.read(ids)),
+        ids,
+        3,
+        "firm_id",
         "non-negative integer");
     Path years = edit(write(awkwardPanel(), false), rows -> setCell(rows, 7, "year", "2001.5"));
     assertMessage(
-        assertThrows(BadInputException.class, () -> PanelCsvReader.read(years)), years, 8, "year",
+        assertThrows(BadInputException.class, () -> PanelCsvReader.read(years)),
+        years,
+        8,
+        "year",
         "integer");
   }
 
@@ -256,16 +289,19 @@ class PanelCsvReaderTest {
     Files.writeString(empty, "");
     assertTrue(
         assertThrows(BadInputException.class, () -> PanelCsvReader.read(empty))
-            .getMessage().contains("empty file"));
+            .getMessage()
+            .contains("empty file"));
     Path header = dir.resolve("header.csv");
     Files.writeString(header, String.join(",", PanelWriter.columnNames()) + "\n");
     assertTrue(
         assertThrows(BadInputException.class, () -> PanelCsvReader.read(header))
-            .getMessage().contains("no data rows"));
+            .getMessage()
+            .contains("no data rows"));
     Path none = dir.resolve("none.csv");
     assertTrue(
         assertThrows(BadInputException.class, () -> PanelCsvReader.read(none))
-            .getMessage().contains("no such file"));
+            .getMessage()
+            .contains("no such file"));
   }
 
   // ------------------------------------------------------------------ helpers
@@ -280,9 +316,27 @@ class PanelCsvReaderTest {
   /** 3 firms x 4 years of values that are hard to write and read back exactly. */
   private static Panel awkwardPanel() {
     double[] awkward = {
-      0.0, -0.0, 1.0, -1.0, 0.1, 1e-300, Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE,
-      9_999_999.0, 10_000_000.0, 123456789.123456789, 1.0 / 3, 2.0 / 3 * 1e22, 4.35e-7, 1e23,
-      9007199254740993.0, 0.30000000000000004, -5e-11, 1.7e308, Math.PI * 1e15
+      0.0,
+      -0.0,
+      1.0,
+      -1.0,
+      0.1,
+      1e-300,
+      Double.MIN_VALUE,
+      Double.MAX_VALUE,
+      -Double.MAX_VALUE,
+      9_999_999.0,
+      10_000_000.0,
+      123456789.123456789,
+      1.0 / 3,
+      2.0 / 3 * 1e22,
+      4.35e-7,
+      1e23,
+      9007199254740993.0,
+      0.30000000000000004,
+      -5e-11,
+      1.7e308,
+      Math.PI * 1e15
     };
     Random random = new Random(8);
     PanelFixtures p = new PanelFixtures(8);

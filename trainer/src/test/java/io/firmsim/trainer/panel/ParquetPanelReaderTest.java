@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link ParquetPanelReader} reads what the simulator's Parquet panel writer writes, bit for bit
- * (float32 panels as the floats they hold), finds columns by name, and rejects broken files with
- * a message naming the file, the row (record number) and the column.
+ * (float32 panels as the floats they hold), finds columns by name, and rejects broken files with a
+ * message naming the file, the row (record number) and the column.
  */
 class ParquetPanelReaderTest {
   private static Panel panel;
@@ -155,8 +155,8 @@ class ParquetPanelReaderTest {
 
   /**
    * Writes {@link #panel} with parquet's example Group writer, as columns {@code names} in that
-   * order (a name that is no panel column is a text column), with {@code value} in place of
-   * record {@code row}'s (0-based, negative: none) {@code column}.
+   * order (a name that is no panel column is a text column), with {@code value} in place of record
+   * {@code row}'s (0-based, negative: none) {@code column}.
    */
   private static void writeColumns(
       Path file, List<String> names, int row, String column, double value) throws IOException {

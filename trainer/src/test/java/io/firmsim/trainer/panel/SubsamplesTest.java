@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Row selection, targets and dropped constant features of {@link Subsamples} (MODEL.md section 6)
- * on a hand-built panel: firm 1 in years 1-5, firm 2 in years 3-5, firm 3 in year 1 only and
- * firm 2 again in year 7 (after a gap), so the table has the six rows of firm 1 years 2-5 and
- * firm 2 years 4-5. Each target takes chosen values on those rows, of every sign pattern.
+ * on a hand-built panel: firm 1 in years 1-5, firm 2 in years 3-5, firm 3 in year 1 only and firm 2
+ * again in year 7 (after a gap), so the table has the six rows of firm 1 years 2-5 and firm 2 years
+ * 4-5. Each target takes chosen values on those rows, of every sign pattern.
  */
 class SubsamplesTest {
   // one value per table row: firm 1 years 2..5, then firm 2 years 4..5
@@ -160,8 +160,8 @@ class SubsamplesTest {
     for (SubmodelData d : List.of(prob, level, neg)) {
       List<String> all = names(SPEC.equation(d.equationTarget()).submodel(d.submodel()));
       assertEquals(all.stream().filter(d.features()::contains).toList(), d.features());
-      assertEquals(all.stream().filter(d.droppedConstant()::contains).toList(),
-          d.droppedConstant());
+      assertEquals(
+          all.stream().filter(d.droppedConstant()::contains).toList(), d.droppedConstant());
       assertEquals(all.size(), d.features().size() + d.droppedConstant().size());
     }
   }
@@ -197,8 +197,7 @@ class SubsamplesTest {
   @Test
   void anUnknownSubmodelIsRefused() {
     assertThrows(
-        IllegalArgumentException.class,
-        () -> Subsamples.of(table, SPEC.equation("DCA"), "prob"));
+        IllegalArgumentException.class, () -> Subsamples.of(table, SPEC.equation("DCA"), "prob"));
   }
 
   /** The rows of {@code d} are the table rows passing {@code test}; x holds their features. */

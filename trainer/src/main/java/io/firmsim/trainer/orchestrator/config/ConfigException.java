@@ -1,13 +1,12 @@
 package io.firmsim.trainer.orchestrator.config;
 
 /**
- * A training configuration file that cannot be used: malformed YAML, an unknown key, a value of
- * the wrong type or out of range, a missing required key, or an inconsistent combination.
+ * A training configuration file that cannot be used: malformed YAML, an unknown key, a value of the
+ * wrong type or out of range, a missing required key, or an inconsistent combination.
  *
- * <p>The message always names the file and, where the problem has one, the line and the YAML
- * path of the offending key in dotted form, e.g. {@code config.yaml, line 12, at
- * data.generate.firms: expected an integer, found 'many'}. It is meant to be shown to the user
- * as is.
+ * <p>The message always names the file and, where the problem has one, the line and the YAML path
+ * of the offending key in dotted form, e.g. {@code config.yaml, line 12, at data.generate.firms:
+ * expected an integer, found 'many'}. It is meant to be shown to the user as is.
  */
 public class ConfigException extends RuntimeException {
   private static final long serialVersionUID = 1L;

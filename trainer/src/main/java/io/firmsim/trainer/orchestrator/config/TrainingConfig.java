@@ -20,11 +20,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The configuration of one {@code firmsim train CONFIG.yaml} run, as read and validated by
- * {@link TrainingConfigReader}: where the panel comes from, which model structure is refitted and
- * where the result goes, the settings of the fits, and the thresholds of the data-quality gates.
- * Every default is filled in, every path is resolved (against the directory of the configuration
- * file), every equation is named by its target; the records hold no YAML.
+ * The configuration of one {@code firmsim train CONFIG.yaml} run, as read and validated by {@link
+ * TrainingConfigReader}: where the panel comes from, which model structure is refitted and where
+ * the result goes, the settings of the fits, and the thresholds of the data-quality gates. Every
+ * default is filled in, every path is resolved (against the directory of the configuration file),
+ * every equation is named by its target; the records hold no YAML.
  *
  * <p>All records are immutable (lists and maps are copied in) and compare by value. {@link
  * #section} and {@link #canonical} render a section, or the whole configuration, as JSON with
@@ -37,8 +37,7 @@ import java.util.TreeMap;
  * @param training the settings of the fits
  * @param gates the thresholds of the data-quality gates
  */
-public record TrainingConfig(
-    Path source, Data data, Model model, Training training, Gates gates) {
+public record TrainingConfig(Path source, Data data, Model model, Training training, Gates gates) {
 
   /** The section names of the file, in file order: the arguments {@link #section} accepts. */
   public static final List<String> SECTIONS = List.of("data", "model", "training", "gates");
@@ -74,7 +73,8 @@ public record TrainingConfig(
 
     /** Whether the panel file is Parquet (by its extension, {@code .parquet}); false for CSV. */
     public boolean parquet() {
-      return panel.map(p -> p.getFileName().toString().toLowerCase().endsWith(".parquet"))
+      return panel
+          .map(p -> p.getFileName().toString().toLowerCase().endsWith(".parquet"))
           .orElse(false);
     }
   }
@@ -126,9 +126,9 @@ public record TrainingConfig(
     }
 
     /**
-     * Loads the model's structure. Both built-in models have the paper's structure (the level
-     * noise changes no equation, submodel or feature), so either loads as the paper model;
-     * callers that need the noise itself build it with {@code StatedLevelNoise}.
+     * Loads the model's structure. Both built-in models have the paper's structure (the level noise
+     * changes no equation, submodel or feature), so either loads as the paper model; callers that
+     * need the noise itself build it with {@code StatedLevelNoise}.
      *
      * @throws io.firmsim.zoo.spec.ModelSpecException if a model file cannot be read or is invalid
      */
@@ -158,9 +158,9 @@ public record TrainingConfig(
   }
 
   /**
-   * Where the trained model is written: {@code directory/name/version} (the orchestrator's
-   * layout). Name and version are safe as file names: letters, digits, {@code . _ -}, not
-   * starting with a dot.
+   * Where the trained model is written: {@code directory/name/version} (the orchestrator's layout).
+   * Name and version are safe as file names: letters, digits, {@code . _ -}, not starting with a
+   * dot.
    *
    * @param directory the output directory, resolved
    * @param name the model's name
@@ -195,13 +195,13 @@ public record TrainingConfig(
    * @param seed seed of the validation split and of anything random in training
    * @param device where the fits run
    * @param parallelism submodel fits run at once, positive
-   * @param validationShare share of firms held out for validation, in [0, 1): firms are assigned
-   *     by a hash of their id and the seed, so all years of a firm fall on one side
+   * @param validationShare share of firms held out for validation, in [0, 1): firms are assigned by
+   *     a hash of their id and the seed, so all years of a firm fall on one side
    * @param defaults settings of every fit unless a submodel overrides them
    * @param equations the equations to fit, as targets in table order (T1 first); all of the base
    *     model's by default
-   * @param submodels per-submodel overrides keyed {@code TARGET.submodel} (e.g. {@code
-   *     DCA.level}), in key order; every key names a submodel of a selected equation
+   * @param submodels per-submodel overrides keyed {@code TARGET.submodel} (e.g. {@code DCA.level}),
+   *     in key order; every key names a submodel of a selected equation
    */
   public record Training(
       long seed,
@@ -303,17 +303,16 @@ public record TrainingConfig(
    * @param enabled whether the gates run at all (default true)
    * @param maxMissingShare largest share of empty, non-numeric or non-finite cells a column may
    *     have, in [0, 1] (default 0)
-   * @param balanceTolerance a row breaks the balance identity when {@code |assets - liabilities|
-   *     > balanceTolerance * max(1, assets)}, non-negative (default 1e-6, MODEL.md section 1)
-   * @param negativeTolerance a non-negative stock is negative when below {@code
-   *     -negativeTolerance * max(1, assets)}, non-negative (default 1e-6)
+   * @param balanceTolerance a row breaks the balance identity when {@code |assets - liabilities| >
+   *     balanceTolerance * max(1, assets)}, non-negative (default 1e-6, MODEL.md section 1)
+   * @param negativeTolerance a non-negative stock is negative when below {@code -negativeTolerance
+   *     * max(1, assets)}, non-negative (default 1e-6)
    * @param minObservations fewest rows a submodel's subsample may have (default 50)
-   * @param minEvents fewest rows each outcome of a binary or ordinal submodel may have (default
-   *     20)
+   * @param minEvents fewest rows each outcome of a binary or ordinal submodel may have (default 20)
    * @param outlierZ robust z above which a value is counted as extreme, positive (default 50)
    * @param maxOutlierShare largest share of extreme values a column may have, in [0, 1] (default
-   *     0.05: firm data are heavy-tailed, and a panel simulated with the paper model has about
-   *     1% of its {@code RR} values beyond a robust z of 50, all of them legitimate)
+   *     0.05: firm data are heavy-tailed, and a panel simulated with the paper model has about 1%
+   *     of its {@code RR} values beyond a robust z of 50, all of them legitimate)
    */
   public record Gates(
       boolean enabled,
@@ -334,9 +333,9 @@ public record TrainingConfig(
       new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   /**
-   * A section ({@code data}, {@code model}, {@code training} or {@code gates}) as a JSON tree
-   * with the keys of the YAML schema, in sorted order at every level, and every default written
-   * out. Paths are their resolved string form; numbers keep their type (integers as integers).
+   * A section ({@code data}, {@code model}, {@code training} or {@code gates}) as a JSON tree with
+   * the keys of the YAML schema, in sorted order at every level, and every default written out.
+   * Paths are their resolved string form; numbers keep their type (integers as integers).
    *
    * @throws IllegalArgumentException for another section name
    */
@@ -346,8 +345,9 @@ public record TrainingConfig(
       case "model" -> sorted(modelNode());
       case "training" -> sorted(trainingNode());
       case "gates" -> sorted(gatesNode());
-      default -> throw new IllegalArgumentException(
-          "unknown section '" + name + "'; sections are " + SECTIONS);
+      default ->
+          throw new IllegalArgumentException(
+              "unknown section '" + name + "'; sections are " + SECTIONS);
     };
   }
 
@@ -398,11 +398,13 @@ public record TrainingConfig(
   private ObjectNode dataNode() {
     ObjectNode n = JsonNodeFactory.instance.objectNode();
     data.panel().ifPresent(p -> n.put("panel", p.toString()));
-    data.generate().ifPresent(g -> {
-      ObjectNode o = n.putObject("generate");
-      o.put("firms", g.firms()).put("years", g.years()).put("burnIn", g.burnIn());
-      o.put("seed", g.seed()).put("model", g.model().toString());
-    });
+    data.generate()
+        .ifPresent(
+            g -> {
+              ObjectNode o = n.putObject("generate");
+              o.put("firms", g.firms()).put("years", g.years()).put("burnIn", g.burnIn());
+              o.put("seed", g.seed()).put("model", g.model().toString());
+            });
     data.macro().ifPresent(p -> n.put("macro", p.toString()));
     return n;
   }
@@ -425,18 +427,23 @@ public record TrainingConfig(
     ArrayNode eq = n.putArray("equations");
     training.equations().forEach(eq::add);
     ObjectNode subs = n.putObject("submodels");
-    training.submodels().forEach((key, s) -> {
-      ObjectNode o = subs.putObject(key);
-      s.features().ifPresent(fs -> {
-        ArrayNode a = o.putArray("features");
-        fs.forEach(f -> a.add(f.name()));
-      });
-      s.maxIterations().ifPresent(v -> o.put("maxIterations", v));
-      s.parameterTolerance().ifPresent(v -> o.put("parameterTolerance", v));
-      s.objectiveTolerance().ifPresent(v -> o.put("objectiveTolerance", v));
-      s.allowNonConverged().ifPresent(v -> o.put("allowNonConverged", v));
-      s.earlyStoppingPatience().ifPresent(v -> o.put("earlyStoppingPatience", v));
-    });
+    training
+        .submodels()
+        .forEach(
+            (key, s) -> {
+              ObjectNode o = subs.putObject(key);
+              s.features()
+                  .ifPresent(
+                      fs -> {
+                        ArrayNode a = o.putArray("features");
+                        fs.forEach(f -> a.add(f.name()));
+                      });
+              s.maxIterations().ifPresent(v -> o.put("maxIterations", v));
+              s.parameterTolerance().ifPresent(v -> o.put("parameterTolerance", v));
+              s.objectiveTolerance().ifPresent(v -> o.put("objectiveTolerance", v));
+              s.allowNonConverged().ifPresent(v -> o.put("allowNonConverged", v));
+              s.earlyStoppingPatience().ifPresent(v -> o.put("earlyStoppingPatience", v));
+            });
     return n;
   }
 

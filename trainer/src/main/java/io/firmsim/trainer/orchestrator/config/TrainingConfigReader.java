@@ -42,9 +42,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Reads a training configuration file ({@code firmsim train CONFIG.yaml}) into a validated
- * {@link TrainingConfig}. The schema, with defaults; keys are case-sensitive camelCase, and a
- * key not listed here is an error:
+ * Reads a training configuration file ({@code firmsim train CONFIG.yaml}) into a validated {@link
+ * TrainingConfig}. The schema, with defaults; keys are case-sensitive camelCase, and a key not
+ * listed here is an error:
  *
  * <pre>
  * data:                         # required
@@ -89,18 +89,17 @@ import java.util.stream.Collectors;
  *   maxOutlierShare: 0.05       # [0, 1]
  * </pre>
  *
- * <p>Relative paths are resolved against the directory of the configuration file, so a run does
- * not depend on the working directory; {@code data.panel}, {@code data.macro} and model JSON
- * files must exist when the file is read. Output directories need not.
+ * <p>Relative paths are resolved against the directory of the configuration file, so a run does not
+ * depend on the working directory; {@code data.panel}, {@code data.macro} and model JSON files must
+ * exist when the file is read. Output directories need not.
  *
- * <p>Guarantees: every problem is a {@link ConfigException} whose message names the file and,
- * where there is one, the line and the dotted YAML path ({@code
+ * <p>Guarantees: every problem is a {@link ConfigException} whose message names the file and, where
+ * there is one, the line and the dotted YAML path ({@code
  * training.submodels.DCA.level.maxIterations}); the first problem in schema order is reported.
  * Types are strict: an integer key takes a YAML integer (not {@code "12"}, not {@code 1.5}), a
  * number key any finite YAML number, a boolean key {@code true} or {@code false}, a text key a
- * scalar; a key with no value is an error, as is a repeated key. Equation names, submodel keys
- * and feature names are checked against the base model and {@link Feature}. Stateless and
- * thread-safe.
+ * scalar; a key with no value is an error, as is a repeated key. Equation names, submodel keys and
+ * feature names are checked against the base model and {@link Feature}. Stateless and thread-safe.
  */
 public final class TrainingConfigReader {
   private static final YAMLFactory YAML =
@@ -110,7 +109,11 @@ public final class TrainingConfigReader {
   private static final Pattern EQUATION_NUMBER = Pattern.compile("T([0-9]{1,2})");
 
   private static final List<String> SETTINGS_KEYS =
-      List.of("maxIterations", "parameterTolerance", "objectiveTolerance", "allowNonConverged",
+      List.of(
+          "maxIterations",
+          "parameterTolerance",
+          "objectiveTolerance",
+          "allowNonConverged",
           "earlyStoppingPatience");
 
   private TrainingConfigReader() {}
@@ -136,8 +139,8 @@ public final class TrainingConfigReader {
   }
 
   /**
-   * Validates configuration text as if read from {@code file} (which names it in messages and
-   * whose directory relative paths are resolved against; the file itself is not read).
+   * Validates configuration text as if read from {@code file} (which names it in messages and whose
+   * directory relative paths are resolved against; the file itself is not read).
    *
    * @throws ConfigException if the text breaks a rule of the class doc
    */
@@ -173,17 +176,28 @@ public final class TrainingConfigReader {
       } catch (JsonProcessingException e) {
         int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
         throw new ConfigException(
-            name + (line >= 1 ? ", line " + line : "") + ": malformed YAML: "
-                + e.getOriginalMessage().strip(), line, null, e);
+            name
+                + (line >= 1 ? ", line " + line : "")
+                + ": malformed YAML: "
+                + e.getOriginalMessage().strip(),
+            line,
+            null,
+            e);
       } catch (IOException e) {
         throw new ConfigException(name + ": cannot read: " + e.getMessage(), -1, null, e);
       }
       if (root == null || root.isMissingNode() || root.isNull()) {
-        throw ConfigException.at(name, -1, null,
+        throw ConfigException.at(
+            name,
+            -1,
+            null,
             "empty configuration; expected a mapping with keys data, model, training, gates");
       }
       if (!root.isObject()) {
-        throw ConfigException.at(name, 1, null,
+        throw ConfigException.at(
+            name,
+            1,
+            null,
             "expected a mapping with keys data, model, training, gates, found " + found(root));
       }
       Obj top = new Obj((ObjectNode) root, "", "");
@@ -219,11 +233,13 @@ public final class TrainingConfigReader {
       boolean hasGenerate = d.has("generate");
       if (hasPanel == hasGenerate) {
         if (hasPanel) {
-          throw d.fail("generate",
+          throw d.fail(
+              "generate",
               "'panel' and 'generate' exclude each other: give a panel file or a simulation");
         }
-        throw d.failHere("give exactly one of 'panel' (a panel file, .csv or .parquet) and "
-            + "'generate' (a synthetic panel)");
+        throw d.failHere(
+            "give exactly one of 'panel' (a panel file, .csv or .parquet) and "
+                + "'generate' (a synthetic panel)");
       }
       Optional<Path> panel = Optional.empty();
       Optional<Generate> generate = Optional.empty();
@@ -231,22 +247,27 @@ public final class TrainingConfigReader {
         Path p = d.existingFile("panel");
         String lower = p.getFileName().toString().toLowerCase();
         if (!lower.endsWith(".csv") && !lower.endsWith(".parquet")) {
-          throw d.fail("panel", "expected a .csv or .parquet panel file, found '"
-              + d.node.get("panel").asText() + "'");
+          throw d.fail(
+              "panel",
+              "expected a .csv or .parquet panel file, found '"
+                  + d.node.get("panel").asText()
+                  + "'");
         }
         panel = Optional.of(p);
       } else {
         Obj g = d.obj("generate", true);
         g.allow("firms", "years", "burnIn", "seed", "model");
-        generate = Optional.of(new Generate(
-            g.integer("firms", null, 1),
-            g.integer("years", null, 2),
-            g.integer("burnIn", 5, 0),
-            g.longInteger("seed", 1L),
-            g.model("model", true)));
+        generate =
+            Optional.of(
+                new Generate(
+                    g.integer("firms", null, 1),
+                    g.integer("years", null, 2),
+                    g.integer("burnIn", 5, 0),
+                    g.longInteger("seed", 1L),
+                    g.model("model", true)));
       }
-      Optional<Path> macro = d.has("macro") ? Optional.of(d.existingFile("macro"))
-          : Optional.empty();
+      Optional<Path> macro =
+          d.has("macro") ? Optional.of(d.existingFile("macro")) : Optional.empty();
       return new Data(panel, generate, macro);
     }
 
@@ -267,17 +288,19 @@ public final class TrainingConfigReader {
       } catch (ModelSpecException e) {
         throw new ConfigException(
             top.child("model").prefix("base") + "cannot load the base model: " + e.getMessage(),
-            top.child("model").lineOf("base"), "model.base", e);
+            top.child("model").lineOf("base"),
+            "model.base",
+            e);
       }
     }
 
     private Training training(Obj t, ModelSpec base) {
       if (t == null) {
-        return new Training(1L, Device.AUTO, 1, 0.2, TaskSettings.DEFAULTS,
-            targets(base), Map.of());
+        return new Training(
+            1L, Device.AUTO, 1, 0.2, TaskSettings.DEFAULTS, targets(base), Map.of());
       }
-      t.allow("seed", "device", "parallelism", "validationShare", "defaults", "equations",
-          "submodels");
+      t.allow(
+          "seed", "device", "parallelism", "validationShare", "defaults", "equations", "submodels");
       long seed = t.longInteger("seed", 1L);
       Device device = t.device("device");
       int parallelism = t.integer("parallelism", 1, 1);
@@ -298,8 +321,7 @@ public final class TrainingConfigReader {
           String canonical = submodelKey(subs, key, base, equations);
           String before = keyOf.put(canonical, key);
           if (before != null) {
-            throw subs.fail(key, "names the same submodel as '" + before + "' (" + canonical
-                + ")");
+            throw subs.fail(key, "names the same submodel as '" + before + "' (" + canonical + ")");
           }
           Obj s = subs.obj(key, true);
           List<String> allowed = new ArrayList<>(SETTINGS_KEYS);
@@ -311,23 +333,28 @@ public final class TrainingConfigReader {
           submodels.put(canonical, settings(s, features));
         }
       }
-      return new Training(seed, device, parallelism, validationShare, defaults, equations,
-          submodels);
+      return new Training(
+          seed, device, parallelism, validationShare, defaults, equations, submodels);
     }
 
     private SubmodelSettings settings(Obj s, Optional<List<Feature>> features) {
       return new SubmodelSettings(
           features,
           s.has("maxIterations")
-              ? Optional.of(s.integer("maxIterations", null, 1)) : Optional.empty(),
+              ? Optional.of(s.integer("maxIterations", null, 1))
+              : Optional.empty(),
           s.has("parameterTolerance")
-              ? Optional.of(s.positive("parameterTolerance")) : Optional.empty(),
+              ? Optional.of(s.positive("parameterTolerance"))
+              : Optional.empty(),
           s.has("objectiveTolerance")
-              ? Optional.of(s.positive("objectiveTolerance")) : Optional.empty(),
+              ? Optional.of(s.positive("objectiveTolerance"))
+              : Optional.empty(),
           s.has("allowNonConverged")
-              ? Optional.of(s.bool("allowNonConverged", false)) : Optional.empty(),
+              ? Optional.of(s.bool("allowNonConverged", false))
+              : Optional.empty(),
           s.has("earlyStoppingPatience")
-              ? Optional.of(s.integer("earlyStoppingPatience", null, 0)) : Optional.empty());
+              ? Optional.of(s.integer("earlyStoppingPatience", null, 0))
+              : Optional.empty());
     }
 
     private static List<String> targets(ModelSpec base) {
@@ -343,8 +370,13 @@ public final class TrainingConfigReader {
       for (int i = 0; i < names.size(); i++) {
         String target = equationTarget(names.get(i), base);
         if (target == null) {
-          throw t.failElement("equations", i, "unknown equation '" + names.get(i)
-              + "'; the base model's equations are " + describeEquations(base));
+          throw t.failElement(
+              "equations",
+              i,
+              "unknown equation '"
+                  + names.get(i)
+                  + "'; the base model's equations are "
+                  + describeEquations(base));
         }
         if (!chosen.add(target)) {
           throw t.failElement("equations", i, "equation " + target + " is listed twice");
@@ -381,25 +413,39 @@ public final class TrainingConfigReader {
     private String submodelKey(Obj subs, String key, ModelSpec base, List<String> equations) {
       int dot = key.indexOf('.');
       if (dot <= 0 || dot == key.length() - 1) {
-        throw subs.fail(key, "expected a submodel key TARGET.submodel (e.g. DCA.level), found '"
-            + key + "'");
+        throw subs.fail(
+            key, "expected a submodel key TARGET.submodel (e.g. DCA.level), found '" + key + "'");
       }
       String eq = key.substring(0, dot);
       String sub = key.substring(dot + 1);
       String target = equationTarget(eq, base);
       if (target == null) {
-        throw subs.fail(key, "unknown equation '" + eq + "' in submodel key '" + key
-            + "'; the base model's equations are " + describeEquations(base));
+        throw subs.fail(
+            key,
+            "unknown equation '"
+                + eq
+                + "' in submodel key '"
+                + key
+                + "'; the base model's equations are "
+                + describeEquations(base));
       }
       if (!equations.contains(target)) {
-        throw subs.fail(key, "equation " + target + " is not among training.equations "
-            + equations);
+        throw subs.fail(
+            key, "equation " + target + " is not among training.equations " + equations);
       }
       EquationSpec e = base.equation(target);
       if (!e.method().submodels().contains(sub)) {
-        throw subs.fail(key, "equation " + target + " (method " + e.method() + ") has no "
-            + "submodel '" + sub + "'; its submodels are "
-            + String.join(", ", e.method().submodels()));
+        throw subs.fail(
+            key,
+            "equation "
+                + target
+                + " (method "
+                + e.method()
+                + ") has no "
+                + "submodel '"
+                + sub
+                + "'; its submodels are "
+                + String.join(", ", e.method().submodels()));
       }
       return target + "." + sub;
     }
@@ -414,15 +460,26 @@ public final class TrainingConfigReader {
         String n = names.get(i);
         Feature f = Feature.byName(n).orElse(null);
         if (f == null) {
-          throw s.failElement("features", i, "unknown feature '" + n + "'"
-              + suggestion(n, Arrays.stream(Feature.values()).map(Enum::name).toList()));
+          throw s.failElement(
+              "features",
+              i,
+              "unknown feature '"
+                  + n
+                  + "'"
+                  + suggestion(n, Arrays.stream(Feature.values()).map(Enum::name).toList()));
         }
         if (out.contains(f)) {
           throw s.failElement("features", i, "feature " + n + " is listed twice");
         }
         if (f.sources().contains(target)) {
-          throw s.failElement("features", i, "feature " + n + " is computed from " + target
-              + ", the value this equation predicts");
+          throw s.failElement(
+              "features",
+              i,
+              "feature "
+                  + n
+                  + " is computed from "
+                  + target
+                  + ", the value this equation predicts");
         }
         out.add(f);
       }
@@ -433,8 +490,15 @@ public final class TrainingConfigReader {
       if (g == null) {
         return Gates.DEFAULTS;
       }
-      g.allow("enabled", "maxMissingShare", "balanceTolerance", "negativeTolerance",
-          "minObservations", "minEvents", "outlierZ", "maxOutlierShare");
+      g.allow(
+          "enabled",
+          "maxMissingShare",
+          "balanceTolerance",
+          "negativeTolerance",
+          "minObservations",
+          "minEvents",
+          "outlierZ",
+          "maxOutlierShare");
       Gates d = Gates.DEFAULTS;
       return new Gates(
           g.bool("enabled", d.enabled()),
@@ -514,10 +578,19 @@ public final class TrainingConfigReader {
             int line = lineOf(key);
             String where = path.isEmpty() ? "the top level" : path;
             throw new ConfigException(
-                name + (line >= 1 ? ", line " + line : "") + ": unknown key '" + key + "' at "
-                    + where + " (known: " + String.join(", ", allowed) + ")"
+                name
+                    + (line >= 1 ? ", line " + line : "")
+                    + ": unknown key '"
+                    + key
+                    + "' at "
+                    + where
+                    + " (known: "
+                    + String.join(", ", allowed)
+                    + ")"
                     + suggestion(key, allowed),
-                line, dotted(key), null);
+                line,
+                dotted(key),
+                null);
           }
         }
       }
@@ -529,8 +602,15 @@ public final class TrainingConfigReader {
           int line = lines.getOrDefault(pointer, -1);
           String where = path.isEmpty() ? "the top level" : path;
           throw new ConfigException(
-              name + (line >= 1 ? ", line " + line : "") + ": missing required key '" + key
-                  + "' at " + where, line, dotted(key), null);
+              name
+                  + (line >= 1 ? ", line " + line : "")
+                  + ": missing required key '"
+                  + key
+                  + "' at "
+                  + where,
+              line,
+              dotted(key),
+              null);
         }
         if (v.isNull() || (v.isTextual() && v.asText().isBlank())) {
           throw fail(key, "no value given"); // 'key:' with nothing after it reads as ''
@@ -612,8 +692,7 @@ public final class TrainingConfigReader {
         }
         double d = number(key);
         if (d < 0 || d > 1 || (!oneAllowed && d == 1)) {
-          throw fail(key, "expected a share in [0, 1" + (oneAllowed ? "]" : ")") + ", found "
-              + d);
+          throw fail(key, "expected a share in [0, 1" + (oneAllowed ? "]" : ")") + ", found " + d);
         }
         return d;
       }
@@ -664,8 +743,12 @@ public final class TrainingConfigReader {
         }
         String s = text(key);
         if (!SAFE_NAME.matcher(s).matches()) {
-          throw fail(key, "expected letters, digits, '.', '_' or '-' (not starting with '.' or "
-              + "'-'), found '" + s + "'");
+          throw fail(
+              key,
+              "expected letters, digits, '.', '_' or '-' (not starting with '.' or "
+                  + "'-'), found '"
+                  + s
+                  + "'");
         }
         return s;
       }
@@ -693,9 +776,17 @@ public final class TrainingConfigReader {
         }
         Path p = baseDir.resolve(s).normalize();
         if (!Files.isRegularFile(p)) {
-          throw fail(key, "expected '" + ModelRef.PAPER + "'"
-              + (noiseAllowed ? ", '" + ModelRef.PAPER_WITH_LEVEL_NOISE + "'" : "")
-              + " or a model JSON file, found '" + s + "' (no such file: " + p + ")");
+          throw fail(
+              key,
+              "expected '"
+                  + ModelRef.PAPER
+                  + "'"
+                  + (noiseAllowed ? ", '" + ModelRef.PAPER_WITH_LEVEL_NOISE + "'" : "")
+                  + " or a model JSON file, found '"
+                  + s
+                  + "' (no such file: "
+                  + p
+                  + ")");
         }
         return ModelRef.file(p);
       }
@@ -758,7 +849,8 @@ public final class TrainingConfigReader {
       }
     }
     return best != null && bestDistance <= Math.max(1, name.length() / 3)
-        ? " (did you mean '" + best + "'?)" : "";
+        ? " (did you mean '" + best + "'?)"
+        : "";
   }
 
   /** Levenshtein distance with adjacent transpositions counted as one edit. */
@@ -774,7 +866,9 @@ public final class TrainingConfigReader {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2)
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
             && a.charAt(i - 2) == b.charAt(j - 1)) {
           d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }

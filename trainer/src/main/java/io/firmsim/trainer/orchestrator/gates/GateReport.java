@@ -42,8 +42,8 @@ public record GateReport(String source, String rowUnit, long rows, List<Finding>
    * One gate's finding for one subject.
    *
    * @param gate the gate's name, e.g. {@code MissingShare}
-   * @param subject what it is about: a column, a submodel ({@code DCA.level}), {@code
-   *     balance sheet}, or {@code all} for a gate that passed on everything
+   * @param subject what it is about: a column, a submodel ({@code DCA.level}), {@code balance
+   *     sheet}, or {@code all} for a gate that passed on everything
    * @param outcome passed, failed, or not run
    * @param count rows (or cells, or observations) the finding is about: failing rows for a failed
    *     gate, counted outliers for a passing Outliers finding, observations for MinObservations
@@ -52,7 +52,11 @@ public record GateReport(String source, String rowUnit, long rows, List<Finding>
    * @param detail one line of explanation with the threshold
    */
   public record Finding(
-      String gate, String subject, Outcome outcome, long count, List<Long> examples,
+      String gate,
+      String subject,
+      Outcome outcome,
+      long count,
+      List<Long> examples,
       String detail) {
     public Finding {
       Objects.requireNonNull(gate, "gate");
@@ -86,8 +90,11 @@ public record GateReport(String source, String rowUnit, long rows, List<Finding>
   /** The failed finding of a gate for a subject, if any. */
   public Optional<Finding> failure(String gate, String subject) {
     return findings.stream()
-        .filter(f -> f.outcome() == Outcome.FAILED && f.gate().equals(gate)
-            && f.subject().equals(subject))
+        .filter(
+            f ->
+                f.outcome() == Outcome.FAILED
+                    && f.gate().equals(gate)
+                    && f.subject().equals(subject))
         .findFirst();
   }
 
@@ -96,12 +103,21 @@ public record GateReport(String source, String rowUnit, long rows, List<Finding>
     StringBuilder sb = new StringBuilder();
     List<Finding> failures = failures();
     if (passed()) {
-      sb.append("Data-quality gates passed on ").append(source).append(" (").append(rows)
+      sb.append("Data-quality gates passed on ")
+          .append(source)
+          .append(" (")
+          .append(rows)
           .append(" rows)\n");
     } else {
-      sb.append("Data-quality gates FAILED on ").append(source).append(" (").append(rows)
-          .append(" rows): ").append(failures.size()).append(" problem")
-          .append(failures.size() == 1 ? "" : "s").append("; nothing was trained or written\n");
+      sb.append("Data-quality gates FAILED on ")
+          .append(source)
+          .append(" (")
+          .append(rows)
+          .append(" rows): ")
+          .append(failures.size())
+          .append(" problem")
+          .append(failures.size() == 1 ? "" : "s")
+          .append("; nothing was trained or written\n");
     }
     for (Finding f : failures) {
       line(sb, f);
@@ -115,8 +131,13 @@ public record GateReport(String source, String rowUnit, long rows, List<Finding>
   }
 
   private void line(StringBuilder sb, Finding f) {
-    sb.append("  [").append(f.outcome() == Outcome.NOT_RUN ? "NOT RUN" : f.outcome())
-        .append("] ").append(f.gate()).append(", ").append(f.subject()).append(": ")
+    sb.append("  [")
+        .append(f.outcome() == Outcome.NOT_RUN ? "NOT RUN" : f.outcome())
+        .append("] ")
+        .append(f.gate())
+        .append(", ")
+        .append(f.subject())
+        .append(": ")
         .append(f.detail());
     if (!f.examples().isEmpty()) {
       sb.append(" (e.g. ").append(rowUnit).append(f.examples().size() > 1 ? "s " : " ");

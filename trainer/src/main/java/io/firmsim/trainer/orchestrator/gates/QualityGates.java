@@ -21,8 +21,8 @@ import java.util.Objects;
 import java.util.function.DoublePredicate;
 
 /**
- * The data-quality gates run on a panel before any fit: if one fails, the run stops with the
- * {@link GateReport} and nothing is trained or written. The gates, in order:
+ * The data-quality gates run on a panel before any fit: if one fails, the run stops with the {@link
+ * GateReport} and nothing is trained or written. The gates, in order:
  *
  * <ol>
  *   <li><b>RequiredColumns</b>: the header has {@code firm_id}, {@code year} and every state and
@@ -32,18 +32,18 @@ import java.util.function.DoublePredicate;
  *       year) pair repeats (the rows after the first of a pair are counted).
  *   <li><b>MissingShare</b>: per column, the share of cells that are empty, not a number, NaN or
  *       infinite must not exceed {@code maxMissingShare}.
- *   <li><b>BalanceIdentity</b>: a row with all balance-sheet cells finite fails when {@code
- *       |assets - liabilities| > balanceTolerance * max(1, assets)} (MODEL.md section 1).
+ *   <li><b>BalanceIdentity</b>: a row with all balance-sheet cells finite fails when {@code |assets
+ *       - liabilities| > balanceTolerance * max(1, assets)} (MODEL.md section 1).
  *   <li><b>NonNegativeStocks</b>: per stock that must not be negative ({@link
  *       StateVariable#nonNegative()}), a finite value below {@code -negativeTolerance * max(1,
  *       assets)} fails its row.
  *   <li><b>Outliers</b>: per state and flow column (not the fixed characteristics, which are
- *       indicators and shares), a finite value is extreme when its robust z, {@code |x - median|
- *       / (1.4826 MAD)}, exceeds {@code outlierZ}. For a column with {@code MAD = 0} (most values
+ *       indicators and shares), a finite value is extreme when its robust z, {@code |x - median| /
+ *       (1.4826 MAD)}, exceeds {@code outlierZ}. For a column with {@code MAD = 0} (most values
  *       equal, as in a mostly-zero flow) the median and MAD are those of the values that differ
  *       from the median; a column whose values are all equal has none. Extreme values are counted
- *       and reported; the gate fails when their share of the column's finite values exceeds
- *       {@code maxOutlierShare}.
+ *       and reported; the gate fails when their share of the column's finite values exceeds {@code
+ *       maxOutlierShare}.
  *   <li><b>MinObservations</b>: on the rows a fit can use ({@link RawPanel#completePanel}) that
  *       have their firm's previous year (the rows of {@code FeatureTable}), every submodel of the
  *       selected equations must have at least {@code minObservations} rows in its subsample (the
@@ -68,8 +68,14 @@ public final class QualityGates {
 
   /** All gates in the order they run. */
   public static final List<String> GATES =
-      List.of(REQUIRED_COLUMNS, FIRM_YEAR_KEYS, MISSING_SHARE, BALANCE_IDENTITY,
-          NON_NEGATIVE_STOCKS, OUTLIERS, MIN_OBSERVATIONS);
+      List.of(
+          REQUIRED_COLUMNS,
+          FIRM_YEAR_KEYS,
+          MISSING_SHARE,
+          BALANCE_IDENTITY,
+          NON_NEGATIVE_STOCKS,
+          OUTLIERS,
+          MIN_OBSERVATIONS);
 
   /** MAD to standard deviation under normality. */
   private static final double MAD_SCALE = 1.4826;
@@ -86,8 +92,8 @@ public final class QualityGates {
    */
   public static GateReport check(RawPanel raw, TrainingConfig config) {
     Objects.requireNonNull(config, "config");
-    return check(raw, config.model().base().loadStructure(), config.training().equations(),
-        config.gates());
+    return check(
+        raw, config.model().base().loadStructure(), config.training().equations(), config.gates());
   }
 
   /**
@@ -113,15 +119,22 @@ public final class QualityGates {
     }
     List<Finding> out = new ArrayList<>();
     if (!thresholds.enabled()) {
-      out.add(new Finding("All", "all", Outcome.PASSED, 0, List.of(),
-          "gates disabled (gates.enabled: false)"));
+      out.add(
+          new Finding(
+              "All", "all", Outcome.PASSED, 0, List.of(), "gates disabled (gates.enabled: false)"));
       return new GateReport(raw.source, raw.rowUnit, raw.rows, out);
     }
     boolean columnsOk = requiredColumns(raw, out);
     if (!columnsOk) {
       for (String gate : GATES.subList(1, GATES.size())) {
-        out.add(new Finding(gate, "all", Outcome.NOT_RUN, 0, List.of(),
-            "not run: " + REQUIRED_COLUMNS + " failed"));
+        out.add(
+            new Finding(
+                gate,
+                "all",
+                Outcome.NOT_RUN,
+                0,
+                List.of(),
+                "not run: " + REQUIRED_COLUMNS + " failed"));
       }
       return new GateReport(raw.source, raw.rowUnit, raw.rows, out);
     }
@@ -133,8 +146,14 @@ public final class QualityGates {
     if (keysOk) {
       minObservations(raw, selected, thresholds, out);
     } else {
-      out.add(new Finding(MIN_OBSERVATIONS, "all", Outcome.NOT_RUN, 0, List.of(),
-          "not run: " + FIRM_YEAR_KEYS + " failed"));
+      out.add(
+          new Finding(
+              MIN_OBSERVATIONS,
+              "all",
+              Outcome.NOT_RUN,
+              0,
+              List.of(),
+              "not run: " + FIRM_YEAR_KEYS + " failed"));
     }
     return new GateReport(raw.source, raw.rowUnit, raw.rows, out);
   }
@@ -144,25 +163,55 @@ public final class QualityGates {
   private static boolean requiredColumns(RawPanel raw, List<Finding> out) {
     int before = out.size();
     for (String name : raw.missingColumns) {
-      out.add(new Finding(REQUIRED_COLUMNS, name, Outcome.FAILED, raw.rows, List.of(),
-          "missing column: the header has no '" + name + "'"));
+      out.add(
+          new Finding(
+              REQUIRED_COLUMNS,
+              name,
+              Outcome.FAILED,
+              raw.rows,
+              List.of(),
+              "missing column: the header has no '" + name + "'"));
     }
     for (String name : raw.duplicateColumns) {
-      out.add(new Finding(REQUIRED_COLUMNS, name, Outcome.FAILED, raw.rows, List.of(),
-          "column '" + name + "' appears more than once in the header"));
+      out.add(
+          new Finding(
+              REQUIRED_COLUMNS,
+              name,
+              Outcome.FAILED,
+              raw.rows,
+              List.of(),
+              "column '" + name + "' appears more than once in the header"));
     }
     if (raw.ragged > 0) {
-      out.add(new Finding(REQUIRED_COLUMNS, "row width", Outcome.FAILED, raw.ragged,
-          boxed(raw.raggedExamples), raw.ragged + " rows do not have the header's "
-              + raw.header.size() + " cells"));
+      out.add(
+          new Finding(
+              REQUIRED_COLUMNS,
+              "row width",
+              Outcome.FAILED,
+              raw.ragged,
+              boxed(raw.raggedExamples),
+              raw.ragged + " rows do not have the header's " + raw.header.size() + " cells"));
     }
     if (raw.rows == 0) {
-      out.add(new Finding(REQUIRED_COLUMNS, "rows", Outcome.FAILED, 0, List.of(),
-          "the panel has no data rows"));
+      out.add(
+          new Finding(
+              REQUIRED_COLUMNS,
+              "rows",
+              Outcome.FAILED,
+              0,
+              List.of(),
+              "the panel has no data rows"));
     }
     if (out.size() == before) {
-      out.add(passed(REQUIRED_COLUMNS, "all " + (2 + RawPanel.V) + " panel columns present"
-          + (raw.extraColumns.isEmpty() ? "" : "; ignored extra columns " + raw.extraColumns)));
+      out.add(
+          passed(
+              REQUIRED_COLUMNS,
+              "all "
+                  + (2 + RawPanel.V)
+                  + " panel columns present"
+                  + (raw.extraColumns.isEmpty()
+                      ? ""
+                      : "; ignored extra columns " + raw.extraColumns)));
       return true;
     }
     return false;
@@ -183,24 +232,34 @@ public final class QualityGates {
         badYear.add(r);
       }
       if (p == 0) {
-        Integer first = seen.computeIfAbsent(raw.firmIds[r], k -> new HashMap<>(8))
-            .putIfAbsent(raw.years[r], r);
+        Integer first =
+            seen.computeIfAbsent(raw.firmIds[r], k -> new HashMap<>(8))
+                .putIfAbsent(raw.years[r], r);
         if (first != null) {
           repeated.add(r);
         }
       }
     }
     if (badId.count > 0) {
-      out.add(badId.finding(FIRM_YEAR_KEYS, "firm_id",
-          badId.count + " rows whose firm id is missing, not an integer or negative"));
+      out.add(
+          badId.finding(
+              FIRM_YEAR_KEYS,
+              "firm_id",
+              badId.count + " rows whose firm id is missing, not an integer or negative"));
     }
     if (badYear.count > 0) {
-      out.add(badYear.finding(FIRM_YEAR_KEYS, "year",
-          badYear.count + " rows whose year is missing or not an integer"));
+      out.add(
+          badYear.finding(
+              FIRM_YEAR_KEYS,
+              "year",
+              badYear.count + " rows whose year is missing or not an integer"));
     }
     if (repeated.count > 0) {
-      out.add(repeated.finding(FIRM_YEAR_KEYS, "firm_id, year",
-          repeated.count + " rows repeat the (firm, year) of an earlier row"));
+      out.add(
+          repeated.finding(
+              FIRM_YEAR_KEYS,
+              "firm_id, year",
+              repeated.count + " rows repeat the (firm, year) of an earlier row"));
     }
     if (out.size() == before) {
       out.add(passed(FIRM_YEAR_KEYS, "firm ids and years valid, no (firm, year) repeated"));
@@ -221,15 +280,21 @@ public final class QualityGates {
       }
       double share = (double) bad.count / raw.rows;
       if (share > g.maxMissingShare()) {
-        out.add(bad.finding(MISSING_SHARE, RawPanel.VALUE_NAMES.get(k),
-            String.format("%d of %d cells (%s) empty, not a number or not finite; at most %s "
-                + "allowed (gates.maxMissingShare)", bad.count, raw.rows, pct(share),
-                pct(g.maxMissingShare()))));
+        out.add(
+            bad.finding(
+                MISSING_SHARE,
+                RawPanel.VALUE_NAMES.get(k),
+                String.format(
+                    "%d of %d cells (%s) empty, not a number or not finite; at most %s "
+                        + "allowed (gates.maxMissingShare)",
+                    bad.count, raw.rows, pct(share), pct(g.maxMissingShare()))));
       }
     }
     if (out.size() == before) {
-      out.add(passed(MISSING_SHARE, "no column above " + pct(g.maxMissingShare())
-          + " missing or non-finite cells"));
+      out.add(
+          passed(
+              MISSING_SHARE,
+              "no column above " + pct(g.maxMissingShare()) + " missing or non-finite cells"));
     }
   }
 
@@ -277,14 +342,20 @@ public final class QualityGates {
       }
     }
     if (bad.count > 0) {
-      out.add(bad.finding(BALANCE_IDENTITY, "balance sheet", String.format(
-          "%d rows break CA + MA + BU + OFA = CL + LL + ASD + OUR + SC + RR + URE + PF0..PF5 by "
-              + "more than %s x max(1, assets) (gates.balanceTolerance); largest gap %.3g x "
-              + "max(1, assets) at %s %d",
-          bad.count, g.balanceTolerance(), worst, raw.rowUnit, worstAt)));
+      out.add(
+          bad.finding(
+              BALANCE_IDENTITY,
+              "balance sheet",
+              String.format(
+                  "%d rows break CA + MA + BU + OFA = CL + LL + ASD + OUR + SC + RR + URE + PF0..PF5 by "
+                      + "more than %s x max(1, assets) (gates.balanceTolerance); largest gap %.3g x "
+                      + "max(1, assets) at %s %d",
+                  bad.count, g.balanceTolerance(), worst, raw.rowUnit, worstAt)));
     } else {
-      out.add(passed(BALANCE_IDENTITY, "every row balances within " + g.balanceTolerance()
-          + " x max(1, assets)"));
+      out.add(
+          passed(
+              BALANCE_IDENTITY,
+              "every row balances within " + g.balanceTolerance() + " x max(1, assets)"));
     }
   }
 
@@ -305,9 +376,13 @@ public final class QualityGates {
         }
       }
       if (bad.count > 0) {
-        out.add(bad.finding(NON_NEGATIVE_STOCKS, v.name(), String.format(
-            "%d rows with %s below -%s x max(1, assets) (gates.negativeTolerance); lowest %s",
-            bad.count, v.name(), g.negativeTolerance(), lowest)));
+        out.add(
+            bad.finding(
+                NON_NEGATIVE_STOCKS,
+                v.name(),
+                String.format(
+                    "%d rows with %s below -%s x max(1, assets) (gates.negativeTolerance); lowest %s",
+                    bad.count, v.name(), g.negativeTolerance(), lowest)));
       }
     }
     if (out.size() == before) {
@@ -349,25 +424,43 @@ public final class QualityGates {
       boolean fails = share > g.maxOutlierShare();
       failed |= fails;
       String name = RawPanel.VALUE_NAMES.get(k);
-      out.add(new Finding(OUTLIERS, name, fails ? Outcome.FAILED : Outcome.PASSED,
-          extreme.count, extreme.list(), String.format(
-              "%d of %d values (%s) with robust z above %s (median %.6g, scale %.6g); %s "
-                  + "(gates.maxOutlierShare %s)",
-              extreme.count, finite.length, pct(share), g.outlierZ(), median, scale,
-              fails ? "too many" : "counted", pct(g.maxOutlierShare()))));
+      out.add(
+          new Finding(
+              OUTLIERS,
+              name,
+              fails ? Outcome.FAILED : Outcome.PASSED,
+              extreme.count,
+              extreme.list(),
+              String.format(
+                  "%d of %d values (%s) with robust z above %s (median %.6g, scale %.6g); %s "
+                      + "(gates.maxOutlierShare %s)",
+                  extreme.count,
+                  finite.length,
+                  pct(share),
+                  g.outlierZ(),
+                  median,
+                  scale,
+                  fails ? "too many" : "counted",
+                  pct(g.maxOutlierShare()))));
     }
     if (counted == 0) {
       out.add(passed(OUTLIERS, "no value with robust z above " + g.outlierZ()));
     } else if (!failed) {
-      out.add(new Finding(OUTLIERS, "all", Outcome.PASSED, counted, List.of(),
-          counted + " extreme values counted, no column above " + pct(g.maxOutlierShare())));
+      out.add(
+          new Finding(
+              OUTLIERS,
+              "all",
+              Outcome.PASSED,
+              counted,
+              List.of(),
+              counted + " extreme values counted, no column above " + pct(g.maxOutlierShare())));
     }
   }
 
   /**
-   * {median, MAD, excluded}: the median and MAD of the values, or, when the MAD is 0, those of
-   * the values that differ from the median, which is then {@code excluded} (never extreme); NaN
-   * when nothing is excluded. Null when all values are equal.
+   * {median, MAD, excluded}: the median and MAD of the values, or, when the MAD is 0, those of the
+   * values that differ from the median, which is then {@code excluded} (never extreme); NaN when
+   * nothing is excluded. Null when all values are equal.
    */
   static double[] robustCentre(double[] values) {
     double median = median(values.clone());
@@ -413,23 +506,38 @@ public final class QualityGates {
         String subject = e.target() + "." + sub;
         Counts c = counts(v, e.method(), sub);
         if (c.rows < g.minObservations()) {
-          out.add(new Finding(MIN_OBSERVATIONS, subject, Outcome.FAILED, c.rows, List.of(),
-              String.format("%d observations (%s), at least %d needed (gates.minObservations)",
-                  c.rows, c.rowsLabel, g.minObservations())));
+          out.add(
+              new Finding(
+                  MIN_OBSERVATIONS,
+                  subject,
+                  Outcome.FAILED,
+                  c.rows,
+                  List.of(),
+                  String.format(
+                      "%d observations (%s), at least %d needed (gates.minObservations)",
+                      c.rows, c.rowsLabel, g.minObservations())));
         }
         for (int i = 0; i < c.outcomeLabels.length; i++) {
           if (c.outcomes[i] < g.minEvents()) {
-            out.add(new Finding(MIN_OBSERVATIONS, subject, Outcome.FAILED, c.outcomes[i],
-                List.of(), String.format(
-                    "%d observations with outcome %s, at least %d needed (gates.minEvents)",
-                    c.outcomes[i], c.outcomeLabels[i], g.minEvents())));
+            out.add(
+                new Finding(
+                    MIN_OBSERVATIONS,
+                    subject,
+                    Outcome.FAILED,
+                    c.outcomes[i],
+                    List.of(),
+                    String.format(
+                        "%d observations with outcome %s, at least %d needed (gates.minEvents)",
+                        c.outcomes[i], c.outcomeLabels[i], g.minEvents())));
           }
         }
       }
     }
     if (out.size() == before) {
-      out.add(passed(MIN_OBSERVATIONS, "every submodel of " + equations.size()
-          + " equations has enough observations"));
+      out.add(
+          passed(
+              MIN_OBSERVATIONS,
+              "every submodel of " + equations.size() + " equations has enough observations"));
     }
   }
 
@@ -469,7 +577,9 @@ public final class QualityGates {
         break;
     }
     if (family == Family.ORDINAL3) {
-      return new Counts(v.length, "all rows",
+      return new Counts(
+          v.length,
+          "all rows",
           new String[] {"-1 (value < 0)", "0 (value = 0)", "1 (value > 0)"},
           new long[] {count(v, x -> x < 0), count(v, x -> x == 0), count(v, x -> x > 0)});
     }
@@ -480,7 +590,10 @@ public final class QualityGates {
       return new Counts(count(v, x -> x != 0), t + " != 0", new String[0], new long[0]);
     }
     if (family == Family.TOBIT) {
-      return new Counts(v.length, "all rows", new String[] {"uncensored (value > 0)"},
+      return new Counts(
+          v.length,
+          "all rows",
+          new String[] {"uncensored (value > 0)"},
           new long[] {count(v, x -> x > 0)});
     }
     return new Counts(v.length, "all rows", new String[0], new long[0]);
@@ -488,8 +601,8 @@ public final class QualityGates {
 
   private static Counts binary(double[] v, DoublePredicate event, String one, String zero) {
     long events = count(v, event);
-    return new Counts(v.length, "all rows", new String[] {one, zero},
-        new long[] {events, v.length - events});
+    return new Counts(
+        v.length, "all rows", new String[] {one, zero}, new long[] {events, v.length - events});
   }
 
   private static long count(double[] v, DoublePredicate test) {
@@ -509,8 +622,10 @@ public final class QualityGates {
   }
 
   private static List<Integer> indices(StateVariable.Kind kind) {
-    return StateVariable.all().stream().filter(v -> v.kind() == kind)
-        .map(StateVariable::index).toList();
+    return StateVariable.all().stream()
+        .filter(v -> v.kind() == kind)
+        .map(StateVariable::index)
+        .toList();
   }
 
   private static String pct(double share) {

@@ -23,27 +23,26 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A firm-year panel as it was read, before any rule is applied: what the data-quality gates
- * ({@link QualityGates}) look at. Unlike {@link PanelCsvReader}, which refuses a file at its first
- * problem, a raw panel keeps a file with missing columns, empty or non-numeric cells, non-finite
- * values, bad firm ids or repeated firm-years, so that the gates can count every problem and
- * name example rows.
+ * A firm-year panel as it was read, before any rule is applied: what the data-quality gates ({@link
+ * QualityGates}) look at. Unlike {@link PanelCsvReader}, which refuses a file at its first problem,
+ * a raw panel keeps a file with missing columns, empty or non-numeric cells, non-finite values, bad
+ * firm ids or repeated firm-years, so that the gates can count every problem and name example rows.
  *
  * <p>Contents: the header; for each panel value column (every {@link StateVariable}, then every
  * {@link FlowVariable}, as in {@link Panel}) a {@code double} per row, {@code NaN} where the cell
  * is empty or not a number ({@code NaN} and infinities written as such are kept); firm ids and
  * years, with a flag for rows where either is not an integer (or the id is negative); and each
  * row's position in its source: the line number in a CSV file (the header is line 1; blank lines
- * are skipped but counted), or the 1-based row number of an in-memory panel. Columns the panel
- * does not know are ignored (listed in {@link #extraColumns()}).
+ * are skipped but counted), or the 1-based row number of an in-memory panel. Columns the panel does
+ * not know are ignored (listed in {@link #extraColumns()}).
  *
  * <p>Parquet panels, and panels simulated on the fly, come in as a {@link Panel} through {@link
- * #of}: every column is then present and every value finite, so the column and missing-value
- * gates pass trivially and the others apply as for a CSV file.
+ * #of}: every column is then present and every value finite, so the column and missing-value gates
+ * pass trivially and the others apply as for a CSV file.
  *
- * <p>Memory: one {@code double} per value cell plus 17 bytes per row, about the size of the
- * {@link Panel} itself. Reading is single-threaded (a few seconds per million rows). Immutable
- * once built; the arrays never leave the package.
+ * <p>Memory: one {@code double} per value cell plus 17 bytes per row, about the size of the {@link
+ * Panel} itself. Reading is single-threaded (a few seconds per million rows). Immutable once built;
+ * the arrays never leave the package.
  */
 public final class RawPanel {
   /** The unit of row positions in a CSV file. */
@@ -78,12 +77,16 @@ public final class RawPanel {
   final long[] positions;
   final long[] firmIds;
   final int[] years;
+
   /** Per row: 0 if firm id and year are integers and the id non-negative; else bit 1 id, 2 year. */
   final byte[] keyProblems;
+
   /** Per value column (Panel order): one value per row; null if the column is missing. */
   final double[][] values;
+
   /** Rows whose cell count differs from the header's: how many, and the first positions. */
   final long ragged;
+
   final long[] raggedExamples;
 
   private RawPanel(Builder b) {
@@ -245,8 +248,7 @@ public final class RawPanel {
         return -1;
       }
       long line = -1;
-      for (JsonToken t = parser.nextToken(); t == JsonToken.VALUE_STRING;
-          t = parser.nextToken()) {
+      for (JsonToken t = parser.nextToken(); t == JsonToken.VALUE_STRING; t = parser.nextToken()) {
         if (cells.isEmpty()) {
           line = parser.currentTokenLocation().getLineNr();
         }
@@ -263,8 +265,8 @@ public final class RawPanel {
   }
 
   /**
-   * The raw view of a parsed panel (from a Parquet file, or simulated): every column present,
-   * every value finite; rows numbered from 1.
+   * The raw view of a parsed panel (from a Parquet file, or simulated): every column present, every
+   * value finite; rows numbered from 1.
    *
    * @param source how reports name the panel, e.g. its file
    */
@@ -354,12 +356,12 @@ public final class RawPanel {
   }
 
   /**
-   * The panel of the rows a fit can use: those with valid keys and every value finite, in
-   * source order. With {@code gates.maxMissingShare = 0} (the default) and passed gates, these
-   * are all rows.
+   * The panel of the rows a fit can use: those with valid keys and every value finite, in source
+   * order. With {@code gates.maxMissingShare = 0} (the default) and passed gates, these are all
+   * rows.
    *
-   * @param rowsOut if not null, receives the raw row index of each panel row (its length must
-   *     be at least {@link #rows()})
+   * @param rowsOut if not null, receives the raw row index of each panel row (its length must be at
+   *     least {@link #rows()})
    * @throws IllegalStateException if a panel column is missing
    * @throws IllegalArgumentException if a (firm, year) pair repeats (see {@link Panel#of})
    */

@@ -3,9 +3,9 @@ package io.firmsim.trainer.orchestrator.graph;
 /**
  * The name of something a task reads or writes: a data set, a fitted submodel, an assembled model,
  * a report. Tasks declare artifacts by id (see {@link Task#inputs()}); this record is a small
- * helper that builds and takes apart the conventional {@code kind:name} ids, e.g.
- * {@code dataset:panel}, {@code submodel:EDEPMA.prob}. Ids without a colon, e.g. {@code model},
- * are valid too; their kind is the whole id and their name is empty.
+ * helper that builds and takes apart the conventional {@code kind:name} ids, e.g. {@code
+ * dataset:panel}, {@code submodel:EDEPMA.prob}. Ids without a colon, e.g. {@code model}, are valid
+ * too; their kind is the whole id and their name is empty.
  *
  * <p>The engine never interprets ids beyond equality: two declarations name the same artifact
  * exactly when their ids are equal strings.

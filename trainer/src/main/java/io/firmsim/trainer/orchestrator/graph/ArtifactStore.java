@@ -4,13 +4,13 @@ import java.util.NoSuchElementException;
 
 /**
  * Where artifacts live between tasks and, for persistent implementations, between runs. Every
- * artifact has a value and a content hash chosen by the task that wrote it (see {@link
- * Hashing}); the runner feeds the hashes of a task's inputs into its incremental key, so the hash
- * must change whenever the content does (and should not change when it does not, so that
- * downstream tasks stay up to date).
+ * artifact has a value and a content hash chosen by the task that wrote it (see {@link Hashing});
+ * the runner feeds the hashes of a task's inputs into its incremental key, so the hash must change
+ * whenever the content does (and should not change when it does not, so that downstream tasks stay
+ * up to date).
  *
- * <p>An in-memory implementation is {@link MemoryArtifactStore}; real runs wrap a directory so
- * that outputs and hashes survive for the next run.
+ * <p>An in-memory implementation is {@link MemoryArtifactStore}; real runs wrap a directory so that
+ * outputs and hashes survive for the next run.
  *
  * <p><b>Thread-safety.</b> Implementations must be safe for concurrent use: tasks of one stage
  * write distinct artifacts concurrently and read finished artifacts concurrently. A value written

@@ -17,11 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An {@link IncrementalCache} in a directory: one small properties file per task, holding the
- * task id and the key of its last successful run. The file name is the task id with characters
- * other than letters, digits, {@code .}, {@code _} and {@code -} replaced by {@code _}, plus the
- * first 12 hex digits of the id's SHA-256, so distinct ids never share a file. Deleting the
- * directory (or one file) makes the next run retrain everything (or that task).
+ * An {@link IncrementalCache} in a directory: one small properties file per task, holding the task
+ * id and the key of its last successful run. The file name is the task id with characters other
+ * than letters, digits, {@code .}, {@code _} and {@code -} replaced by {@code _}, plus the first 12
+ * hex digits of the id's SHA-256, so distinct ids never share a file. Deleting the directory (or
+ * one file) makes the next run retrain everything (or that task).
  *
  * <p>Files are written to a temporary file and moved into place, so a crash never leaves a
  * half-written entry; an unreadable or foreign entry counts as absent. Thread-safe for distinct
@@ -80,8 +80,8 @@ public final class FileIncrementalCache implements IncrementalCache {
           entry.store(writer, "incremental key of the last successful run of " + taskId);
         }
         try {
-          Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
         }

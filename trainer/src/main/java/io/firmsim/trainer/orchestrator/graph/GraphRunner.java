@@ -26,31 +26,30 @@ import org.slf4j.LoggerFactory;
  * <p><b>Incremental runs.</b> Before running a task, the runner computes its key: the SHA-256 of
  * the task's {@link Task#fingerprint()}, its input artifact ids with their content hashes in the
  * store, and its output ids. When the {@link IncrementalCache} remembers the same key for the task
- * and all its outputs exist in the store, the task is CACHED: it does not run and its outputs,
- * with their stored hashes, are reused. {@link RunOptions#force()} runs every task. After a
- * success the key is recorded; after a failure the entry is invalidated. Because keys use content
- * hashes, a re-run task whose outputs come out identical leaves its dependents up to date.
+ * and all its outputs exist in the store, the task is CACHED: it does not run and its outputs, with
+ * their stored hashes, are reused. {@link RunOptions#force()} runs every task. After a success the
+ * key is recorded; after a failure the entry is invalidated. Because keys use content hashes, a
+ * re-run task whose outputs come out identical leaves its dependents up to date.
  *
- * <p><b>Failures.</b> A task fails when it returns {@link TaskResult#failed}, throws, returns
- * null, or succeeds without writing every declared output; exceptions are caught, logged with
- * their stack trace and reported in the {@link TaskOutcome} (message and error), never lost. A
- * failed task does not stop the run: its dependents, direct or not, are BLOCKED (their message
- * names the failed upstream tasks), and all independent tasks still run, in this stage and later
- * ones, and keep their outputs and cache entries for the next run. {@link RunReport#anyFailed()}
- * then tells the caller to exit non-zero. A task whose external input is missing from the store
- * fails.
+ * <p><b>Failures.</b> A task fails when it returns {@link TaskResult#failed}, throws, returns null,
+ * or succeeds without writing every declared output; exceptions are caught, logged with their stack
+ * trace and reported in the {@link TaskOutcome} (message and error), never lost. A failed task does
+ * not stop the run: its dependents, direct or not, are BLOCKED (their message names the failed
+ * upstream tasks), and all independent tasks still run, in this stage and later ones, and keep
+ * their outputs and cache entries for the next run. {@link RunReport#anyFailed()} then tells the
+ * caller to exit non-zero. A task whose external input is missing from the store fails.
  *
  * <p><b>Interrupts.</b> When the calling thread is interrupted while waiting for a stage, the
  * runner interrupts the workers, stops starting tasks, marks the unfinished tasks CANCELLED,
- * restores the interrupt flag and returns the partial report (with {@code interrupted()} true).
- * A task that ignores interruption may still be running when {@code run} returns; its late
- * outcome is not reported. A task that throws {@link InterruptedException} is CANCELLED and its
- * worker's interrupt flag is restored.
+ * restores the interrupt flag and returns the partial report (with {@code interrupted()} true). A
+ * task that ignores interruption may still be running when {@code run} returns; its late outcome is
+ * not reported. A task that throws {@link InterruptedException} is CANCELLED and its worker's
+ * interrupt flag is restored.
  *
  * <p><b>Thread-safety.</b> A runner holds no state between runs; one instance may serve several
- * runs, even concurrently (on different stores and caches). The store and cache must be
- * thread-safe (see their interfaces). Listener calls are serialised (never concurrent) although
- * {@link RunListener#taskFinished} is called from worker threads.
+ * runs, even concurrently (on different stores and caches). The store and cache must be thread-safe
+ * (see their interfaces). Listener calls are serialised (never concurrent) although {@link
+ * RunListener#taskFinished} is called from worker threads.
  */
 public final class GraphRunner {
 
@@ -67,8 +66,8 @@ public final class GraphRunner {
    * @param options parallelism, force, listener
    * @return one outcome per task, by stage then id; never throws for task failures
    */
-  public RunReport run(TaskGraph graph, ArtifactStore store, IncrementalCache cache,
-      RunOptions options) {
+  public RunReport run(
+      TaskGraph graph, ArtifactStore store, IncrementalCache cache, RunOptions options) {
     Objects.requireNonNull(graph, "graph");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(cache, "cache");
@@ -77,7 +76,10 @@ public final class GraphRunner {
   }
 
   /** The incremental key of a task given the current content hashes of its inputs. */
-  static String key(String fingerprint, SortedSet<String> inputs, SortedSet<String> outputs,
+  static String key(
+      String fingerprint,
+      SortedSet<String> inputs,
+      SortedSet<String> outputs,
       ArtifactStore store) {
     List<String> parts = new ArrayList<>();
     parts.add("fingerprint");
@@ -101,8 +103,10 @@ public final class GraphRunner {
     private final IncrementalCache cache;
     private final RunOptions options;
     private final Map<String, TaskOutcome> outcomes = new HashMap<>();
+
     /** Per task that is not ok: the ids of the failed or cancelled tasks at the root of it. */
     private final Map<String, SortedSet<String>> rootFailures = new HashMap<>();
+
     private final Object listenerLock = new Object();
     private boolean listenerClosed;
 
@@ -116,8 +120,12 @@ public final class GraphRunner {
     RunReport execute() {
       long start = System.nanoTime();
       List<List<Task>> stages = graph.stages();
-      LOG.info("running {} tasks in {} stages on {} threads{}", graph.size(), stages.size(),
-          options.parallelism(), options.force() ? " (forced)" : "");
+      LOG.info(
+          "running {} tasks in {} stages on {} threads{}",
+          graph.size(),
+          stages.size(),
+          options.parallelism(),
+          options.force() ? " (forced)" : "");
       ExecutorService pool = Executors.newFixedThreadPool(options.parallelism(), threads());
       boolean interrupted = false;
       try {
@@ -140,8 +148,8 @@ public final class GraphRunner {
         }
         ordered.add(outcome);
       }
-      RunReport report = new RunReport(ordered, Duration.ofNanos(System.nanoTime() - start),
-          interrupted);
+      RunReport report =
+          new RunReport(ordered, Duration.ofNanos(System.nanoTime() - start), interrupted);
       LOG.info("{}", report.summary());
       synchronized (listenerLock) {
         listenerClosed = true;
@@ -173,10 +181,22 @@ public final class GraphRunner {
         if (roots.isEmpty()) {
           running.put(task, pool.submit(() -> runTask(task, stage)));
         } else {
-          String message = (roots.size() == 1 ? "blocked by failed upstream task "
-              : "blocked by failed upstream tasks ") + String.join(", ", roots);
-          TaskOutcome outcome = new TaskOutcome(task.id(), task.kind(), stage,
-              TaskOutcome.Status.BLOCKED, message, Map.of(), Duration.ZERO, "", null);
+          String message =
+              (roots.size() == 1
+                      ? "blocked by failed upstream task "
+                      : "blocked by failed upstream tasks ")
+                  + String.join(", ", roots);
+          TaskOutcome outcome =
+              new TaskOutcome(
+                  task.id(),
+                  task.kind(),
+                  stage,
+                  TaskOutcome.Status.BLOCKED,
+                  message,
+                  Map.of(),
+                  Duration.ZERO,
+                  "",
+                  null);
           LOG.info("{}", outcome.summary());
           record(outcome, roots);
           notifyFinished(task, outcome);
@@ -269,16 +289,34 @@ public final class GraphRunner {
         String fingerprint = Objects.requireNonNull(task.fingerprint(), "task fingerprint");
         key = key(fingerprint, inputs, outputs, store);
         if (!options.force() && upToDate(task, key, outputs)) {
-          outcome = new TaskOutcome(task.id(), task.kind(), stage, TaskOutcome.Status.CACHED,
-              "up to date", Map.of(), elapsed(start), key, null);
+          outcome =
+              new TaskOutcome(
+                  task.id(),
+                  task.kind(),
+                  stage,
+                  TaskOutcome.Status.CACHED,
+                  "up to date",
+                  Map.of(),
+                  elapsed(start),
+                  key,
+                  null);
         } else {
           TaskResult result = task.run(new TaskContext(task, inputs, outputs, store, key));
           outcome = check(task, stage, start, key, result, outputs);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        outcome = new TaskOutcome(task.id(), task.kind(), stage, TaskOutcome.Status.CANCELLED,
-            "interrupted", Map.of(), elapsed(start), key, e);
+        outcome =
+            new TaskOutcome(
+                task.id(),
+                task.kind(),
+                stage,
+                TaskOutcome.Status.CANCELLED,
+                "interrupted",
+                Map.of(),
+                elapsed(start),
+                key,
+                e);
       } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
         outcome = failed(task, stage, start, key, e);
       }
@@ -326,41 +364,93 @@ public final class GraphRunner {
       return true;
     }
 
-    private TaskOutcome check(Task task, int stage, long start, String key, TaskResult result,
+    private TaskOutcome check(
+        Task task,
+        int stage,
+        long start,
+        String key,
+        TaskResult result,
         SortedSet<String> outputs) {
       if (result == null) {
-        return new TaskOutcome(task.id(), task.kind(), stage, TaskOutcome.Status.FAILED,
-            "task returned no result", Map.of(), elapsed(start), key, null);
+        return new TaskOutcome(
+            task.id(),
+            task.kind(),
+            stage,
+            TaskOutcome.Status.FAILED,
+            "task returned no result",
+            Map.of(),
+            elapsed(start),
+            key,
+            null);
       }
       if (!result.isSuccess()) {
-        return new TaskOutcome(task.id(), task.kind(), stage, TaskOutcome.Status.FAILED,
-            result.message(), result.metrics(), elapsed(start), key, null);
+        return new TaskOutcome(
+            task.id(),
+            task.kind(),
+            stage,
+            TaskOutcome.Status.FAILED,
+            result.message(),
+            result.metrics(),
+            elapsed(start),
+            key,
+            null);
       }
       List<String> missing = outputs.stream().filter(output -> !store.exists(output)).toList();
       if (!missing.isEmpty()) {
-        return new TaskOutcome(task.id(), task.kind(), stage, TaskOutcome.Status.FAILED,
+        return new TaskOutcome(
+            task.id(),
+            task.kind(),
+            stage,
+            TaskOutcome.Status.FAILED,
             "task succeeded but did not write its declared outputs " + String.join(", ", missing),
-            result.metrics(), elapsed(start), key, null);
+            result.metrics(),
+            elapsed(start),
+            key,
+            null);
       }
-      return new TaskOutcome(task.id(), task.kind(), stage, TaskOutcome.Status.SUCCEEDED,
-          result.message(), result.metrics(), elapsed(start), key, null);
+      return new TaskOutcome(
+          task.id(),
+          task.kind(),
+          stage,
+          TaskOutcome.Status.SUCCEEDED,
+          result.message(),
+          result.metrics(),
+          elapsed(start),
+          key,
+          null);
     }
 
-    private static TaskOutcome failed(Task task, int stage, long start, String key,
-        Throwable error) {
+    private static TaskOutcome failed(
+        Task task, int stage, long start, String key, Throwable error) {
       String message = error.toString();
       Throwable cause = error.getCause();
       if (cause != null && cause != error) {
         message += " (caused by " + cause + ")";
       }
       Duration wallTime = start == 0 ? Duration.ZERO : elapsed(start);
-      return new TaskOutcome(task.id(), task.kind(), stage, TaskOutcome.Status.FAILED, message,
-          Map.of(), wallTime, key, error);
+      return new TaskOutcome(
+          task.id(),
+          task.kind(),
+          stage,
+          TaskOutcome.Status.FAILED,
+          message,
+          Map.of(),
+          wallTime,
+          key,
+          error);
     }
 
     private TaskOutcome cancelled(Task task, String message) {
-      return new TaskOutcome(task.id(), task.kind(), graph.stageOf(task.id()),
-          TaskOutcome.Status.CANCELLED, message, Map.of(), Duration.ZERO, "", null);
+      return new TaskOutcome(
+          task.id(),
+          task.kind(),
+          graph.stageOf(task.id()),
+          TaskOutcome.Status.CANCELLED,
+          message,
+          Map.of(),
+          Duration.ZERO,
+          "",
+          null);
     }
 
     private void notifyFinished(Task task, TaskOutcome outcome) {

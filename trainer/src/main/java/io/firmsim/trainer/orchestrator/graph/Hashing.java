@@ -7,8 +7,8 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * SHA-256 helpers for content hashes of artifacts and for the runner's incremental keys. Hashes
- * are lower-case hex strings of 64 characters.
+ * SHA-256 helpers for content hashes of artifacts and for the runner's incremental keys. Hashes are
+ * lower-case hex strings of 64 characters.
  *
  * <p>Stateless and thread-safe.
  */

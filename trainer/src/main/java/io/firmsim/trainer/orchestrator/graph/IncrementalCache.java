@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Persistent runs use {@link FileIncrementalCache}; {@link #inMemory()} serves tests and
  * single-process pipelines, {@link #disabled()} runs everything every time.
  *
- * <p><b>Thread-safety.</b> Implementations must be safe for concurrent calls from worker
- * threads; the runner never calls them concurrently for the same task id.
+ * <p><b>Thread-safety.</b> Implementations must be safe for concurrent calls from worker threads;
+ * the runner never calls them concurrently for the same task id.
  */
 public interface IncrementalCache {
 

@@ -6,12 +6,12 @@ import java.util.List;
  * Progress callbacks of a {@link GraphRunner} run, for progress bars and one-line summaries. All
  * methods have empty defaults.
  *
- * <p><b>Thread-safety.</b> {@link #stageStarted} and {@link #runFinished} are called on the
- * thread that called {@link GraphRunner#run}. {@link #taskFinished} is called from worker threads,
+ * <p><b>Thread-safety.</b> {@link #stageStarted} and {@link #runFinished} are called on the thread
+ * that called {@link GraphRunner#run}. {@link #taskFinished} is called from worker threads,
  * possibly concurrently for tasks of the same stage, and from the calling thread for tasks that
- * never reach a worker (BLOCKED, CANCELLED); implementations must be thread-safe. All calls for
- * a stage's tasks happen before the next stage's {@code stageStarted}. Callbacks should be quick;
- * an exception thrown by a callback is logged and otherwise ignored.
+ * never reach a worker (BLOCKED, CANCELLED); implementations must be thread-safe. All calls for a
+ * stage's tasks happen before the next stage's {@code stageStarted}. Callbacks should be quick; an
+ * exception thrown by a callback is logged and otherwise ignored.
  */
 public interface RunListener {
 

@@ -57,12 +57,18 @@ public record RunReport(List<TaskOutcome> outcomes, Duration wallTime, boolean i
   /** One line, e.g. {@code 53 tasks in 12.3 s: 2 succeeded, 50 cached, 1 failed, 0 blocked}. */
   public String summary() {
     Map<TaskOutcome.Status, Integer> counts = counts();
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d tasks in %.1f s: ",
-        outcomes.size(), wallTime.toNanos() / 1e9));
-    line.append(counts.get(TaskOutcome.Status.SUCCEEDED)).append(" succeeded, ")
-        .append(counts.get(TaskOutcome.Status.CACHED)).append(" cached, ")
-        .append(counts.get(TaskOutcome.Status.FAILED)).append(" failed, ")
-        .append(counts.get(TaskOutcome.Status.BLOCKED)).append(" blocked");
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT, "%d tasks in %.1f s: ", outcomes.size(), wallTime.toNanos() / 1e9));
+    line.append(counts.get(TaskOutcome.Status.SUCCEEDED))
+        .append(" succeeded, ")
+        .append(counts.get(TaskOutcome.Status.CACHED))
+        .append(" cached, ")
+        .append(counts.get(TaskOutcome.Status.FAILED))
+        .append(" failed, ")
+        .append(counts.get(TaskOutcome.Status.BLOCKED))
+        .append(" blocked");
     if (counts.get(TaskOutcome.Status.CANCELLED) > 0 || interrupted) {
       line.append(", ").append(counts.get(TaskOutcome.Status.CANCELLED)).append(" cancelled");
     }

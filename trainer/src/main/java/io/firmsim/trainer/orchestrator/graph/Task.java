@@ -9,12 +9,12 @@ import java.util.Set;
  *
  * <p><b>Declarations.</b> {@link #inputs()} and {@link #outputs()} name the artifacts the task
  * reads and writes. The graph derives all ordering from them, and the runner enforces them: a task
- * can only read its declared inputs and write its declared outputs through its {@link
- * TaskContext}, and a task that reports success without writing every declared output fails.
- * The declaration methods, {@link #id()}, {@link #kind()}, {@link #tags()} and {@link
- * #fingerprint()} must be cheap, side-effect free and return the same values every time; the graph
- * reads them once, when it is built, except {@code fingerprint()}, which the runner reads when it
- * decides whether the task is up to date.
+ * can only read its declared inputs and write its declared outputs through its {@link TaskContext},
+ * and a task that reports success without writing every declared output fails. The declaration
+ * methods, {@link #id()}, {@link #kind()}, {@link #tags()} and {@link #fingerprint()} must be
+ * cheap, side-effect free and return the same values every time; the graph reads them once, when it
+ * is built, except {@code fingerprint()}, which the runner reads when it decides whether the task
+ * is up to date.
  *
  * <p><b>Incremental runs.</b> {@link #fingerprint()} describes everything about the task itself
  * that affects its outputs: its configuration section serialised canonically (sorted keys, no
@@ -23,8 +23,8 @@ import java.util.Set;
  * run and the outputs still exist, the task is not run again.
  *
  * <p><b>Thread-safety.</b> Tasks of the same stage run concurrently on different threads, and
- * {@link #run} may be called from any worker thread. A task must not share mutable state with
- * other tasks except through the artifact store.
+ * {@link #run} may be called from any worker thread. A task must not share mutable state with other
+ * tasks except through the artifact store.
  */
 public interface Task {
 
@@ -55,8 +55,8 @@ public interface Task {
   }
 
   /**
-   * Does the work: reads inputs from the context, computes, and writes every declared output to
-   * the context.
+   * Does the work: reads inputs from the context, computes, and writes every declared output to the
+   * context.
    *
    * <p>Expected failures (a fit that did not converge and is not allowed to) are reported by
    * returning {@link TaskResult#failed}; unexpected ones may be thrown. Either way the task is

@@ -5,8 +5,8 @@ import java.util.Set;
 
 /**
  * A task's view of the artifact store while it runs: its declared inputs to read and its declared
- * outputs to write. Reading an undeclared artifact or writing one that is not a declared output
- * is rejected with {@link IllegalArgumentException}, so the dependency graph built from the
+ * outputs to write. Reading an undeclared artifact or writing one that is not a declared output is
+ * rejected with {@link IllegalArgumentException}, so the dependency graph built from the
  * declarations is guaranteed to be the one the tasks actually have.
  *
  * <p>The runner creates one context per task execution; tasks can also be tested in isolation by
@@ -73,8 +73,13 @@ public final class TaskContext {
   public <T> T input(String artifactId, Class<T> type) {
     Object value = input(artifactId);
     if (!type.isInstance(value)) {
-      throw new ClassCastException("artifact " + artifactId + " is a "
-          + value.getClass().getName() + ", not a " + type.getName());
+      throw new ClassCastException(
+          "artifact "
+              + artifactId
+              + " is a "
+              + value.getClass().getName()
+              + ", not a "
+              + type.getName());
     }
     return type.cast(value);
   }
@@ -95,16 +100,24 @@ public final class TaskContext {
    */
   public void output(String artifactId, Object value, String contentHash) {
     if (!outputs.contains(artifactId)) {
-      throw new IllegalArgumentException("task " + task.id() + " writes artifact " + artifactId
-          + ", which it does not declare as an output");
+      throw new IllegalArgumentException(
+          "task "
+              + task.id()
+              + " writes artifact "
+              + artifactId
+              + ", which it does not declare as an output");
     }
     store.put(artifactId, value, contentHash);
   }
 
   private void requireInput(String artifactId) {
     if (!inputs.contains(artifactId)) {
-      throw new IllegalArgumentException("task " + task.id() + " reads artifact " + artifactId
-          + ", which it does not declare as an input");
+      throw new IllegalArgumentException(
+          "task "
+              + task.id()
+              + " reads artifact "
+              + artifactId
+              + ", which it does not declare as an input");
     }
   }
 }

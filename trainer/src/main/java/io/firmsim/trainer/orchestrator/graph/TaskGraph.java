@@ -29,21 +29,21 @@ import java.util.function.Predicate;
  * execution order: each task reads an artifact written by the one before it).
  *
  * <p><b>Stages.</b> Stage 0 holds the tasks whose inputs are all external (or that have none);
- * stage k holds the tasks whose inputs are all written by tasks of stages below k, at least one
- * by stage k - 1. Tasks within a stage are sorted by id, so listings and reports are
- * deterministic. All tasks of a stage can run in parallel.
+ * stage k holds the tasks whose inputs are all written by tasks of stages below k, at least one by
+ * stage k - 1. Tasks within a stage are sorted by id, so listings and reports are deterministic.
+ * All tasks of a stage can run in parallel.
  *
  * <p><b>External artifacts</b> are inputs that exist before the run (e.g. a data set put into the
- * store by the caller with its content hash); they are declared with {@link #of(Collection,
- * Set)}. By default there are none, and every input must be written by a task.
+ * store by the caller with its content hash); they are declared with {@link #of(Collection, Set)}.
+ * By default there are none, and every input must be written by a task.
  *
  * <p>Immutable and thread-safe. The task declarations are read once, at construction.
  */
 public final class TaskGraph {
 
   /** A task and a snapshot of its declarations. */
-  private record Node(Task task, SortedSet<String> inputs, SortedSet<String> outputs,
-      Set<String> tags) {}
+  private record Node(
+      Task task, SortedSet<String> inputs, SortedSet<String> outputs, Set<String> tags) {}
 
   private final Map<String, Node> nodes;
   private final Map<String, String> producers;
@@ -52,7 +52,10 @@ public final class TaskGraph {
   private final Map<String, Integer> stageOf;
   private final List<List<Task>> stages;
 
-  private TaskGraph(Map<String, Node> nodes, Map<String, String> producers, Set<String> external,
+  private TaskGraph(
+      Map<String, Node> nodes,
+      Map<String, String> producers,
+      Set<String> external,
       Map<String, SortedSet<String>> dependencies) {
     this.nodes = nodes;
     this.producers = producers;
@@ -103,8 +106,12 @@ public final class TaskGraph {
       if (id == null || id.isBlank()) {
         throw new GraphException("a task of kind " + task.kind() + " has a blank id");
       }
-      Node node = new Node(task, sortedCopy(task.inputs(), id, "input"),
-          sortedCopy(task.outputs(), id, "output"), Set.copyOf(task.tags()));
+      Node node =
+          new Node(
+              task,
+              sortedCopy(task.inputs(), id, "input"),
+              sortedCopy(task.outputs(), id, "output"),
+              Set.copyOf(task.tags()));
       if (nodes.putIfAbsent(id, node) != null) {
         throw new GraphException("two tasks have the id " + id);
       }
@@ -114,13 +121,13 @@ public final class TaskGraph {
       String id = node.task().id();
       for (String artifact : node.outputs()) {
         if (external.contains(artifact)) {
-          throw new GraphException("task " + id + " writes artifact " + artifact
-              + ", which is declared external");
+          throw new GraphException(
+              "task " + id + " writes artifact " + artifact + ", which is declared external");
         }
         String other = producers.putIfAbsent(artifact, id);
         if (other != null) {
-          throw new GraphException("artifact " + artifact + " is written by two tasks: " + other
-              + " and " + id);
+          throw new GraphException(
+              "artifact " + artifact + " is written by two tasks: " + other + " and " + id);
         }
       }
     }
@@ -133,15 +140,17 @@ public final class TaskGraph {
         if (producer != null) {
           upstream.add(producer);
         } else if (!external.contains(artifact)) {
-          throw new GraphException("task " + id + " reads artifact " + artifact
-              + ", which no task produces");
+          throw new GraphException(
+              "task " + id + " reads artifact " + artifact + ", which no task produces");
         }
       }
       dependencies.put(id, Collections.unmodifiableSortedSet(upstream));
     }
     checkAcyclic(nodes, producers, dependencies);
-    return new TaskGraph(Collections.unmodifiableMap(nodes),
-        Collections.unmodifiableMap(producers), external,
+    return new TaskGraph(
+        Collections.unmodifiableMap(nodes),
+        Collections.unmodifiableMap(producers),
+        external,
         Collections.unmodifiableMap(dependencies));
   }
 
@@ -241,8 +250,10 @@ public final class TaskGraph {
       subDependencies.put(id, dependencies.get(id));
       node.outputs().forEach(artifact -> subProducers.put(artifact, id));
     }
-    return new TaskGraph(Collections.unmodifiableMap(subNodes),
-        Collections.unmodifiableMap(subProducers), external,
+    return new TaskGraph(
+        Collections.unmodifiableMap(subNodes),
+        Collections.unmodifiableMap(subProducers),
+        external,
         Collections.unmodifiableMap(subDependencies));
   }
 
@@ -261,21 +272,35 @@ public final class TaskGraph {
   }
 
   /**
-   * The stage listing for {@code --dry-run}: a header line, then per stage a line {@code stage k
-   * (n tasks)} followed by one line per task with its id, kind, inputs and outputs.
+   * The stage listing for {@code --dry-run}: a header line, then per stage a line {@code stage k (n
+   * tasks)} followed by one line per task with its id, kind, inputs and outputs.
    */
   public String describe() {
     StringBuilder text = new StringBuilder();
-    text.append(nodes.size()).append(nodes.size() == 1 ? " task" : " tasks").append(" in ")
-        .append(stages.size()).append(stages.size() == 1 ? " stage" : " stages").append('\n');
+    text.append(nodes.size())
+        .append(nodes.size() == 1 ? " task" : " tasks")
+        .append(" in ")
+        .append(stages.size())
+        .append(stages.size() == 1 ? " stage" : " stages")
+        .append('\n');
     for (int k = 0; k < stages.size(); k++) {
       List<Task> stage = stages.get(k);
-      text.append("stage ").append(k).append(" (").append(stage.size())
-          .append(stage.size() == 1 ? " task" : " tasks").append(")\n");
+      text.append("stage ")
+          .append(k)
+          .append(" (")
+          .append(stage.size())
+          .append(stage.size() == 1 ? " task" : " tasks")
+          .append(")\n");
       for (Task task : stage) {
         Node node = nodes.get(task.id());
-        text.append("  ").append(task.id()).append(" [").append(task.kind()).append("] ")
-            .append(listing(node.inputs())).append(" -> ").append(listing(node.outputs()))
+        text.append("  ")
+            .append(task.id())
+            .append(" [")
+            .append(task.kind())
+            .append("] ")
+            .append(listing(node.inputs()))
+            .append(" -> ")
+            .append(listing(node.outputs()))
             .append('\n');
       }
     }
@@ -317,7 +342,9 @@ public final class TaskGraph {
    * Depth-first search over "depends on" edges, iterative (no stack overflow on long chains),
    * visiting tasks and their dependencies in id order so the reported cycle is deterministic.
    */
-  private static void checkAcyclic(Map<String, Node> nodes, Map<String, String> producers,
+  private static void checkAcyclic(
+      Map<String, Node> nodes,
+      Map<String, String> producers,
       Map<String, SortedSet<String>> dependencies) {
     Map<String, Boolean> finished = new HashMap<>(); // false: on the current path, true: done
     for (String start : dependencies.keySet()) {
@@ -353,8 +380,8 @@ public final class TaskGraph {
    * @param dependent a path in which each task depends on the next, and the last depends on the
    *     first
    */
-  private static GraphException cycleError(Map<String, Node> nodes, Map<String, String> producers,
-      List<String> dependent) {
+  private static GraphException cycleError(
+      Map<String, Node> nodes, Map<String, String> producers, List<String> dependent) {
     // Execution order is the reverse: each task reads an artifact written by the one before it.
     // Start at the smallest id, so the message does not depend on where the search entered.
     List<String> cycle = new ArrayList<>(dependent);
@@ -365,13 +392,19 @@ public final class TaskGraph {
     for (int i = 0; i + 1 < cycle.size(); i++) {
       String writer = cycle.get(i);
       String reader = cycle.get(i + 1);
-      String artifact = nodes.get(reader).inputs().stream()
-          .filter(a -> writer.equals(producers.get(a))).findFirst().orElse("?");
-      via.append(i == 0 ? "" : ", ").append(reader).append(" reads ").append(artifact)
-          .append(" from ").append(writer);
+      String artifact =
+          nodes.get(reader).inputs().stream()
+              .filter(a -> writer.equals(producers.get(a)))
+              .findFirst()
+              .orElse("?");
+      via.append(i == 0 ? "" : ", ")
+          .append(reader)
+          .append(" reads ")
+          .append(artifact)
+          .append(" from ")
+          .append(writer);
     }
-    return new GraphException("dependency cycle: " + String.join(" -> ", cycle) + " (" + via
-        + ")");
+    return new GraphException("dependency cycle: " + String.join(" -> ", cycle) + " (" + via + ")");
   }
 
   /** Longest-path levels by Kahn's algorithm; the graph is known to be acyclic. */

@@ -17,8 +17,8 @@ import java.util.Objects;
  * @param message the task's message, the failure, the reason for blocking; empty if none
  * @param metrics the metrics the task returned; empty unless it ran
  * @param wallTime the time spent on the task, including the up-to-date check
- * @param key the incremental key, or empty when it was not computed (BLOCKED, CANCELLED before
- *     the start)
+ * @param key the incremental key, or empty when it was not computed (BLOCKED, CANCELLED before the
+ *     start)
  * @param error the exception the task threw, or null
  */
 public record TaskOutcome(
@@ -63,8 +63,8 @@ public record TaskOutcome(
 
   /** A one-line summary, e.g. {@code fit:T7 FAILED 1.2 s: fit did not converge}. */
   public String summary() {
-    String line = String.format(Locale.ROOT, "%s %s %.1f s", taskId, status,
-        wallTime.toNanos() / 1e9);
+    String line =
+        String.format(Locale.ROOT, "%s %s %.1f s", taskId, status, wallTime.toNanos() / 1e9);
     return message.isEmpty() ? line : line + ": " + message;
   }
 }

@@ -1,14 +1,12 @@
 package io.firmsim.trainer.orchestrator.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firmsim.trainer.io.FitJson;
 import io.firmsim.trainer.orchestrator.graph.Task;
 import io.firmsim.trainer.orchestrator.graph.TaskContext;
 import io.firmsim.trainer.orchestrator.graph.TaskResult;
 import io.firmsim.zoo.spec.EquationSpec;
-import io.firmsim.zoo.spec.ModelConstants;
 import io.firmsim.zoo.spec.ModelSpec;
 import io.firmsim.zoo.spec.ModelSpecReader;
 import java.nio.file.Files;
@@ -20,9 +18,9 @@ import java.util.Set;
 
 /**
  * Task kind {@code assemble}: the fitted submodels of every equation into one model file in the
- * format of the paper spec (plus fit statistics, residual distributions and the provenance
- * block), written to the output directory atomically and only when every fit succeeded. Reads
- * every {@code submodel:*} artifact; writes {@value #MODEL}.
+ * format of the paper spec (plus fit statistics, residual distributions and the provenance block),
+ * written to the output directory atomically and only when every fit succeeded. Reads every {@code
+ * submodel:*} artifact; writes {@value #MODEL}.
  *
  * <p>The file holds no timestamps or timings, so the same configuration, data and seed give the
  * same bytes (timings and times go to the run report).
@@ -41,8 +39,8 @@ final class AssembleTask implements Task {
    * @param provenance the run's provenance without times (config and data hashes, seed, device,
    *     library versions, commit)
    */
-  AssembleTask(ModelSpec base, Set<String> fitted, Path file, String name,
-      Map<String, Object> provenance) {
+  AssembleTask(
+      ModelSpec base, Set<String> fitted, Path file, String name, Map<String, Object> provenance) {
     this.base = base;
     this.fitted = Set.copyOf(fitted);
     this.file = file;
@@ -81,14 +79,24 @@ final class AssembleTask implements Task {
 
   @Override
   public String fingerprint() {
-    return "assemble " + file + " name=" + name + " fitted=" + new java.util.TreeSet<>(fitted)
-        + " provenance=" + provenance;
+    return "assemble "
+        + file
+        + " name="
+        + name
+        + " fitted="
+        + new java.util.TreeSet<>(fitted)
+        + " provenance="
+        + provenance;
   }
 
   @Override
   public TaskResult run(TaskContext context) throws Exception {
-    ObjectNode root = FitJson.modelHead(base, name,
-        "Retrained " + (base.title() == null ? base.name() : base.title()), "firmsim train");
+    ObjectNode root =
+        FitJson.modelHead(
+            base,
+            name,
+            "Retrained " + (base.title() == null ? base.name() : base.title()),
+            "firmsim train");
     for (EquationSpec e : base.equations()) {
       ObjectNode subs = FitJson.addEquation(root, e);
       for (String s : e.method().submodels()) {

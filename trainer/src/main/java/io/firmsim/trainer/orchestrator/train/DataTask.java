@@ -2,11 +2,11 @@ package io.firmsim.trainer.orchestrator.train;
 
 import io.firmsim.trainer.modelfit.StatedLevelNoise;
 import io.firmsim.trainer.orchestrator.config.TrainingConfig;
+import io.firmsim.trainer.orchestrator.gates.RawPanel;
 import io.firmsim.trainer.orchestrator.graph.Hashing;
 import io.firmsim.trainer.orchestrator.graph.Task;
 import io.firmsim.trainer.orchestrator.graph.TaskContext;
 import io.firmsim.trainer.orchestrator.graph.TaskResult;
-import io.firmsim.trainer.orchestrator.gates.RawPanel;
 import io.firmsim.trainer.panel.Panel;
 import io.firmsim.zoo.PaperModel;
 import io.firmsim.zoo.spec.ModelSpec;
@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Task kind {@code data}: the firm-year panel, read from a CSV file (kept raw so the quality
- * gates can count bad cells) or generated with the simulator. Writes {@value #PANEL}, whose
- * content hash is the SHA-256 of the file or, for a generated panel, of its generating settings
- * (the simulator is deterministic for a seed).
+ * Task kind {@code data}: the firm-year panel, read from a CSV file (kept raw so the quality gates
+ * can count bad cells) or generated with the simulator. Writes {@value #PANEL}, whose content hash
+ * is the SHA-256 of the file or, for a generated panel, of its generating settings (the simulator
+ * is deterministic for a seed).
  */
 final class DataTask implements Task {
   static final String PANEL = "dataset:panel";
@@ -67,9 +67,10 @@ final class DataTask implements Task {
       String hash = Hashing.sha256(Files.readAllBytes(file));
       // A Parquet panel is typed and complete by construction; a CSV one is kept raw so that
       // the gates can count bad cells.
-      RawPanel raw = data.parquet()
-          ? RawPanel.of(io.firmsim.trainer.panel.ParquetPanelReader.read(file), file.toString())
-          : RawPanel.readCsv(file);
+      RawPanel raw =
+          data.parquet()
+              ? RawPanel.of(io.firmsim.trainer.panel.ParquetPanelReader.read(file), file.toString())
+              : RawPanel.readCsv(file);
       context.output(PANEL, raw, hash);
       return TaskResult.succeeded(Map.of("rows", raw.rows(), "sha256", hash));
     }
@@ -86,7 +87,8 @@ final class DataTask implements Task {
       return ModelSpecReader.read(ref.file());
     }
     if (TrainingConfig.ModelRef.PAPER_WITH_LEVEL_NOISE.equals(ref.builtin())) {
-      return ModelSpecReader.parse(StatedLevelNoise.paperWithNoise(0.1, 2.0),
+      return ModelSpecReader.parse(
+          StatedLevelNoise.paperWithNoise(0.1, 2.0),
           TrainingConfig.ModelRef.PAPER_WITH_LEVEL_NOISE);
     }
     return PaperModel.load();

@@ -15,10 +15,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.NoSuchElementException;
 
 /**
- * Artifacts of a training run: JSON artifacts (fitted submodels, kind {@code submodel}) are kept
- * as files in a directory so that a later run can reuse them (incremental training); everything
- * else (data sets) lives in memory for one run. A JSON artifact's content hash is the SHA-256 of
- * its canonical bytes, so a reloaded artifact has the hash it was written with.
+ * Artifacts of a training run: JSON artifacts (fitted submodels, kind {@code submodel}) are kept as
+ * files in a directory so that a later run can reuse them (incremental training); everything else
+ * (data sets) lives in memory for one run. A JSON artifact's content hash is the SHA-256 of its
+ * canonical bytes, so a reloaded artifact has the hash it was written with.
  */
 final class DirectoryArtifactStore implements ArtifactStore {
   private final Path directory;
@@ -65,8 +65,8 @@ final class DirectoryArtifactStore implements ArtifactStore {
         Files.createDirectories(directory);
         Path tmp = Files.createTempFile(directory, ".artifact", ".tmp");
         Files.write(tmp, bytes);
-        Files.move(tmp, file(id), StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            tmp, file(id), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot store artifact " + id, e);
       }

@@ -7,9 +7,9 @@ import io.firmsim.trainer.panel.Panel;
 
 /**
  * Splits a panel into training and validation firms: a firm is held out when a counter-based
- * uniform of (seed, firm id) falls below the validation share. Whole firms move together, so
- * every held-out firm-year keeps its lags; the split depends on the seed and the firm ids only,
- * not on the row order or the panel's size.
+ * uniform of (seed, firm id) falls below the validation share. Whole firms move together, so every
+ * held-out firm-year keeps its lags; the split depends on the seed and the firm ids only, not on
+ * the row order or the panel's size.
  */
 public final class FirmSplit {
   /** The two parts. */

@@ -21,10 +21,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Task kind {@code fit}: one submodel fitted on the training firms' subsample (MODEL.md section
- * 6), evaluated on the training and validation rows. Reads {@value #DATA}; writes {@code
- * submodel:TARGET.name}, a JSON object with the submodel (model-file shape, fit statistics) and
- * its metrics. Features constant or collinear in the subsample are dropped and listed as not
+ * Task kind {@code fit}: one submodel fitted on the training firms' subsample (MODEL.md section 6),
+ * evaluated on the training and validation rows. Reads {@value #DATA}; writes {@code
+ * submodel:TARGET.name}, a JSON object with the submodel (model-file shape, fit statistics) and its
+ * metrics. Features constant or collinear in the subsample are dropped and listed as not
  * identified. A fit that does not converge fails the task unless its settings allow it.
  */
 final class FitTask implements Task {
@@ -36,8 +36,12 @@ final class FitTask implements Task {
   private final Supplier<NDManager> managers;
   private final String codeVersion;
 
-  FitTask(EquationSpec equation, String submodel, SubmodelSettings settings,
-      Supplier<NDManager> managers, String codeVersion) {
+  FitTask(
+      EquationSpec equation,
+      String submodel,
+      SubmodelSettings settings,
+      Supplier<NDManager> managers,
+      String codeVersion) {
     this.equation = equation;
     this.submodel = submodel;
     this.settings = settings;
@@ -76,8 +80,15 @@ final class FitTask implements Task {
 
   @Override
   public String fingerprint() {
-    return "fit " + equation.target() + "." + submodel + " family="
-        + equation.submodel(submodel).family() + " " + settings.describe() + " code="
+    return "fit "
+        + equation.target()
+        + "."
+        + submodel
+        + " family="
+        + equation.submodel(submodel).family()
+        + " "
+        + settings.describe()
+        + " code="
         + codeVersion;
   }
 
@@ -90,8 +101,16 @@ final class FitTask implements Task {
     List<String> notIdentified = new ArrayList<>(train.droppedConstant());
     while (true) {
       try (NDManager m = managers.get()) {
-        fit = SubmodelFitter.fit(m, train.family(), train.link(), train.features(), train.x(),
-            train.y(), settings.schweppe(), settings.options());
+        fit =
+            SubmodelFitter.fit(
+                m,
+                train.family(),
+                train.link(),
+                train.features(),
+                train.x(),
+                train.y(),
+                settings.schweppe(),
+                settings.options());
         break;
       } catch (CollinearFeaturesException e) {
         // Not identified in these rows: drop the last feature of the collinear set and refit.
@@ -113,10 +132,12 @@ final class FitTask implements Task {
       kept.add(Feature.byName(f).orElseThrow());
     }
     Map<String, Object> metrics = new LinkedHashMap<>();
-    metrics.put("training", SubmodelMetrics.of(fit,
-        Subsamples.of(data.training(), equation, submodel, kept, false)));
-    metrics.put("validation", SubmodelMetrics.of(fit,
-        Subsamples.of(data.validation(), equation, submodel, kept, false)));
+    metrics.put(
+        "training",
+        SubmodelMetrics.of(fit, Subsamples.of(data.training(), equation, submodel, kept, false)));
+    metrics.put(
+        "validation",
+        SubmodelMetrics.of(fit, Subsamples.of(data.validation(), equation, submodel, kept, false)));
     ObjectNode artifact = FitJson.MAPPER.createObjectNode();
     artifact.set("submodel", FitJson.submodel(fit, notIdentified));
     artifact.set("metrics", FitJson.MAPPER.valueToTree(metrics));
@@ -126,8 +147,14 @@ final class FitTask implements Task {
     summary.put("converged", fit.converged());
     summary.put("rows", fit.observations());
     if (!fit.converged() && !settings.allowNonConverged()) {
-      return TaskResult.failed(equation.target() + "." + submodel + " did not converge in "
-          + fit.iterations() + " iterations (allowNonConverged: false)", summary);
+      return TaskResult.failed(
+          equation.target()
+              + "."
+              + submodel
+              + " did not converge in "
+              + fit.iterations()
+              + " iterations (allowNonConverged: false)",
+          summary);
     }
     return TaskResult.succeeded(summary);
   }

@@ -19,9 +19,9 @@ import java.util.function.Consumer;
 
 /**
  * Task kind {@code gates}: the data-quality gates on the panel and, when they pass, the split into
- * training and validation firms and their feature tables. A failed gate fails this task, so no
- * fit runs and nothing is written to the model output. Reads {@value DataTask#PANEL}; writes
- * {@value FitTask#DATA}.
+ * training and validation firms and their feature tables. A failed gate fails this task, so no fit
+ * runs and nothing is written to the model output. Reads {@value DataTask#PANEL}; writes {@value
+ * FitTask#DATA}.
  */
 final class GatesTask implements Task {
   private final TrainingConfig config;
@@ -56,9 +56,16 @@ final class GatesTask implements Task {
 
   @Override
   public String fingerprint() {
-    return "gates " + config.canonical("gates") + " split seed=" + config.training().seed()
-        + " share=" + config.training().validationShare() + " equations="
-        + config.training().equations() + " macro=" + config.data().macro();
+    return "gates "
+        + config.canonical("gates")
+        + " split seed="
+        + config.training().seed()
+        + " share="
+        + config.training().validationShare()
+        + " equations="
+        + config.training().equations()
+        + " macro="
+        + config.data().macro();
   }
 
   @Override
@@ -85,11 +92,16 @@ final class GatesTask implements Task {
       }
       macro = MacroPathReader.read(config.data().macro().get(), first, last - first + 1);
     }
-    TrainingData data = new TrainingData(FeatureTable.of(split.training(), macro),
-        FeatureTable.of(split.validation(), macro), panel.rows());
-    context.output(FitTask.DATA, data,
+    TrainingData data =
+        new TrainingData(
+            FeatureTable.of(split.training(), macro),
+            FeatureTable.of(split.validation(), macro),
+            panel.rows());
+    context.output(
+        FitTask.DATA,
+        data,
         Hashing.combine(java.util.List.of(context.inputHash(DataTask.PANEL), fingerprint())));
-    return TaskResult.succeeded(Map.of("trainingRows", data.training().rows(),
-        "validationRows", data.validation().rows()));
+    return TaskResult.succeeded(
+        Map.of("trainingRows", data.training().rows(), "validationRows", data.validation().rows()));
   }
 }

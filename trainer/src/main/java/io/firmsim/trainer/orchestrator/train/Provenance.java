@@ -19,8 +19,11 @@ final class Provenance {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("firmsim", FIRMSIM_VERSION);
     m.put("djl", Engine.getDjlVersion());
-    m.put("engine", Engine.getEngine("PyTorch").getEngineName() + " "
-        + Engine.getEngine("PyTorch").getVersion());
+    m.put(
+        "engine",
+        Engine.getEngine("PyTorch").getEngineName()
+            + " "
+            + Engine.getEngine("PyTorch").getVersion());
     m.put("java", System.getProperty("java.version"));
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     return m;
@@ -29,10 +32,11 @@ final class Provenance {
   /** The commit of the git checkout holding {@code dir}, or null when there is none. */
   static String gitCommit(Path dir) {
     try {
-      Process p = new ProcessBuilder("git", "rev-parse", "HEAD")
-          .directory(dir.toAbsolutePath().toFile())
-          .redirectErrorStream(true)
-          .start();
+      Process p =
+          new ProcessBuilder("git", "rev-parse", "HEAD")
+              .directory(dir.toAbsolutePath().toFile())
+              .redirectErrorStream(true)
+              .start();
       if (!p.waitFor(5, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return null;

@@ -43,72 +43,81 @@ public final class SubmodelMetrics {
       return m;
     }
     switch (fit.family()) {
-      case BINARY: {
-        double[] prob = new double[n];
-        double ll = 0;
-        int correct = 0;
-        for (int i = 0; i < n; i++) {
-          double e = intercepts[0] + xb[i];
-          prob[i] = fit.link() == io.firmsim.zoo.spec.Link.LOGIT
-              ? 1 / (1 + Math.exp(-e)) : -Math.expm1(-Math.exp(e));
-          ll += y[i] == 1 ? Math.log(Math.max(prob[i], 1e-300))
-              : Math.log(Math.max(1 - prob[i], 1e-300));
-          correct += (prob[i] >= 0.5) == (y[i] == 1) ? 1 : 0;
-        }
-        m.put("meanLogLikelihood", ll / n);
-        m.put("accuracy", (double) correct / n);
-        m.put("auc", auc(prob, y));
-        break;
-      }
-      case ORDINAL3: {
-        double ll = 0;
-        int correct = 0;
-        for (int i = 0; i < n; i++) {
-          double p1 = -Math.expm1(-Math.exp(intercepts[0] + xb[i]));
-          double p2 = Math.max(p1, -Math.expm1(-Math.exp(intercepts[1] + xb[i])));
-          double[] probs = {p1, p2 - p1, 1 - p2};
-          int k = (int) y[i] + 1;
-          ll += Math.log(Math.max(probs[k], 1e-300));
-          int best = probs[0] >= probs[1] && probs[0] >= probs[2] ? 0 : (probs[1] >= probs[2] ? 1 : 2);
-          correct += best == k ? 1 : 0;
-        }
-        m.put("meanLogLikelihood", ll / n);
-        m.put("accuracy", (double) correct / n);
-        break;
-      }
-      case TOBIT: {
-        double s = fit.scale();
-        double ll = 0;
-        double abs = 0;
-        int censored = 0;
-        for (int i = 0; i < n; i++) {
-          double e = intercepts[0] + xb[i];
-          if (y[i] <= 0) {
-            censored++;
-            ll += -softplus(e / s);
-          } else {
-            double z = (y[i] - e) / s;
-            ll += -z - 2 * softplus(-z) - Math.log(s);
+      case BINARY:
+        {
+          double[] prob = new double[n];
+          double ll = 0;
+          int correct = 0;
+          for (int i = 0; i < n; i++) {
+            double e = intercepts[0] + xb[i];
+            prob[i] =
+                fit.link() == io.firmsim.zoo.spec.Link.LOGIT
+                    ? 1 / (1 + Math.exp(-e))
+                    : -Math.expm1(-Math.exp(e));
+            ll +=
+                y[i] == 1
+                    ? Math.log(Math.max(prob[i], 1e-300))
+                    : Math.log(Math.max(1 - prob[i], 1e-300));
+            correct += (prob[i] >= 0.5) == (y[i] == 1) ? 1 : 0;
           }
-          abs += Math.abs(y[i] - s * softplus(e / s));
+          m.put("meanLogLikelihood", ll / n);
+          m.put("accuracy", (double) correct / n);
+          m.put("auc", auc(prob, y));
+          break;
         }
-        m.put("censoredShare", (double) censored / n);
-        m.put("meanLogLikelihood", ll / n);
-        m.put("meanAbsoluteError", abs / n);
-        break;
-      }
-      case HUBER: {
-        double[] r = new double[n];
-        double abs = 0;
-        for (int i = 0; i < n; i++) {
-          r[i] = y[i] - intercepts[0] - xb[i];
-          abs += Math.abs(r[i]);
+      case ORDINAL3:
+        {
+          double ll = 0;
+          int correct = 0;
+          for (int i = 0; i < n; i++) {
+            double p1 = -Math.expm1(-Math.exp(intercepts[0] + xb[i]));
+            double p2 = Math.max(p1, -Math.expm1(-Math.exp(intercepts[1] + xb[i])));
+            double[] probs = {p1, p2 - p1, 1 - p2};
+            int k = (int) y[i] + 1;
+            ll += Math.log(Math.max(probs[k], 1e-300));
+            int best =
+                probs[0] >= probs[1] && probs[0] >= probs[2] ? 0 : (probs[1] >= probs[2] ? 1 : 2);
+            correct += best == k ? 1 : 0;
+          }
+          m.put("meanLogLikelihood", ll / n);
+          m.put("accuracy", (double) correct / n);
+          break;
         }
-        m.put("meanAbsoluteError", abs / n);
-        double madY = mad(y);
-        m.put("robustR2", madY > 0 ? 1 - Math.pow(mad(r) / madY, 2) : Double.NaN);
-        break;
-      }
+      case TOBIT:
+        {
+          double s = fit.scale();
+          double ll = 0;
+          double abs = 0;
+          int censored = 0;
+          for (int i = 0; i < n; i++) {
+            double e = intercepts[0] + xb[i];
+            if (y[i] <= 0) {
+              censored++;
+              ll += -softplus(e / s);
+            } else {
+              double z = (y[i] - e) / s;
+              ll += -z - 2 * softplus(-z) - Math.log(s);
+            }
+            abs += Math.abs(y[i] - s * softplus(e / s));
+          }
+          m.put("censoredShare", (double) censored / n);
+          m.put("meanLogLikelihood", ll / n);
+          m.put("meanAbsoluteError", abs / n);
+          break;
+        }
+      case HUBER:
+        {
+          double[] r = new double[n];
+          double abs = 0;
+          for (int i = 0; i < n; i++) {
+            r[i] = y[i] - intercepts[0] - xb[i];
+            abs += Math.abs(r[i]);
+          }
+          m.put("meanAbsoluteError", abs / n);
+          double madY = mad(y);
+          m.put("robustR2", madY > 0 ? 1 - Math.pow(mad(r) / madY, 2) : Double.NaN);
+          break;
+        }
       default:
         throw new IllegalArgumentException("no metrics for " + fit.family());
     }
@@ -169,7 +178,13 @@ public final class SubmodelMetrics {
 
   /** The names of the metrics of each family, for report tables. */
   public static List<String> names() {
-    return List.of("rows", "meanLogLikelihood", "accuracy", "auc", "censoredShare",
-        "meanAbsoluteError", "robustR2");
+    return List.of(
+        "rows",
+        "meanLogLikelihood",
+        "accuracy",
+        "auc",
+        "censoredShare",
+        "meanAbsoluteError",
+        "robustR2");
   }
 }

@@ -36,8 +36,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One {@code firmsim train} run: the configuration turned into a task graph (data, quality gates,
  * one fit per submodel, assembly of the model), run stage by stage on a bounded pool with
- * incremental reuse of unchanged fits, and an audit trail ({@code report.json}, {@code
- * report.md}) next to the model.
+ * incremental reuse of unchanged fits, and an audit trail ({@code report.json}, {@code report.md})
+ * next to the model.
  *
  * <p>Layout of the output: {@code DIRECTORY/NAME-VERSION/} holds {@code model.json}, {@code
  * report.json} and {@code report.md}; {@code DIRECTORY/.firmsim-state/NAME-VERSION/} holds the
@@ -113,16 +113,28 @@ public final class TrainingRun {
       for (String s : e.method().submodels()) {
         String key = e.target() + "." + s;
         TrainingConfig.TaskSettings t = config.training().settings(key);
-        SubmodelSettings settings = new SubmodelSettings(
-            config.training().features(key).orElse(e.submodel(s).features()), t.fitOptions(),
-            t.allowNonConverged(), true);
-        tasks.add(new FitTask(e, s, settings,
-            () -> NDManager.newBaseManager(device.resolve(engine), engine.getEngineName()),
-            codeVersion));
+        SubmodelSettings settings =
+            new SubmodelSettings(
+                config.training().features(key).orElse(e.submodel(s).features()),
+                t.fitOptions(),
+                t.allowNonConverged(),
+                true);
+        tasks.add(
+            new FitTask(
+                e,
+                s,
+                settings,
+                () -> NDManager.newBaseManager(device.resolve(engine), engine.getEngineName()),
+                codeVersion));
       }
     }
-    tasks.add(new AssembleTask(base, fitted, modelFile(), config.model().output().name() + "-"
-        + config.model().output().version(), provenance));
+    tasks.add(
+        new AssembleTask(
+            base,
+            fitted,
+            modelFile(),
+            config.model().output().name() + "-" + config.model().output().version(),
+            provenance));
     return TaskGraph.of(tasks);
   }
 
@@ -132,10 +144,15 @@ public final class TrainingRun {
     // Run state (cache, reusable fits) lives beside the output folder, not in it, so a run that
     // fails its gates leaves the model output untouched.
     TrainingConfig.Output out = config.model().output();
-    Path state = out.directory().resolve(".firmsim-state").resolve(out.name() + "-" + out.version());
-    RunReport report = new GraphRunner().run(graph, new DirectoryArtifactStore(
-            state.resolve("artifacts")), new FileIncrementalCache(state.resolve("cache")),
-        new RunOptions(config.training().parallelism(), force, listener));
+    Path state =
+        out.directory().resolve(".firmsim-state").resolve(out.name() + "-" + out.version());
+    RunReport report =
+        new GraphRunner()
+            .run(
+                graph,
+                new DirectoryArtifactStore(state.resolve("artifacts")),
+                new FileIncrementalCache(state.resolve("cache")),
+                new RunOptions(config.training().parallelism(), force, listener));
     Instant end = Instant.now();
     GateReport gates = gateReport.get();
     if (gates == null || gates.passed()) {
@@ -172,19 +189,34 @@ public final class TrainingRun {
     }
     ArrayNode tasks = root.putArray("tasks");
     StringBuilder md = new StringBuilder();
-    md.append("# Training report: ").append(config.model().output().name()).append(' ')
-        .append(config.model().output().version()).append("\n\n");
-    md.append("- config: `").append(provenance.get("config")).append("` (sha256 `")
-        .append(provenance.get("configSha256")).append("`)\n");
-    md.append("- data: `").append(FitJson.MAPPER.writeValueAsString(provenance.get("data")))
+    md.append("# Training report: ")
+        .append(config.model().output().name())
+        .append(' ')
+        .append(config.model().output().version())
+        .append("\n\n");
+    md.append("- config: `")
+        .append(provenance.get("config"))
+        .append("` (sha256 `")
+        .append(provenance.get("configSha256"))
+        .append("`)\n");
+    md.append("- data: `")
+        .append(FitJson.MAPPER.writeValueAsString(provenance.get("data")))
         .append("`\n");
-    md.append("- seed ").append(provenance.get("seed")).append(", device ")
-        .append(provenance.get("device")).append(", commit ").append(provenance.get("gitCommit"))
-        .append("\n- libraries: ").append(provenance.get("libraries")).append("\n- run: ")
-        .append(start).append(" to ").append(end).append("\n");
+    md.append("- seed ")
+        .append(provenance.get("seed"))
+        .append(", device ")
+        .append(provenance.get("device"))
+        .append(", commit ")
+        .append(provenance.get("gitCommit"))
+        .append("\n- libraries: ")
+        .append(provenance.get("libraries"))
+        .append("\n- run: ")
+        .append(start)
+        .append(" to ")
+        .append(end)
+        .append("\n");
     if (gates != null) {
-      md.append("- data-quality gates: ").append(gates.passed() ? "passed" : "FAILED")
-          .append("\n");
+      md.append("- data-quality gates: ").append(gates.passed() ? "passed" : "FAILED").append("\n");
     }
     md.append("\n| task | status | seconds | iterations | train | validation |\n")
         .append("| --- | --- | --- | --- | --- | --- |\n");
@@ -198,11 +230,19 @@ public final class TrainingRun {
         t.put("message", o.message());
       }
       t.set("metrics", FitJson.MAPPER.valueToTree(o.metrics()));
-      md.append("| ").append(o.taskId()).append(" | ").append(o.status()).append(" | ")
-          .append(String.format(Locale.ROOT, "%.2f", o.wallTime().toNanos() / 1e9)).append(" | ")
-          .append(o.metrics().getOrDefault("iterations", "")).append(" | ")
-          .append(brief(o.metrics().get("training"))).append(" | ")
-          .append(brief(o.metrics().get("validation"))).append(" |\n");
+      md.append("| ")
+          .append(o.taskId())
+          .append(" | ")
+          .append(o.status())
+          .append(" | ")
+          .append(String.format(Locale.ROOT, "%.2f", o.wallTime().toNanos() / 1e9))
+          .append(" | ")
+          .append(o.metrics().getOrDefault("iterations", ""))
+          .append(" | ")
+          .append(brief(o.metrics().get("training")))
+          .append(" | ")
+          .append(brief(o.metrics().get("validation")))
+          .append(" |\n");
     }
     Files.createDirectories(folder);
     Files.write(folder.resolve("report.json"), DirectoryArtifactStore.canonical(root));
@@ -217,8 +257,10 @@ public final class TrainingRun {
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<?, ?> e : ((Map<?, ?>) metrics).entrySet()) {
       if (e.getValue() instanceof Double) {
-        sb.append(e.getKey()).append(' ')
-            .append(String.format(Locale.ROOT, "%.4g", (Double) e.getValue())).append("; ");
+        sb.append(e.getKey())
+            .append(' ')
+            .append(String.format(Locale.ROOT, "%.4g", (Double) e.getValue()))
+            .append("; ");
       } else if (e.getKey().equals("rows")) {
         sb.append("n ").append(e.getValue()).append("; ");
       }

@@ -40,12 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class QualityGatesTest {
   private static final ModelSpec PAPER = PaperModel.load();
-  private static final List<String> ALL = PAPER.equations().stream()
-      .map(EquationSpec::target).toList();
+  private static final List<String> ALL =
+      PAPER.equations().stream().map(EquationSpec::target).toList();
 
   /**
-   * The defaults with observation thresholds for a small panel: 600 firms over 4 years have only
-   * a handful of ROT events (a full-size panel of 20,000 firms passes the defaults).
+   * The defaults with observation thresholds for a small panel: 600 firms over 4 years have only a
+   * handful of ROT events (a full-size panel of 20,000 firms passes the defaults).
    */
   private static final Gates SMALL = new Gates(true, 0.0, 1e-6, 1e-6, 2, 2, 50, 0.05);
 
@@ -138,44 +138,58 @@ class QualityGatesTest {
   @Test
   void requiredColumnFiresOnMissingColumnAndStopsTheOtherGates() throws IOException {
     int drop = col("OL");
-    Path file = craft("no-ol.csv", rows -> {
-      List<String[]> out = new ArrayList<>();
-      for (String[] r : rows) {
-        List<String> cells = new ArrayList<>(Arrays.asList(r));
-        cells.remove(drop);
-        out.add(cells.toArray(String[]::new));
-      }
-      return out;
-    });
+    Path file =
+        craft(
+            "no-ol.csv",
+            rows -> {
+              List<String[]> out = new ArrayList<>();
+              for (String[] r : rows) {
+                List<String> cells = new ArrayList<>(Arrays.asList(r));
+                cells.remove(drop);
+                out.add(cells.toArray(String[]::new));
+              }
+              return out;
+            });
     GateReport r = assertFails(file, QualityGates.REQUIRED_COLUMNS);
     Finding f = failure(r, QualityGates.REQUIRED_COLUMNS, "OL");
     assertTrue(f.detail().contains("missing column"), f.detail());
-    assertTrue(r.findings().stream().filter(x -> x.outcome() == Outcome.NOT_RUN).count()
-        == QualityGates.GATES.size() - 1, r.describe());
+    assertTrue(
+        r.findings().stream().filter(x -> x.outcome() == Outcome.NOT_RUN).count()
+            == QualityGates.GATES.size() - 1,
+        r.describe());
     assertTrue(r.describe().contains("RequiredColumns, OL: missing column"), r.describe());
   }
 
   @Test
   void requiredColumnsFiresOnRaggedRows() throws IOException {
-    Path file = craft("ragged.csv", rows -> {
-      rows.set(3, Arrays.copyOf(rows.get(3), rows.get(3).length - 1)); // line 4
-      rows.set(9, Arrays.copyOf(rows.get(9), rows.get(9).length + 1)); // line 10
-      return rows;
-    });
-    Finding f = failure(assertFails(file, QualityGates.REQUIRED_COLUMNS),
-        QualityGates.REQUIRED_COLUMNS, "row width");
+    Path file =
+        craft(
+            "ragged.csv",
+            rows -> {
+              rows.set(3, Arrays.copyOf(rows.get(3), rows.get(3).length - 1)); // line 4
+              rows.set(9, Arrays.copyOf(rows.get(9), rows.get(9).length + 1)); // line 10
+              return rows;
+            });
+    Finding f =
+        failure(
+            assertFails(file, QualityGates.REQUIRED_COLUMNS),
+            QualityGates.REQUIRED_COLUMNS,
+            "row width");
     assertEquals(2, f.count());
     assertEquals(List.of(4L, 10L), f.examples());
   }
 
   @Test
   void firmYearKeysFiresOnRepeatedFirmYearsAndBadIds() throws IOException {
-    Path file = craft("keys.csv", rows -> {
-      rows.add(rows.get(4).clone()); // repeats line 5 as the last line
-      set(rows, 8, "firm_id", "x");
-      set(rows, 9, "year", "2001.5");
-      return rows;
-    });
+    Path file =
+        craft(
+            "keys.csv",
+            rows -> {
+              rows.add(rows.get(4).clone()); // repeats line 5 as the last line
+              set(rows, 8, "firm_id", "x");
+              set(rows, 9, "year", "2001.5");
+              return rows;
+            });
     GateReport r = assertFails(file, QualityGates.FIRM_YEAR_KEYS);
     Finding rep = failure(r, QualityGates.FIRM_YEAR_KEYS, "firm_id, year");
     assertEquals(1, rep.count());
@@ -187,14 +201,17 @@ class QualityGatesTest {
 
   @Test
   void missingShareFiresPerColumnOnEmptyNonNumericAndNonFiniteCells() throws IOException {
-    Path file = craft("missing.csv", rows -> {
-      set(rows, 3, "OIBD", "");
-      set(rows, 7, "OIBD", "NaN");
-      set(rows, 12, "OIBD", "Infinity");
-      set(rows, 20, "OIBD", "n/a");
-      set(rows, 6, "marketw", "-Infinity");
-      return rows;
-    });
+    Path file =
+        craft(
+            "missing.csv",
+            rows -> {
+              set(rows, 3, "OIBD", "");
+              set(rows, 7, "OIBD", "NaN");
+              set(rows, 12, "OIBD", "Infinity");
+              set(rows, 20, "OIBD", "n/a");
+              set(rows, 6, "marketw", "-Infinity");
+              return rows;
+            });
     GateReport r = assertFails(file, QualityGates.MISSING_SHARE);
     Finding f = failure(r, QualityGates.MISSING_SHARE, "OIBD");
     assertEquals(4, f.count());
@@ -202,26 +219,35 @@ class QualityGatesTest {
     assertEquals(List.of(6L), failure(r, QualityGates.MISSING_SHARE, "marketw").examples());
     assertEquals(2, r.failures().size(), r.describe());
     // a threshold above the share lets it pass, and the fit uses the complete rows
-    GateReport lenient = QualityGates.check(RawPanel.readCsv(file), PAPER, ALL,
-        withMissing(0.01));
+    GateReport lenient = QualityGates.check(RawPanel.readCsv(file), PAPER, ALL, withMissing(0.01));
     assertTrue(lenient.passed(), lenient.describe());
     assertEquals(panel.rows() - 5, RawPanel.readCsv(file).completePanel(null).rows());
   }
 
   private static Gates withMissing(double share) {
     Gates d = SMALL;
-    return new Gates(true, share, d.balanceTolerance(), d.negativeTolerance(),
-        d.minObservations(), d.minEvents(), d.outlierZ(), d.maxOutlierShare());
+    return new Gates(
+        true,
+        share,
+        d.balanceTolerance(),
+        d.negativeTolerance(),
+        d.minObservations(),
+        d.minEvents(),
+        d.outlierZ(),
+        d.maxOutlierShare());
   }
 
   @Test
   void balanceIdentityFiresOnUnbalancedRows() throws IOException {
-    Path file = craft("balance.csv", rows -> {
-      for (int line : new int[] {5, 6, 30}) {
-        set(rows, line, "URE", cell(rows, line, "URE") + 1000);
-      }
-      return rows;
-    });
+    Path file =
+        craft(
+            "balance.csv",
+            rows -> {
+              for (int line : new int[] {5, 6, 30}) {
+                set(rows, line, "URE", cell(rows, line, "URE") + 1000);
+              }
+              return rows;
+            });
     GateReport r = assertFails(file, QualityGates.BALANCE_IDENTITY);
     Finding f = failure(r, QualityGates.BALANCE_IDENTITY, "balance sheet");
     assertEquals(3, f.count());
@@ -231,14 +257,17 @@ class QualityGatesTest {
 
   @Test
   void nonNegativeStocksFiresOnNegativeStockWithBalancedSheet() throws IOException {
-    Path file = craft("negative.csv", rows -> {
-      for (int line : new int[] {4, 11}) {
-        double cl = cell(rows, line, "CL");
-        set(rows, line, "CL", -500.0);
-        set(rows, line, "URE", cell(rows, line, "URE") + cl + 500.0); // keeps the identity
-      }
-      return rows;
-    });
+    Path file =
+        craft(
+            "negative.csv",
+            rows -> {
+              for (int line : new int[] {4, 11}) {
+                double cl = cell(rows, line, "CL");
+                set(rows, line, "CL", -500.0);
+                set(rows, line, "URE", cell(rows, line, "URE") + cl + 500.0); // keeps the identity
+              }
+              return rows;
+            });
     GateReport r = assertFails(file, QualityGates.NON_NEGATIVE_STOCKS);
     Finding f = failure(r, QualityGates.NON_NEGATIVE_STOCKS, "CL");
     assertEquals(2, f.count());
@@ -249,25 +278,34 @@ class QualityGatesTest {
   @Test
   void outliersAreCountedAndFailAboveTheShare() throws IOException {
     // one extreme value: counted and reported, not failing
-    Path one = craft("one-outlier.csv", rows -> {
-      set(rows, 9, "FI", 1e18);
-      return rows;
-    });
+    Path one =
+        craft(
+            "one-outlier.csv",
+            rows -> {
+              set(rows, 9, "FI", 1e18);
+              return rows;
+            });
     GateReport counted = check(one);
     assertTrue(counted.passed(), counted.describe());
-    Finding c = counted.of(QualityGates.OUTLIERS).stream()
-        .filter(x -> x.subject().equals("FI")).findFirst().orElseThrow();
+    Finding c =
+        counted.of(QualityGates.OUTLIERS).stream()
+            .filter(x -> x.subject().equals("FI"))
+            .findFirst()
+            .orElseThrow();
     assertEquals(Outcome.PASSED, c.outcome());
     assertTrue(c.examples().contains(9L), c.toString());
     // more than 5% of the rows: fails
     int n = lines.size() - 1;
     int bad = n / 10; // 10%
-    Path many = craft("outliers.csv", rows -> {
-      for (int i = 0; i < bad; i++) {
-        set(rows, 2 + 10 * i, "FI", 1e18);
-      }
-      return rows;
-    });
+    Path many =
+        craft(
+            "outliers.csv",
+            rows -> {
+              for (int i = 0; i < bad; i++) {
+                set(rows, 2 + 10 * i, "FI", 1e18);
+              }
+              return rows;
+            });
     GateReport r = assertFails(many, QualityGates.OUTLIERS);
     Finding f = failure(r, QualityGates.OUTLIERS, "FI");
     assertTrue(f.count() >= bad, f.toString());
@@ -277,12 +315,15 @@ class QualityGatesTest {
   @Test
   void minObservationsFiresOnASubmodelWithoutEvents() throws IOException {
     // DRR (T11, LLG): no firm ever has a non-zero value
-    Path file = craft("no-drr.csv", rows -> {
-      for (int line = 2; line <= rows.size(); line++) {
-        set(rows, line, "DRR", 0.0);
-      }
-      return rows;
-    });
+    Path file =
+        craft(
+            "no-drr.csv",
+            rows -> {
+              for (int line = 2; line <= rows.size(); line++) {
+                set(rows, line, "DRR", 0.0);
+              }
+              return rows;
+            });
     GateReport r = assertFails(file, QualityGates.MIN_OBSERVATIONS);
     Finding level = failure(r, QualityGates.MIN_OBSERVATIONS, "DRR.level");
     assertEquals(0, level.count());
@@ -290,8 +331,7 @@ class QualityGatesTest {
     Finding prob = failure(r, QualityGates.MIN_OBSERVATIONS, "DRR.prob");
     assertEquals(0, prob.count());
     assertTrue(prob.detail().contains("outcome 1"), prob.detail());
-    assertTrue(r.failures().stream().allMatch(x -> x.subject().startsWith("DRR.")),
-        r.describe());
+    assertTrue(r.failures().stream().allMatch(x -> x.subject().startsWith("DRR.")), r.describe());
     // not selected: not checked
     List<String> others = ALL.stream().filter(t -> !t.equals("DRR")).toList();
     assertTrue(QualityGates.check(RawPanel.readCsv(file), PAPER, others, SMALL).passed());
@@ -299,25 +339,35 @@ class QualityGatesTest {
 
   @Test
   void defaultThresholdsFindTheRareEventsOfASmallPanel() {
-    GateReport r = QualityGates.check(RawPanel.of(panel, "simulated"), PAPER, ALL,
-        Gates.DEFAULTS);
+    GateReport r = QualityGates.check(RawPanel.of(panel, "simulated"), PAPER, ALL, Gates.DEFAULTS);
     assertFalse(r.passed());
     Finding f = failure(r, QualityGates.MIN_OBSERVATIONS, "ROT.level");
     assertTrue(f.count() < 50, f.toString());
-    assertTrue(r.failures().stream()
-        .allMatch(x -> x.gate().equals(QualityGates.MIN_OBSERVATIONS)), r.describe());
+    assertTrue(
+        r.failures().stream().allMatch(x -> x.gate().equals(QualityGates.MIN_OBSERVATIONS)),
+        r.describe());
   }
 
   @Test
   void disabledGatesPassAnything() throws IOException {
-    Path file = craft("disabled.csv", rows -> {
-      set(rows, 3, "CL", -1e9);
-      return rows;
-    });
+    Path file =
+        craft(
+            "disabled.csv",
+            rows -> {
+              set(rows, 3, "CL", -1e9);
+              return rows;
+            });
     Gates d = SMALL;
-    Gates off = new Gates(false, d.maxMissingShare(), d.balanceTolerance(),
-        d.negativeTolerance(), d.minObservations(), d.minEvents(), d.outlierZ(),
-        d.maxOutlierShare());
+    Gates off =
+        new Gates(
+            false,
+            d.maxMissingShare(),
+            d.balanceTolerance(),
+            d.negativeTolerance(),
+            d.minObservations(),
+            d.minEvents(),
+            d.outlierZ(),
+            d.maxOutlierShare());
     GateReport r = QualityGates.check(RawPanel.readCsv(file), PAPER, ALL, off);
     assertTrue(r.passed());
     assertTrue(r.describe().contains("disabled"));
@@ -341,8 +391,8 @@ class QualityGatesTest {
         } else if (data.family() == Family.ORDINAL3) {
           for (int k = 0; k < 3; k++) {
             double y = k - 1;
-            assertEquals(Arrays.stream(data.y()).filter(x -> x == y).count(),
-                c.outcomes()[k], what);
+            assertEquals(
+                Arrays.stream(data.y()).filter(x -> x == y).count(), c.outcomes()[k], what);
           }
         }
       }
@@ -376,11 +426,14 @@ class QualityGatesTest {
 
   @Test
   void describeNamesGateColumnCountAndExamples() throws IOException {
-    Path file = craft("describe.csv", rows -> {
-      set(rows, 2, "MA", -1e6);
-      set(rows, 2, "URE", cell(rows, 2, "URE") - cell(rows, 2, "MA") - 1e6);
-      return rows;
-    });
+    Path file =
+        craft(
+            "describe.csv",
+            rows -> {
+              set(rows, 2, "MA", -1e6);
+              set(rows, 2, "URE", cell(rows, 2, "URE") - cell(rows, 2, "MA") - 1e6);
+              return rows;
+            });
     String text = check(file).describe();
     assertTrue(text.contains("[FAILED] NonNegativeStocks, MA: 1 rows with MA below"), text);
     assertTrue(text.contains("(e.g. line 2)"), text);

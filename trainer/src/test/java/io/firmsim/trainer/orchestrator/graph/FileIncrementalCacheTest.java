@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FileIncrementalCacheTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void recordsReadsAndInvalidatesKeysAcrossInstances() throws Exception {
@@ -24,7 +23,8 @@ class FileIncrementalCacheTest {
 
     cache.record("fit:EDEPMA.prob", "k1");
     cache.record("fit:EDEPMA.prob", "k2");
-    assertEquals(Optional.of("k2"),
+    assertEquals(
+        Optional.of("k2"),
         new FileIncrementalCache(dir.resolve("cache")).lastKey("fit:EDEPMA.prob"));
 
     cache.invalidate("fit:EDEPMA.prob");
@@ -59,8 +59,8 @@ class FileIncrementalCacheTest {
 
   @Test
   void blankIdsAreRejected() {
-    assertThrows(IllegalArgumentException.class,
-        () -> new FileIncrementalCache(dir).record(" ", "k"));
+    assertThrows(
+        IllegalArgumentException.class, () -> new FileIncrementalCache(dir).record(" ", "k"));
   }
 
   @Test

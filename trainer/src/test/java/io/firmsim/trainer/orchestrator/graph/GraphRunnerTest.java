@@ -33,8 +33,8 @@ class GraphRunnerTest {
   }
 
   private static Map<String, Status> statuses(RunReport report) {
-    return report.outcomes().stream().collect(Collectors.toMap(TaskOutcome::taskId,
-        TaskOutcome::status));
+    return report.outcomes().stream()
+        .collect(Collectors.toMap(TaskOutcome::taskId, TaskOutcome::status));
   }
 
   private static Map<String, TestTask> byId(List<TestTask> tasks) {
@@ -44,12 +44,12 @@ class GraphRunnerTest {
   @Test
   void runsEveryTaskInStageOrderAndReportsDeterministically() {
     List<TestTask> tasks = TaskGraphTest.diamond();
-    RunReport report = runner.run(TaskGraph.of(tasks), store, IncrementalCache.inMemory(),
-        options(4));
+    RunReport report =
+        runner.run(TaskGraph.of(tasks), store, IncrementalCache.inMemory(), options(4));
 
     assertFalse(report.anyFailed());
-    assertEquals(List.of("a", "b", "c", "d"),
-        report.outcomes().stream().map(TaskOutcome::taskId).toList());
+    assertEquals(
+        List.of("a", "b", "c", "d"), report.outcomes().stream().map(TaskOutcome::taskId).toList());
     assertTrue(report.outcomes().stream().allMatch(o -> o.status() == Status.SUCCEEDED));
     assertEquals(List.of(0, 1, 1, 2), report.outcomes().stream().map(TaskOutcome::stage).toList());
     assertEquals("d->report", store.get("report"));
@@ -61,20 +61,22 @@ class GraphRunnerTest {
   @Test
   void tasksOfAStageRunInParallel() {
     CountDownLatch bothStarted = new CountDownLatch(2);
-    TestTask.Body waitForTheOther = (task, context) -> {
-      bothStarted.countDown();
-      if (!bothStarted.await(10, TimeUnit.SECONDS)) {
-        return TaskResult.failed("the other task of the stage did not run concurrently");
-      }
-      task.writeOutputs(context);
-      return TaskResult.succeeded();
-    };
-    List<TestTask> tasks = List.of(
-        new TestTask("left", Set.of(), Set.of("l")).body(waitForTheOther),
-        new TestTask("right", Set.of(), Set.of("r")).body(waitForTheOther));
+    TestTask.Body waitForTheOther =
+        (task, context) -> {
+          bothStarted.countDown();
+          if (!bothStarted.await(10, TimeUnit.SECONDS)) {
+            return TaskResult.failed("the other task of the stage did not run concurrently");
+          }
+          task.writeOutputs(context);
+          return TaskResult.succeeded();
+        };
+    List<TestTask> tasks =
+        List.of(
+            new TestTask("left", Set.of(), Set.of("l")).body(waitForTheOther),
+            new TestTask("right", Set.of(), Set.of("r")).body(waitForTheOther));
 
-    RunReport report = runner.run(TaskGraph.of(tasks), store, IncrementalCache.disabled(),
-        options(2));
+    RunReport report =
+        runner.run(TaskGraph.of(tasks), store, IncrementalCache.disabled(), options(2));
 
     assertFalse(report.anyFailed(), report.outcomes().toString());
   }
@@ -83,20 +85,21 @@ class GraphRunnerTest {
   void parallelismBoundsTheConcurrentTasks() {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger peak = new AtomicInteger();
-    TestTask.Body busy = (task, context) -> {
-      peak.accumulateAndGet(running.incrementAndGet(), Math::max);
-      Thread.sleep(20);
-      running.decrementAndGet();
-      task.writeOutputs(context);
-      return TaskResult.succeeded();
-    };
+    TestTask.Body busy =
+        (task, context) -> {
+          peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+          Thread.sleep(20);
+          running.decrementAndGet();
+          task.writeOutputs(context);
+          return TaskResult.succeeded();
+        };
     List<TestTask> tasks = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       tasks.add(new TestTask("t" + i, Set.of(), Set.of("o" + i)).body(busy));
     }
 
-    RunReport report = runner.run(TaskGraph.of(tasks), store, IncrementalCache.disabled(),
-        options(3));
+    RunReport report =
+        runner.run(TaskGraph.of(tasks), store, IncrementalCache.disabled(), options(3));
 
     assertFalse(report.anyFailed());
     assertTrue(peak.get() <= 3, "peak concurrency " + peak.get());
@@ -116,7 +119,8 @@ class GraphRunnerTest {
     assertFalse(second.anyFailed());
     assertEquals(53, second.withStatus(Status.CACHED).size());
     tasks.forEach(task -> assertEquals(1, task.runs.get(), task.id()));
-    assertEquals(first.outcome("assemble").orElseThrow().key(),
+    assertEquals(
+        first.outcome("assemble").orElseThrow().key(),
         second.outcome("assemble").orElseThrow().key());
   }
 
@@ -131,10 +135,13 @@ class GraphRunnerTest {
     byId.get("b").fingerprint("v2");
     RunReport report = runner.run(graph, store, cache, options(2));
 
-    assertEquals(Map.of("a", Status.CACHED, "b", Status.SUCCEEDED, "c", Status.CACHED,
-        "d", Status.SUCCEEDED), statuses(report));
-    assertEquals(List.of(1, 2, 1, 2), tasks.stream()
-        .sorted((x, y) -> x.id().compareTo(y.id())).map(t -> t.runs.get()).toList());
+    assertEquals(
+        Map.of(
+            "a", Status.CACHED, "b", Status.SUCCEEDED, "c", Status.CACHED, "d", Status.SUCCEEDED),
+        statuses(report));
+    assertEquals(
+        List.of(1, 2, 1, 2),
+        tasks.stream().sorted((x, y) -> x.id().compareTo(y.id())).map(t -> t.runs.get()).toList());
   }
 
   @Test
@@ -150,8 +157,9 @@ class GraphRunnerTest {
     store.remove("x");
     RunReport report = runner.run(graph, store, cache, options(2));
 
-    assertEquals(Map.of("a", Status.SUCCEEDED, "b", Status.CACHED, "c", Status.CACHED,
-        "d", Status.CACHED), statuses(report));
+    assertEquals(
+        Map.of("a", Status.SUCCEEDED, "b", Status.CACHED, "c", Status.CACHED, "d", Status.CACHED),
+        statuses(report));
     assertEquals(2, byId.get("a").runs.get());
   }
 
@@ -176,8 +184,7 @@ class GraphRunnerTest {
 
     RunReport report = runner.run(graph, store, IncrementalCache.inMemory(), options(2));
 
-    assertEquals(Map.of("load", Status.SUCCEEDED, "fit:S07", Status.SUCCEEDED),
-        statuses(report));
+    assertEquals(Map.of("load", Status.SUCCEEDED, "fit:S07", Status.SUCCEEDED), statuses(report));
     assertEquals(0, byId.get("fit:S08").runs.get());
     assertEquals(0, byId.get("assemble").runs.get());
   }
@@ -198,24 +205,36 @@ class GraphRunnerTest {
   @Test
   void thrownExceptionFailsTheTaskAndBlocksOnlyItsDependents() {
     IllegalStateException boom = new IllegalStateException("design matrix is singular");
-    List<TestTask> tasks = failingGraph((task, context) -> {
-      throw boom;
-    });
+    List<TestTask> tasks =
+        failingGraph(
+            (task, context) -> {
+              throw boom;
+            });
     IncrementalCache cache = IncrementalCache.inMemory();
 
     RunReport report = runner.run(TaskGraph.of(tasks), store, cache, options(2));
 
     assertTrue(report.anyFailed());
-    assertEquals(Map.of("bad", Status.FAILED, "good", Status.SUCCEEDED,
-        "afterBad", Status.BLOCKED, "afterGood", Status.SUCCEEDED, "end", Status.BLOCKED),
+    assertEquals(
+        Map.of(
+            "bad",
+            Status.FAILED,
+            "good",
+            Status.SUCCEEDED,
+            "afterBad",
+            Status.BLOCKED,
+            "afterGood",
+            Status.SUCCEEDED,
+            "end",
+            Status.BLOCKED),
         statuses(report));
     TaskOutcome bad = report.outcome("bad").orElseThrow();
     assertTrue(bad.message().contains("design matrix is singular"), bad.message());
     assertSame(boom, bad.error());
-    assertEquals("blocked by failed upstream task bad",
-        report.outcome("afterBad").orElseThrow().message());
-    assertEquals("blocked by failed upstream task bad",
-        report.outcome("end").orElseThrow().message());
+    assertEquals(
+        "blocked by failed upstream task bad", report.outcome("afterBad").orElseThrow().message());
+    assertEquals(
+        "blocked by failed upstream task bad", report.outcome("end").orElseThrow().message());
     assertTrue(store.exists("g") && store.exists("ag"));
     assertFalse(store.exists("ab"));
     assertTrue(cache.lastKey("afterGood").isPresent());
@@ -226,13 +245,15 @@ class GraphRunnerTest {
   @Test
   void failedResultFailsTheRunAndTheNextRunRetriesOnlyWhatDidNotSucceed() {
     AtomicInteger attempts = new AtomicInteger();
-    List<TestTask> tasks = failingGraph((task, context) -> {
-      if (attempts.incrementAndGet() == 1) {
-        return TaskResult.failed("fit did not converge", Map.of("iterations", 200));
-      }
-      task.writeOutputs(context);
-      return TaskResult.succeeded();
-    });
+    List<TestTask> tasks =
+        failingGraph(
+            (task, context) -> {
+              if (attempts.incrementAndGet() == 1) {
+                return TaskResult.failed("fit did not converge", Map.of("iterations", 200));
+              }
+              task.writeOutputs(context);
+              return TaskResult.succeeded();
+            });
     IncrementalCache cache = IncrementalCache.inMemory();
     TaskGraph graph = TaskGraph.of(tasks);
 
@@ -245,44 +266,64 @@ class GraphRunnerTest {
 
     RunReport second = runner.run(graph, store, cache, options(2));
     assertFalse(second.anyFailed());
-    assertEquals(Map.of("bad", Status.SUCCEEDED, "good", Status.CACHED,
-        "afterBad", Status.SUCCEEDED, "afterGood", Status.CACHED, "end", Status.SUCCEEDED),
+    assertEquals(
+        Map.of(
+            "bad",
+            Status.SUCCEEDED,
+            "good",
+            Status.CACHED,
+            "afterBad",
+            Status.SUCCEEDED,
+            "afterGood",
+            Status.CACHED,
+            "end",
+            Status.SUCCEEDED),
         statuses(second));
   }
 
   @Test
   void blockedMessageNamesEveryFailedRoot() {
-    List<TestTask> tasks = List.of(
-        new TestTask("x", Set.of(), Set.of("x")).body((t, c) -> TaskResult.failed("no")),
-        new TestTask("y", Set.of(), Set.of("y")).body((t, c) -> TaskResult.failed("no")),
-        new TestTask("z", Set.of("x", "y"), Set.of("z")));
-    RunReport report = runner.run(TaskGraph.of(tasks), store, IncrementalCache.inMemory(),
-        options(2));
-    assertEquals("blocked by failed upstream tasks x, y",
-        report.outcome("z").orElseThrow().message());
+    List<TestTask> tasks =
+        List.of(
+            new TestTask("x", Set.of(), Set.of("x")).body((t, c) -> TaskResult.failed("no")),
+            new TestTask("y", Set.of(), Set.of("y")).body((t, c) -> TaskResult.failed("no")),
+            new TestTask("z", Set.of("x", "y"), Set.of("z")));
+    RunReport report =
+        runner.run(TaskGraph.of(tasks), store, IncrementalCache.inMemory(), options(2));
+    assertEquals(
+        "blocked by failed upstream tasks x, y", report.outcome("z").orElseThrow().message());
   }
 
   @Test
   void undeclaredOrMissingOutputsFailTheTask() {
-    List<TestTask> tasks = List.of(
-        new TestTask("sneaky", Set.of(), Set.of("declared")).body((task, context) -> {
-          context.output("undeclared", "value", "hash");
-          return TaskResult.succeeded();
-        }),
-        new TestTask("lazy", Set.of(), Set.of("promised"))
-            .body((task, context) -> TaskResult.succeeded()),
-        new TestTask("nosy", Set.of(), Set.of("n")).body((task, context) -> {
-          context.input("declared");
-          return TaskResult.succeeded();
-        }));
+    List<TestTask> tasks =
+        List.of(
+            new TestTask("sneaky", Set.of(), Set.of("declared"))
+                .body(
+                    (task, context) -> {
+                      context.output("undeclared", "value", "hash");
+                      return TaskResult.succeeded();
+                    }),
+            new TestTask("lazy", Set.of(), Set.of("promised"))
+                .body((task, context) -> TaskResult.succeeded()),
+            new TestTask("nosy", Set.of(), Set.of("n"))
+                .body(
+                    (task, context) -> {
+                      context.input("declared");
+                      return TaskResult.succeeded();
+                    }));
 
-    RunReport report = runner.run(TaskGraph.of(tasks), store, IncrementalCache.inMemory(),
-        options(1));
+    RunReport report =
+        runner.run(TaskGraph.of(tasks), store, IncrementalCache.inMemory(), options(1));
 
     assertEquals(Set.of(Status.FAILED), Set.copyOf(statuses(report).values()));
     assertTrue(report.outcome("sneaky").orElseThrow().message().contains("undeclared"));
-    assertTrue(report.outcome("lazy").orElseThrow().message()
-        .contains("did not write its declared outputs promised"));
+    assertTrue(
+        report
+            .outcome("lazy")
+            .orElseThrow()
+            .message()
+            .contains("did not write its declared outputs promised"));
     assertTrue(report.outcome("nosy").orElseThrow().message().contains("does not declare"));
     assertFalse(store.exists("undeclared"));
   }
@@ -305,25 +346,30 @@ class GraphRunnerTest {
   void listenerSeesEveryStageAndTask() {
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     List<RunReport> finished = new ArrayList<>();
-    RunListener listener = new RunListener() {
-      @Override
-      public void stageStarted(int stage, List<Task> tasks) {
-        events.add("stage " + stage + " " + TaskGraphTest.ids(tasks));
-      }
+    RunListener listener =
+        new RunListener() {
+          @Override
+          public void stageStarted(int stage, List<Task> tasks) {
+            events.add("stage " + stage + " " + TaskGraphTest.ids(tasks));
+          }
 
-      @Override
-      public void taskFinished(Task task, TaskOutcome outcome) {
-        events.add(task.id() + " " + outcome.status());
-      }
+          @Override
+          public void taskFinished(Task task, TaskOutcome outcome) {
+            events.add(task.id() + " " + outcome.status());
+          }
 
-      @Override
-      public void runFinished(RunReport report) {
-        finished.add(report);
-      }
-    };
+          @Override
+          public void runFinished(RunReport report) {
+            finished.add(report);
+          }
+        };
 
-    RunReport report = runner.run(TaskGraph.of(TaskGraphTest.diamond()), store,
-        IncrementalCache.inMemory(), options(2).withListener(listener));
+    RunReport report =
+        runner.run(
+            TaskGraph.of(TaskGraphTest.diamond()),
+            store,
+            IncrementalCache.inMemory(),
+            options(2).withListener(listener));
 
     assertEquals("stage 0 [a]", events.get(0));
     assertEquals("a SUCCEEDED", events.get(1));
@@ -336,20 +382,25 @@ class GraphRunnerTest {
   @Test
   void interruptCancelsTheRunAndRestoresTheFlag() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
-    List<TestTask> tasks = List.of(
-        new TestTask("slow", Set.of(), Set.of("s")).body((task, context) -> {
-          started.countDown();
-          Thread.sleep(60_000);
-          return TaskResult.succeeded();
-        }),
-        new TestTask("after", Set.of("s"), Set.of("a")));
+    List<TestTask> tasks =
+        List.of(
+            new TestTask("slow", Set.of(), Set.of("s"))
+                .body(
+                    (task, context) -> {
+                      started.countDown();
+                      Thread.sleep(60_000);
+                      return TaskResult.succeeded();
+                    }),
+            new TestTask("after", Set.of("s"), Set.of("a")));
     RunReport[] report = new RunReport[1];
     boolean[] flag = new boolean[1];
-    Thread caller = new Thread(() -> {
-      report[0] = runner.run(TaskGraph.of(tasks), store, IncrementalCache.inMemory(),
-          options(1));
-      flag[0] = Thread.currentThread().isInterrupted();
-    });
+    Thread caller =
+        new Thread(
+            () -> {
+              report[0] =
+                  runner.run(TaskGraph.of(tasks), store, IncrementalCache.inMemory(), options(1));
+              flag[0] = Thread.currentThread().isInterrupted();
+            });
     caller.start();
     assertTrue(started.await(10, TimeUnit.SECONDS));
     caller.interrupt();
@@ -360,16 +411,18 @@ class GraphRunnerTest {
     assertTrue(flag[0], "interrupt flag restored");
     assertTrue(report[0].interrupted());
     assertTrue(report[0].anyFailed());
-    assertEquals(Map.of("slow", Status.CANCELLED, "after", Status.CANCELLED),
-        statuses(report[0]));
+    assertEquals(Map.of("slow", Status.CANCELLED, "after", Status.CANCELLED), statuses(report[0]));
   }
 
   @Test
   void reportSummaryCountsStatuses() {
     List<TestTask> tasks = failingGraph((task, context) -> TaskResult.failed("no"));
-    RunReport report = runner.run(TaskGraph.of(tasks), store, IncrementalCache.inMemory(),
-        options(2));
-    assertTrue(report.summary().matches(
-        "5 tasks in [0-9.]+ s: 2 succeeded, 0 cached, 1 failed, 2 blocked"), report.summary());
+    RunReport report =
+        runner.run(TaskGraph.of(tasks), store, IncrementalCache.inMemory(), options(2));
+    assertTrue(
+        report
+            .summary()
+            .matches("5 tasks in [0-9.]+ s: 2 succeeded, 0 cached, 1 failed, 2 blocked"),
+        report.summary());
   }
 }

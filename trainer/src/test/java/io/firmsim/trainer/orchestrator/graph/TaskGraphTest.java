@@ -26,12 +26,20 @@ class TaskGraphTest {
   static List<TestTask> fanOut() {
     List<TestTask> tasks = new ArrayList<>();
     tasks.add(new TestTask("load", "dataset", Set.of(), Set.of("dataset:panel")));
-    Set<String> submodels = IntStream.rangeClosed(1, 51)
-        .mapToObj(i -> String.format("submodel:S%02d", i)).collect(Collectors.toSet());
+    Set<String> submodels =
+        IntStream.rangeClosed(1, 51)
+            .mapToObj(i -> String.format("submodel:S%02d", i))
+            .collect(Collectors.toSet());
     for (String submodel : submodels) {
       String name = submodel.substring("submodel:".length());
-      tasks.add(new TestTask("fit:" + name, "submodel-fit", Set.of("dataset:panel"),
-          Set.of(submodel), "T" + Integer.parseInt(name.substring(1)) % 7, name));
+      tasks.add(
+          new TestTask(
+              "fit:" + name,
+              "submodel-fit",
+              Set.of("dataset:panel"),
+              Set.of(submodel),
+              "T" + Integer.parseInt(name.substring(1)) % 7,
+              name));
     }
     tasks.add(new TestTask("assemble", "assemble", submodels, Set.of("model")));
     return tasks;
@@ -82,11 +90,12 @@ class TaskGraphTest {
 
   @Test
   void cycleIsRejectedNamingItsTasksInOrder() {
-    List<TestTask> tasks = List.of(
-        new TestTask("start", Set.of(), Set.of("s")),
-        new TestTask("p", Set.of("s", "r"), Set.of("pq")),
-        new TestTask("q", Set.of("pq"), Set.of("qr")),
-        new TestTask("r", Set.of("qr"), Set.of("r")));
+    List<TestTask> tasks =
+        List.of(
+            new TestTask("start", Set.of(), Set.of("s")),
+            new TestTask("p", Set.of("s", "r"), Set.of("pq")),
+            new TestTask("q", Set.of("pq"), Set.of("qr")),
+            new TestTask("r", Set.of("qr"), Set.of("r")));
 
     GraphException e = assertThrows(GraphException.class, () -> TaskGraph.of(tasks));
 
@@ -98,42 +107,56 @@ class TaskGraphTest {
 
   @Test
   void taskReadingItsOwnOutputIsACycle() {
-    GraphException e = assertThrows(GraphException.class,
-        () -> TaskGraph.of(List.of(new TestTask("loop", Set.of("x"), Set.of("x")))));
+    GraphException e =
+        assertThrows(
+            GraphException.class,
+            () -> TaskGraph.of(List.of(new TestTask("loop", Set.of("x"), Set.of("x")))));
     assertTrue(e.getMessage().contains("loop -> loop"), e.getMessage());
   }
 
   @Test
   void missingProducerIsRejectedNamingTaskAndArtifact() {
-    List<TestTask> tasks = List.of(
-        new TestTask("fit:T7", Set.of("dataset:panel"), Set.of("submodel:T7")));
+    List<TestTask> tasks =
+        List.of(new TestTask("fit:T7", Set.of("dataset:panel"), Set.of("submodel:T7")));
 
     GraphException e = assertThrows(GraphException.class, () -> TaskGraph.of(tasks));
 
-    assertEquals("task fit:T7 reads artifact dataset:panel, which no task produces",
-        e.getMessage());
+    assertEquals(
+        "task fit:T7 reads artifact dataset:panel, which no task produces", e.getMessage());
   }
 
   @Test
   void externalArtifactsNeedNoProducer() {
-    List<TestTask> tasks = List.of(
-        new TestTask("fit:T7", Set.of("dataset:panel"), Set.of("submodel:T7")));
+    List<TestTask> tasks =
+        List.of(new TestTask("fit:T7", Set.of("dataset:panel"), Set.of("submodel:T7")));
     TaskGraph graph = TaskGraph.of(tasks, Set.of("dataset:panel"));
     assertEquals(List.of("fit:T7"), ids(graph.stages().get(0)));
 
-    List<TestTask> writesExternal = List.of(
-        new TestTask("load", Set.of(), Set.of("dataset:panel")));
+    List<TestTask> writesExternal =
+        List.of(new TestTask("load", Set.of(), Set.of("dataset:panel")));
     assertThrows(GraphException.class, () -> TaskGraph.of(writesExternal, Set.of("dataset:panel")));
   }
 
   @Test
   void duplicateIdsAndDuplicateProducersAreRejected() {
-    GraphException duplicateId = assertThrows(GraphException.class, () -> TaskGraph.of(List.of(
-        new TestTask("a", Set.of(), Set.of("x")), new TestTask("a", Set.of(), Set.of("y")))));
+    GraphException duplicateId =
+        assertThrows(
+            GraphException.class,
+            () ->
+                TaskGraph.of(
+                    List.of(
+                        new TestTask("a", Set.of(), Set.of("x")),
+                        new TestTask("a", Set.of(), Set.of("y")))));
     assertEquals("two tasks have the id a", duplicateId.getMessage());
 
-    GraphException twoWriters = assertThrows(GraphException.class, () -> TaskGraph.of(List.of(
-        new TestTask("b", Set.of(), Set.of("x")), new TestTask("a", Set.of(), Set.of("x")))));
+    GraphException twoWriters =
+        assertThrows(
+            GraphException.class,
+            () ->
+                TaskGraph.of(
+                    List.of(
+                        new TestTask("b", Set.of(), Set.of("x")),
+                        new TestTask("a", Set.of(), Set.of("x")))));
     assertEquals("artifact x is written by two tasks: a and b", twoWriters.getMessage());
   }
 
@@ -160,8 +183,10 @@ class TaskGraphTest {
 
     // Tag "T0" is shared by S07, S14, ..., S49: one equation, several submodels.
     TaskGraph equation = graph.selectByTag("T0");
-    assertEquals(List.of("load", "fit:S07", "fit:S14", "fit:S21", "fit:S28", "fit:S35",
-        "fit:S42", "fit:S49"), ids(equation.tasks()));
+    assertEquals(
+        List.of(
+            "load", "fit:S07", "fit:S14", "fit:S21", "fit:S28", "fit:S35", "fit:S42", "fit:S49"),
+        ids(equation.tasks()));
 
     assertEquals(53, graph.selectByTag("assemble").size());
     GraphException none = assertThrows(GraphException.class, () -> graph.selectByTag("T99"));
@@ -172,16 +197,19 @@ class TaskGraphTest {
   void describeListsTheStages() {
     String text = TaskGraph.of(diamond()).describe();
 
-    assertEquals(String.join("\n",
-        "4 tasks in 3 stages",
-        "stage 0 (1 task)",
-        "  a [test] - -> x",
-        "stage 1 (2 tasks)",
-        "  b [test] x -> y",
-        "  c [test] x -> z",
-        "stage 2 (1 task)",
-        "  d [test] y, z -> report",
-        ""), text);
+    assertEquals(
+        String.join(
+            "\n",
+            "4 tasks in 3 stages",
+            "stage 0 (1 task)",
+            "  a [test] - -> x",
+            "stage 1 (2 tasks)",
+            "  b [test] x -> y",
+            "  c [test] x -> z",
+            "stage 2 (1 task)",
+            "  d [test] y, z -> report",
+            ""),
+        text);
   }
 
   @Test

@@ -25,10 +25,11 @@ final class TestTask implements Task {
   private final Set<String> outputs;
   private final Set<String> tags;
   private volatile String fingerprint = "v1";
-  private volatile Body body = (task, context) -> {
-    task.writeOutputs(context);
-    return TaskResult.succeeded(Map.of("task", task.id()));
-  };
+  private volatile Body body =
+      (task, context) -> {
+        task.writeOutputs(context);
+        return TaskResult.succeeded(Map.of("task", task.id()));
+      };
   final AtomicInteger runs = new AtomicInteger();
 
   TestTask(String id, Set<String> inputs, Set<String> outputs, String... tags) {

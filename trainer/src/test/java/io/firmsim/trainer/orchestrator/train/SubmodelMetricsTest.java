@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.firmsim.trainer.fit.FitResult;
+import io.firmsim.trainer.modelfit.StatedLevelNoise;
 import io.firmsim.trainer.panel.Panel;
 import io.firmsim.trainer.panel.SubmodelData;
-import io.firmsim.trainer.modelfit.StatedLevelNoise;
 import io.firmsim.zoo.PaperModel;
 import io.firmsim.zoo.spec.Family;
 import io.firmsim.zoo.spec.Link;
@@ -21,8 +21,7 @@ class SubmodelMetricsTest {
   void aucCountsConcordantPairsWithTiesHalf() {
     // Positives at scores 0.9 and 0.4, negatives at 0.4 and 0.1: pairs (0.9>0.4, 0.9>0.1,
     // 0.4=0.4 half, 0.4>0.1) -> 3.5 of 4.
-    double auc = SubmodelMetrics.auc(new double[] {0.9, 0.4, 0.4, 0.1},
-        new double[] {1, 1, 0, 0});
+    double auc = SubmodelMetrics.auc(new double[] {0.9, 0.4, 0.4, 0.1}, new double[] {1, 1, 0, 0});
     assertEquals(3.5 / 4, auc, 1e-15);
     assertTrue(Double.isNaN(SubmodelMetrics.auc(new double[] {1, 2}, new double[] {1, 1})));
   }
@@ -34,11 +33,24 @@ class SubmodelMetricsTest {
     for (int i = 0; i < 6; i++) {
       y[i] = 3 + 2 * x[i];
     }
-    FitResult fit = new FitResult(Family.HUBER, null, List.of("a"), new double[] {2},
-        new double[] {3}, 1, new double[] {0.1}, new double[] {0.1}, Double.NaN, 0, 1, true, 6,
-        null);
-    SubmodelData data = new SubmodelData("X", "level", Family.HUBER, null, List.of("a"), x, y, 6,
-        List.of());
+    FitResult fit =
+        new FitResult(
+            Family.HUBER,
+            null,
+            List.of("a"),
+            new double[] {2},
+            new double[] {3},
+            1,
+            new double[] {0.1},
+            new double[] {0.1},
+            Double.NaN,
+            0,
+            1,
+            true,
+            6,
+            null);
+    SubmodelData data =
+        new SubmodelData("X", "level", Family.HUBER, null, List.of("a"), x, y, 6, List.of());
     Map<String, Object> m = SubmodelMetrics.of(fit, data);
     assertEquals(0.0, (double) m.get("meanAbsoluteError"), 1e-12);
     assertEquals(1.0, (double) m.get("robustR2"), 1e-12);
@@ -48,11 +60,24 @@ class SubmodelMetricsTest {
   void binaryAccuracyAndAucOfAKnownModel() {
     double[] x = {-3, -2, -1, 1, 2, 3};
     double[] y = {0, 0, 1, 0, 1, 1};
-    FitResult fit = new FitResult(Family.BINARY, Link.LOGIT, List.of("a"), new double[] {1},
-        new double[] {0}, Double.NaN, new double[] {0.1}, new double[] {0.1}, Double.NaN, 0, 1,
-        true, 6, null);
-    SubmodelData data = new SubmodelData("X", "prob", Family.BINARY, Link.LOGIT, List.of("a"), x,
-        y, 6, List.of());
+    FitResult fit =
+        new FitResult(
+            Family.BINARY,
+            Link.LOGIT,
+            List.of("a"),
+            new double[] {1},
+            new double[] {0},
+            Double.NaN,
+            new double[] {0.1},
+            new double[] {0.1},
+            Double.NaN,
+            0,
+            1,
+            true,
+            6,
+            null);
+    SubmodelData data =
+        new SubmodelData("X", "prob", Family.BINARY, Link.LOGIT, List.of("a"), x, y, 6, List.of());
     Map<String, Object> m = SubmodelMetrics.of(fit, data);
     assertEquals(4.0 / 6, (double) m.get("accuracy"), 1e-15);
     // Positives at -1, 2, 3 against negatives at -3, -2, 1: 8 of 9 pairs ordered.
