@@ -76,8 +76,6 @@ public final class PanelCsvReader {
   private static final int ROLE_FIRM_ID = -1;
   private static final int ROLE_YEAR = -2;
 
-  private static final int MAX_SHOWN_TEXT = 60;
-
   private PanelCsvReader() {}
 
   /**
@@ -485,41 +483,12 @@ public final class PanelCsvReader {
   // ------------------------------------------------------------------ cells
 
   private static double parseValue(Header header, String text, long line, int column) {
-    double v;
-    try {
-      v = parseDouble(text);
-    } catch (NumberFormatException e) {
-      if (text.isBlank()) {
-        throw BadInputException.at(header.file, line, header.names[column], "missing value");
-      }
-      throw BadInputException.at(
-          header.file, line, header.names[column], "not a number: '" + shown(text) + "'");
-    }
-    if (!Double.isFinite(v)) {
-      throw BadInputException.at(
-          header.file, line, header.names[column], "non-finite value '" + shown(text) + "'");
-    }
-    return v;
+    return io.firmsim.simulator.input.CsvCells.value(header.file, line, header.names[column], text);
   }
 
   private static long parseFirmId(Header header, String text, long line, int column) {
-    if (text.isBlank()) {
-      throw BadInputException.at(header.file, line, header.names[column], "missing value");
-    }
-    long id;
-    try {
-      id = Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      id = -1;
-    }
-    if (id < 0) {
-      throw BadInputException.at(
-          header.file,
-          line,
-          header.names[column],
-          "a firm id must be a non-negative integer, found '" + shown(text) + "'");
-    }
-    return id;
+    return io.firmsim.simulator.input.CsvCells.firmId(
+        header.file, line, header.names[column], text);
   }
 
   private static int parseYear(Header header, String text, long line, int column) {
@@ -547,6 +516,6 @@ public final class PanelCsvReader {
   }
 
   private static String shown(String text) {
-    return text.length() <= MAX_SHOWN_TEXT ? text : text.substring(0, MAX_SHOWN_TEXT) + "...";
+    return io.firmsim.simulator.input.CsvCells.shown(text);
   }
 }
