@@ -1,19 +1,18 @@
 package io.firmsim.simulator.population;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.firmsim.models.state.FlowVariable;
 import io.firmsim.models.state.StateVariable;
 import io.firmsim.simulator.input.BadInputException;
+import io.firmsim.simulator.input.BatchedCsvReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,11 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -79,9 +73,6 @@ public final class PopulationCsvReader {
   public static final int MAX_WORKERS = 4;
 
   private static final CsvFactory FACTORY = CsvFactory.builder().build();
-
-  /** Rows per batch handed to a worker. */
-  private static final int BATCH_ROWS = 1024;
 
   // roles of file columns other than state columns (a state column's role is its index >= 0)
   private static final int ROLE_FIRM_ID = -1;
@@ -236,45 +227,36 @@ public final class PopulationCsvReader {
     }
   }
 
-  /**
-   * Rows handed from the reading thread to a worker: their cells and lines in, their ids and values
-   * (or the first problem among them) out.
-   */
-  private static final class Batch {
-    final String[] cells; // row-major [rows, width]
+  /** The parsed ids and values of a batch of rows, or the first problem among them. */
+  private static final class Batch implements BatchedCsvReader.Parsed {
     final long[] lines;
-    int rows;
-
-    long[] ids;
-    double[] values; // row-major [rows, STATE_COUNT]
+    final int rows;
+    final long[] ids;
+    final double[] values; // row-major [rows, STATE_COUNT]
     BadInputException problem;
 
-    Batch(int width) {
-      cells = new String[BATCH_ROWS * width];
-      lines = new long[BATCH_ROWS];
-    }
-
-    boolean full() {
-      return rows == lines.length;
-    }
-
     /** Parses and checks the rows in order, stopping at the first problem. */
-    Batch parse(Header header) {
+    Batch(Header header, String[] cells, long[] lines, int rows) {
+      this.lines = lines;
+      this.rows = rows;
       ids = new long[rows];
       values = new double[rows * STATE_COUNT];
       int width = header.width();
       try {
         for (int r = 0; r < rows; r++) {
-          parseRow(header, r * width, lines[r], r);
+          parseRow(header, cells, r * width, lines[r], r);
         }
       } catch (BadInputException e) {
         problem = e;
       }
-      Arrays.fill(cells, null); // let the strings go early
-      return this;
     }
 
-    private void parseRow(Header header, int from, long line, int row) {
+    @Override
+    public BadInputException problem() {
+      return problem;
+    }
+
+    private void parseRow(Header header, String[] cells, int from, long line, int row) {
       int base = row * STATE_COUNT;
       long id = -1;
       int[] roles = header.roles;
@@ -329,74 +311,15 @@ public final class PopulationCsvReader {
                 + YEAR
                 + "' column (only a panel file has one)");
       }
-      int workers = Math.min(MAX_WORKERS, Runtime.getRuntime().availableProcessors() - 1);
-      ExecutorService pool =
-          workers < 1
-              ? null
-              : Executors.newFixedThreadPool(
-                  workers,
-                  r -> {
-                    Thread t = new Thread(r, "population-csv-reader");
-                    t.setDaemon(true);
-                    return t;
-                  });
-      try {
-        return readRows(pool, Math.max(1, workers));
-      } finally {
-        if (pool != null) {
-          pool.shutdownNow();
-        }
-      }
-    }
-
-    /**
-     * Tokenizes the rows on this thread and has them parsed by {@code pool} (null: on this thread).
-     * A problem found here (row width, year, malformed CSV) is reported only after the rows before
-     * it have been parsed, so that an earlier problem in them comes first.
-     */
-    private Population readRows(ExecutorService pool, int workers) throws IOException {
-      ArrayDeque<Future<Batch>> pending = new ArrayDeque<>();
-      List<Batch> done = new ArrayList<>();
-      Batch batch = new Batch(header.width());
-      Exception stop = null; // a problem found while tokenizing
-      while (true) {
-        long line;
-        try {
-          line = nextWantedRow(batch);
-        } catch (BadInputException | IOException e) {
-          stop = e;
-          break;
-        }
-        if (line < 0) {
-          break;
-        }
-        batch.lines[batch.rows++] = line;
-        if (batch.full()) {
-          submit(pool, batch, pending);
-          batch = new Batch(header.width());
-          while (pending.size() > 2 * workers) {
-            // batches are collected in file order: a problem here is the first in the file
-            BadInputException problem = collect(pending.removeFirst(), done);
-            if (problem != null) {
-              throw problem;
-            }
-          }
-        }
-      }
-      if (batch.rows > 0) {
-        submit(pool, batch, pending);
-      }
-      while (!pending.isEmpty()) {
-        BadInputException problem = collect(pending.removeFirst(), done);
-        if (problem != null) {
-          throw problem;
-        }
-      }
-      if (stop instanceof IOException) {
-        throw (IOException) stop;
-      } else if (stop != null) {
-        throw (BadInputException) stop;
-      }
+      Header h = header;
+      List<Batch> done =
+          BatchedCsvReader.read(
+              file,
+              h.width(),
+              MAX_WORKERS,
+              "population-csv-reader",
+              this::nextWantedRow,
+              (cells, lines, rows) -> new Batch(h, cells, lines, rows));
       if (tooManyYears) {
         throw BadInputException.at(
             file,
@@ -412,20 +335,19 @@ public final class PopulationCsvReader {
     }
 
     /**
-     * Tokenizes rows into the next free place of {@code batch} until one is wanted: of the selected
-     * year, if the file has years (noting every year seen on the way).
+     * Tokenizes rows into {@code cells[from ..]} until one is wanted: of the selected year, if the
+     * file has years (noting every year seen on the way).
      *
      * @return the line of the wanted row, or -1 at the end of the file
      */
-    private long nextWantedRow(Batch batch) throws IOException {
+    private long nextWantedRow(String[] cells, int from) throws IOException {
       int width = header.width();
-      int from = batch.rows * width;
       long line;
-      while ((line = nextCells(batch.cells, from, width)) >= 0) {
+      while ((line = BatchedCsvReader.nextCells(parser, file, cells, from, width)) >= 0) {
         if (header.yearColumn < 0) {
           return line;
         }
-        int rowYear = parseYear(batch.cells[from + header.yearColumn], line);
+        int rowYear = parseYear(cells[from + header.yearColumn], line);
         if (yearsSeen.isEmpty() || rowYear != lastYear) {
           yearsSeen.add(rowYear);
           lastYear = rowYear;
@@ -436,35 +358,6 @@ public final class PopulationCsvReader {
         tooManyYears |= year == null; // then only the years are still of interest
       }
       return -1;
-    }
-
-    private void submit(ExecutorService pool, Batch batch, ArrayDeque<Future<Batch>> pending) {
-      Header h = header;
-      pending.addLast(
-          pool == null
-              ? CompletableFuture.completedFuture(batch.parse(h))
-              : pool.submit(() -> batch.parse(h)));
-    }
-
-    /** Waits for a batch, adds it to {@code done} and returns its problem (null: none). */
-    private BadInputException collect(Future<Batch> future, List<Batch> done) {
-      try {
-        Batch batch = future.get();
-        done.add(batch);
-        return batch.problem;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new BadInputException(file + ": reading was interrupted", e);
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof RuntimeException) {
-          throw (RuntimeException) cause;
-        }
-        if (cause instanceof Error) {
-          throw (Error) cause;
-        }
-        throw new IllegalStateException(cause);
-      }
     }
 
     private Population assemble(List<Batch> done) {
@@ -539,40 +432,6 @@ public final class PopulationCsvReader {
       } catch (NumberFormatException e) {
         throw BadInputException.at(
             file, line, YEAR, "a year must be an integer, found '" + shown(text) + "'");
-      }
-    }
-
-    /**
-     * Reads the next non-blank row into {@code row[from .. from + width)} and checks its width.
-     *
-     * @return its line number, or -1 at the end of the file
-     */
-    private long nextCells(String[] row, int from, int width) throws IOException {
-      while (true) {
-        if (parser.nextToken() != JsonToken.START_ARRAY) {
-          return -1;
-        }
-        long line = -1;
-        int count = 0;
-        for (JsonToken t = parser.nextToken();
-            t == JsonToken.VALUE_STRING;
-            t = parser.nextToken()) {
-          if (count == 0) {
-            line = parser.currentTokenLocation().getLineNr();
-          }
-          if (count < width) {
-            row[from + count] = parser.getText();
-          }
-          count++;
-        }
-        if (count == 1 && width > 1 && row[from].isBlank()) {
-          continue; // a blank line
-        }
-        if (count != width) {
-          throw BadInputException.at(
-              file, line, null, "expected " + width + " cells (as in the header), found " + count);
-        }
-        return line;
       }
     }
 

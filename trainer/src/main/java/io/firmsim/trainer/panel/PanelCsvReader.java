@@ -1,12 +1,12 @@
 package io.firmsim.trainer.panel;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.firmsim.models.state.FlowVariable;
 import io.firmsim.models.state.StateVariable;
 import io.firmsim.simulator.input.BadInputException;
+import io.firmsim.simulator.input.BatchedCsvReader;
 import io.firmsim.simulator.input.CsvRows;
 import io.firmsim.simulator.input.DecimalParser;
 import java.io.IOException;
@@ -15,18 +15,11 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 /**
@@ -64,9 +57,6 @@ public final class PanelCsvReader {
   public static final int MAX_WORKERS = 4;
 
   private static final CsvFactory FACTORY = CsvFactory.builder().build();
-
-  /** Rows per batch handed to a worker. */
-  private static final int BATCH_ROWS = 1024;
 
   private static final int S = Panel.S;
   private static final int F = Panel.F;
@@ -213,32 +203,20 @@ public final class PanelCsvReader {
     }
   }
 
-  /**
-   * Rows handed from the reading thread to a worker: their cells and lines in, their values (or the
-   * first problem among them) out.
-   */
-  private static final class Batch {
-    final String[] cells; // row-major [rows, width]
+  /** The parsed keys and values of a batch of rows, or the first problem among them. */
+  private static final class Batch implements BatchedCsvReader.Parsed {
     final long[] lines;
-    int rows;
-
-    long[] ids;
-    int[] years;
-    double[] state; // row-major [rows, S]
-    double[] flows; // row-major [rows, F]
+    final int rows;
+    final long[] ids;
+    final int[] years;
+    final double[] state; // row-major [rows, S]
+    final double[] flows; // row-major [rows, F]
     BadInputException problem;
 
-    Batch(int width) {
-      cells = new String[BATCH_ROWS * width];
-      lines = new long[BATCH_ROWS];
-    }
-
-    boolean full() {
-      return rows == lines.length;
-    }
-
     /** Parses the rows in order, stopping at the first problem. */
-    Batch parse(Header header) {
+    Batch(Header header, String[] cells, long[] lines, int rows) {
+      this.lines = lines;
+      this.rows = rows;
       ids = new long[rows];
       years = new int[rows];
       state = new double[rows * S];
@@ -246,16 +224,19 @@ public final class PanelCsvReader {
       int width = header.width();
       try {
         for (int r = 0; r < rows; r++) {
-          parseRow(header, r * width, lines[r], r);
+          parseRow(header, cells, r * width, lines[r], r);
         }
       } catch (BadInputException e) {
         problem = e;
       }
-      Arrays.fill(cells, null); // let the strings go early
-      return this;
     }
 
-    private void parseRow(Header header, int from, long line, int row) {
+    @Override
+    public BadInputException problem() {
+      return problem;
+    }
+
+    private void parseRow(Header header, String[] cells, int from, long line, int row) {
       int[] roles = header.roles;
       for (int c = 0; c < roles.length; c++) {
         int role = roles[c];
@@ -278,6 +259,7 @@ public final class PanelCsvReader {
     private final Path file;
     private final CsvParser parser;
     private Header header;
+    private long rowsSeen;
 
     Reading(Path file, CsvParser parser) {
       this.file = file;
@@ -299,109 +281,24 @@ public final class PanelCsvReader {
                 + ", the state columns and the flow columns");
       }
       header = new Header(file, headerLine, first);
-      int workers = Math.min(MAX_WORKERS, Runtime.getRuntime().availableProcessors() - 1);
-      ExecutorService pool =
-          workers < 1
-              ? null
-              : Executors.newFixedThreadPool(
-                  workers,
-                  r -> {
-                    Thread t = new Thread(r, "panel-csv-reader");
-                    t.setDaemon(true);
-                    return t;
-                  });
-      try {
-        return readRows(pool, Math.max(1, workers));
-      } finally {
-        if (pool != null) {
-          pool.shutdownNow();
-        }
-      }
-    }
-
-    /**
-     * Tokenizes the rows on this thread and has them parsed by {@code pool} (null: on this thread).
-     * A problem found here (row width, malformed CSV, too many rows) is reported only after the
-     * rows before it have been parsed, so that an earlier problem in them comes first.
-     */
-    private Panel readRows(ExecutorService pool, int workers) throws IOException {
-      ArrayDeque<Future<Batch>> pending = new ArrayDeque<>();
-      List<Batch> done = new ArrayList<>();
-      Batch batch = new Batch(header.width());
-      Exception stop = null; // a problem found while tokenizing
-      long rowsSeen = 0;
-      while (true) {
-        long line;
-        try {
-          line = nextCells(batch.cells, batch.rows * header.width(), header.width());
-          if (line >= 0 && ++rowsSeen > Panel.MAX_ROWS) {
-            throw BadInputException.at(
-                file, line, null, "too many rows: a panel holds at most " + Panel.MAX_ROWS);
-          }
-        } catch (BadInputException | IOException e) {
-          stop = e;
-          break;
-        }
-        if (line < 0) {
-          break;
-        }
-        batch.lines[batch.rows++] = line;
-        if (batch.full()) {
-          submit(pool, batch, pending);
-          batch = new Batch(header.width());
-          while (pending.size() > 2 * workers) {
-            // batches are collected in file order: a problem here is the first in the file
-            BadInputException problem = collect(pending.removeFirst(), done);
-            if (problem != null) {
-              throw problem;
-            }
-          }
-        }
-      }
-      if (batch.rows > 0) {
-        submit(pool, batch, pending);
-      }
-      while (!pending.isEmpty()) {
-        BadInputException problem = collect(pending.removeFirst(), done);
-        if (problem != null) {
-          throw problem;
-        }
-      }
-      if (stop instanceof IOException e) {
-        throw e;
-      } else if (stop != null) {
-        throw (BadInputException) stop;
-      }
-      return assemble(done);
-    }
-
-    private void submit(ExecutorService pool, Batch batch, ArrayDeque<Future<Batch>> pending) {
       Header h = header;
-      pending.addLast(
-          pool == null
-              ? CompletableFuture.completedFuture(batch.parse(h))
-              : pool.submit(() -> batch.parse(h)));
-    }
-
-    /** Waits for a batch, adds it to {@code done} and returns its problem (null: none). */
-    private BadInputException collect(Future<Batch> future, List<Batch> done) {
-      try {
-        Batch batch = future.get();
-        done.add(batch);
-        return batch.problem;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new BadInputException(file + ": reading was interrupted", e);
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof RuntimeException r) {
-          throw r;
-        }
-        if (cause instanceof Error err) {
-          throw err;
-        }
-        throw new IllegalStateException(cause);
-      }
+      int width = h.width();
+      List<Batch> done =
+          BatchedCsvReader.read(
+              file,
+              width,
+              MAX_WORKERS,
+              "panel-csv-reader",
+              (cells, from) -> {
+                long line = BatchedCsvReader.nextCells(parser, file, cells, from, width);
+                if (line >= 0 && ++rowsSeen > Panel.MAX_ROWS) {
+                  throw BadInputException.at(
+                      file, line, null, "too many rows: a panel holds at most " + Panel.MAX_ROWS);
+                }
+                return line;
+              },
+              (cells, lines, rows) -> new Batch(h, cells, lines, rows));
+      return assemble(done);
     }
 
     private Panel assemble(List<Batch> done) {
@@ -443,40 +340,6 @@ public final class PanelCsvReader {
                 + lines[links.duplicateOf]);
       }
       return Panel.owning(ids, years, state, flows, links);
-    }
-
-    /**
-     * Reads the next non-blank row into {@code row[from .. from + width)} and checks its width.
-     *
-     * @return its line number, or -1 at the end of the file
-     */
-    private long nextCells(String[] row, int from, int width) throws IOException {
-      while (true) {
-        if (parser.nextToken() != JsonToken.START_ARRAY) {
-          return -1;
-        }
-        long line = -1;
-        int count = 0;
-        for (JsonToken t = parser.nextToken();
-            t == JsonToken.VALUE_STRING;
-            t = parser.nextToken()) {
-          if (count == 0) {
-            line = parser.currentTokenLocation().getLineNr();
-          }
-          if (count < width) {
-            row[from + count] = parser.getText();
-          }
-          count++;
-        }
-        if (count == 1 && width > 1 && row[from].isBlank()) {
-          continue; // a blank line
-        }
-        if (count != width) {
-          throw BadInputException.at(
-              file, line, null, "expected " + width + " cells (as in the header), found " + count);
-        }
-        return line;
-      }
     }
   }
 
