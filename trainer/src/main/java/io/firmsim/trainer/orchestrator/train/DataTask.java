@@ -11,7 +11,6 @@ import io.firmsim.trainer.panel.Panel;
 import io.firmsim.zoo.PaperModel;
 import io.firmsim.zoo.spec.ModelSpec;
 import io.firmsim.zoo.spec.ModelSpecReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -28,8 +27,14 @@ final class DataTask implements Task {
   private final TrainingConfig.Data data;
   private final String canonicalSection;
   private final String codeVersion;
+  private final String panelSha256;
 
-  DataTask(TrainingConfig config, String codeVersion) {
+  /**
+   * @param panelSha256 the SHA-256 of the panel file (computed once by the run for its provenance),
+   *     null for a generated panel
+   */
+  DataTask(TrainingConfig config, String codeVersion, String panelSha256) {
+    this.panelSha256 = panelSha256;
     this.data = config.data();
     this.canonicalSection = config.canonical("data");
     this.codeVersion = codeVersion;
@@ -64,7 +69,7 @@ final class DataTask implements Task {
   public TaskResult run(TaskContext context) throws Exception {
     if (data.panel().isPresent()) {
       Path file = data.panel().get();
-      String hash = Hashing.sha256(Files.readAllBytes(file));
+      String hash = panelSha256;
       // A Parquet panel is typed and complete by construction; a CSV one is kept raw so that
       // the gates can count bad cells.
       RawPanel raw =

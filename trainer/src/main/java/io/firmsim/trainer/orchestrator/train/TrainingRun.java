@@ -51,6 +51,7 @@ public final class TrainingRun {
   private final String codeVersion;
   private final Map<String, Object> provenance;
   private final AtomicReference<GateReport> gateReport = new AtomicReference<>();
+  private String panelSha256; // of the panel file, when the data is one
 
   public TrainingRun(TrainingConfig config) throws IOException {
     this.config = config;
@@ -80,7 +81,8 @@ public final class TrainingRun {
     if (config.data().panel().isPresent()) {
       Path panel = config.data().panel().get();
       data.put("panel", panel.getFileName().toString());
-      data.put("sha256", Hashing.sha256(Files.readAllBytes(panel)));
+      panelSha256 = Hashing.sha256(Files.readAllBytes(panel)); // read once, for both uses
+      data.put("sha256", panelSha256);
     } else {
       data.put("generated", FitJson.MAPPER.readTree(config.canonical("data")));
     }
@@ -101,7 +103,7 @@ public final class TrainingRun {
   /** The task graph of the configuration. */
   public TaskGraph graph() {
     List<Task> tasks = new ArrayList<>();
-    tasks.add(new DataTask(config, codeVersion));
+    tasks.add(new DataTask(config, codeVersion, panelSha256));
     tasks.add(new GatesTask(config, base, gateReport::set));
     Set<String> fitted = new LinkedHashSet<>(config.training().equations());
     Engine engine = Engine.getEngine("PyTorch");
