@@ -132,9 +132,8 @@ final class FitTask implements Task {
       kept.add(Feature.byName(f).orElseThrow());
     }
     Map<String, Object> metrics = new LinkedHashMap<>();
-    metrics.put(
-        "training",
-        SubmodelMetrics.of(fit, Subsamples.of(data.training(), equation, submodel, kept, false)));
+    // The rows just fitted carry exactly the fit's features: no second extraction.
+    metrics.put("training", SubmodelMetrics.of(fit, train));
     metrics.put(
         "validation",
         SubmodelMetrics.of(fit, Subsamples.of(data.validation(), equation, submodel, kept, false)));
