@@ -1,8 +1,8 @@
 package io.firmsim.zoo;
 
-import io.firmsim.zoo.spec.ModelSpec;
-import io.firmsim.zoo.spec.ModelSpecException;
-import io.firmsim.zoo.spec.ModelSpecReader;
+import io.firmsim.zoo.modelspec.ModelSpec;
+import io.firmsim.zoo.modelspec.ModelSpecException;
+import io.firmsim.zoo.modelspec.ModelSpecReader;
 import java.io.IOException;
 import java.io.InputStream;
 

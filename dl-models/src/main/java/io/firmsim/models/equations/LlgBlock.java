@@ -1,7 +1,7 @@
 package io.firmsim.models.equations;
 
 import ai.djl.ndarray.NDArray;
-import io.firmsim.zoo.spec.EquationSpec;
+import io.firmsim.zoo.modelspec.EquationSpec;
 
 /** Method LLG: a binary cloglog probability of a non-zero value times a Huber level. */
 public final class LlgBlock extends BinaryHurdleBlock {

@@ -1,6 +1,6 @@
 package io.firmsim.models.equations;
 
-import io.firmsim.zoo.spec.SubmodelSpec;
+import io.firmsim.zoo.modelspec.SubmodelSpec;
 
 /**
  * One linear predictor row of an equation: a submodel's slope vector with one of its intercepts (an

@@ -1,7 +1,7 @@
 package io.firmsim.models.equations;
 
 import ai.djl.ndarray.NDArray;
-import io.firmsim.zoo.spec.EquationSpec;
+import io.firmsim.zoo.modelspec.EquationSpec;
 import java.util.List;
 
 /**

@@ -2,7 +2,7 @@ package io.firmsim.simulator.cli;
 
 import io.firmsim.simulator.engine.BalanceViolationException;
 import io.firmsim.simulator.input.BadInputException;
-import io.firmsim.zoo.spec.ModelSpecException;
+import io.firmsim.zoo.modelspec.ModelSpecException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;

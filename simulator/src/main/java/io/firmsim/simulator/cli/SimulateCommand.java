@@ -17,8 +17,8 @@ import io.firmsim.simulator.population.PopulationCsvReader;
 import io.firmsim.simulator.population.PopulationSource;
 import io.firmsim.simulator.population.StartupPopulation;
 import io.firmsim.zoo.PaperModel;
-import io.firmsim.zoo.spec.ModelSpec;
-import io.firmsim.zoo.spec.ModelSpecReader;
+import io.firmsim.zoo.modelspec.ModelSpec;
+import io.firmsim.zoo.modelspec.ModelSpecReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -214,7 +214,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
     long stepped = (long) source.size() * (years + burn);
     SimulationResult result;
-    try (OutputDirectory dir = OutputDirectory.begin(out)) {
+    try (OutputDirectory dir = OutputDirectory.begin(out, false, "simulate")) {
       PanelWriter panelWriter = null;
       if (panelText.equals("csv")) {
         panelWriter =

@@ -2,7 +2,7 @@ package io.firmsim.simulator.engine;
 
 import io.firmsim.models.equations.ForwardMode;
 import io.firmsim.simulator.macro.MacroPath;
-import io.firmsim.zoo.spec.ModelSpec;
+import io.firmsim.zoo.modelspec.ModelSpec;
 import java.util.Objects;
 
 /**

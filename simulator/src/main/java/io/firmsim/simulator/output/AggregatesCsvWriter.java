@@ -1,8 +1,8 @@
 package io.firmsim.simulator.output;
 
-import io.firmsim.models.state.FlowVariable;
-import io.firmsim.models.state.StateVariable;
 import io.firmsim.simulator.engine.SimulationResult;
+import io.firmsim.zoo.vocabulary.FlowVariable;
+import io.firmsim.zoo.vocabulary.StateVariable;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.firmsim.simulator.output;
 
-import io.firmsim.models.state.FlowVariable;
-import io.firmsim.models.state.StateVariable;
+import io.firmsim.zoo.vocabulary.FlowVariable;
+import io.firmsim.zoo.vocabulary.StateVariable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;

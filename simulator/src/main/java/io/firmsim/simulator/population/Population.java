@@ -1,6 +1,6 @@
 package io.firmsim.simulator.population;
 
-import io.firmsim.models.state.StateVariable;
+import io.firmsim.zoo.vocabulary.StateVariable;
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -1,8 +1,8 @@
 package io.firmsim.simulator.population;
 
-import io.firmsim.models.state.StateVariable;
 import io.firmsim.simulator.random.CounterRng;
-import io.firmsim.zoo.spec.ModelConstants;
+import io.firmsim.zoo.modelspec.ModelConstants;
+import io.firmsim.zoo.vocabulary.StateVariable;
 
 /**
  * Synthetic start-up firms (MODEL.md section 5, Velez-Pareja's construction): {@code CA ~

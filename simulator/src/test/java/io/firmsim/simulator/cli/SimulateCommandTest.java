@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.firmsim.models.state.StateVariable;
 import io.firmsim.simulator.population.Population;
 import io.firmsim.simulator.population.PopulationCsvReader;
 import io.firmsim.simulator.population.StartupPopulation;
 import io.firmsim.zoo.PaperModel;
+import io.firmsim.zoo.vocabulary.StateVariable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

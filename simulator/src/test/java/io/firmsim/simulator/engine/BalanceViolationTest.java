@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.firmsim.models.equations.ForwardMode;
-import io.firmsim.models.state.StateVariable;
 import io.firmsim.simulator.population.Population;
 import io.firmsim.simulator.population.PopulationSource;
 import io.firmsim.simulator.population.StartupPopulation;
 import io.firmsim.zoo.PaperModel;
+import io.firmsim.zoo.vocabulary.StateVariable;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.firmsim.models.equations.ForwardMode;
-import io.firmsim.models.state.FlowVariable;
-import io.firmsim.models.state.StateVariable;
 import io.firmsim.simulator.output.PanelWriter;
 import io.firmsim.simulator.population.StartupPopulation;
 import io.firmsim.zoo.PaperModel;
-import io.firmsim.zoo.spec.ModelSpec;
+import io.firmsim.zoo.modelspec.ModelSpec;
+import io.firmsim.zoo.vocabulary.FlowVariable;
+import io.firmsim.zoo.vocabulary.StateVariable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

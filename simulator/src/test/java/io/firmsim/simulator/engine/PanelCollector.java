@@ -1,8 +1,8 @@
 package io.firmsim.simulator.engine;
 
-import io.firmsim.models.state.FlowVariable;
-import io.firmsim.models.state.StateVariable;
 import io.firmsim.simulator.output.PanelWriter;
+import io.firmsim.zoo.vocabulary.FlowVariable;
+import io.firmsim.zoo.vocabulary.StateVariable;
 import java.util.ArrayList;
 import java.util.List;
 

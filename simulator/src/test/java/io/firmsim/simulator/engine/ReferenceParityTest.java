@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.firmsim.models.equations.ForwardMode;
-import io.firmsim.models.state.FlowVariable;
-import io.firmsim.models.state.StateVariable;
 import io.firmsim.simulator.population.Population;
 import io.firmsim.simulator.population.PopulationSource;
 import io.firmsim.simulator.population.StartupPopulation;
 import io.firmsim.simulator.reference.ReferenceFirmModel;
 import io.firmsim.zoo.PaperModel;
+import io.firmsim.zoo.vocabulary.FlowVariable;
+import io.firmsim.zoo.vocabulary.StateVariable;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

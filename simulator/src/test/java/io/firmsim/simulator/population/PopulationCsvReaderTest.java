@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.firmsim.models.state.FlowVariable;
-import io.firmsim.models.state.StateVariable;
 import io.firmsim.simulator.input.BadInputException;
+import io.firmsim.zoo.vocabulary.FlowVariable;
+import io.firmsim.zoo.vocabulary.StateVariable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package io.firmsim.trainer.fit;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.firmsim.zoo.spec.Family;
-import io.firmsim.zoo.spec.Link;
+import io.firmsim.zoo.modelspec.Family;
+import io.firmsim.zoo.modelspec.Link;
 import java.util.List;
 
 /**

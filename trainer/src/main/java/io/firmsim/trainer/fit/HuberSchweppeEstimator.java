@@ -2,7 +2,7 @@ package io.firmsim.trainer.fit;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.firmsim.zoo.spec.Family;
+import io.firmsim.zoo.modelspec.Family;
 import java.util.List;
 
 /**

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firmsim.trainer.fit.FitResult;
 import io.firmsim.trainer.fit.JohnsonSu;
 import io.firmsim.trainer.fit.ResidualDistribution;
-import io.firmsim.zoo.spec.Family;
+import io.firmsim.zoo.modelspec.Family;
 import java.util.List;
 
 /**
@@ -26,14 +26,14 @@ public final class FitJson {
    * constants, with an empty {@code equations} array to fill (returned as the second element).
    */
   public static ObjectNode modelHead(
-      io.firmsim.zoo.spec.ModelSpec base, String name, String title, String source) {
+      io.firmsim.zoo.modelspec.ModelSpec base, String name, String title, String source) {
     ObjectNode root = MAPPER.createObjectNode();
-    root.put("formatVersion", io.firmsim.zoo.spec.ModelSpec.FORMAT_VERSION);
+    root.put("formatVersion", io.firmsim.zoo.modelspec.ModelSpec.FORMAT_VERSION);
     root.put("name", name);
     root.put("title", title);
     root.put("source", source);
     root.put("units", "SEK");
-    io.firmsim.zoo.spec.ModelConstants c = base.constants();
+    io.firmsim.zoo.modelspec.ModelConstants c = base.constants();
     ObjectNode constants = root.putObject("constants");
     constants.put("tax_rate", c.taxRate());
     constants.put("allocation_rate", c.allocationRate());
@@ -45,7 +45,7 @@ public final class FitJson {
   }
 
   /** Appends an equation (table, target, method, empty submodels) and returns its submodels. */
-  public static ObjectNode addEquation(ObjectNode model, io.firmsim.zoo.spec.EquationSpec e) {
+  public static ObjectNode addEquation(ObjectNode model, io.firmsim.zoo.modelspec.EquationSpec e) {
     ObjectNode eq = ((ArrayNode) model.get("equations")).addObject();
     eq.put("table", e.table());
     eq.put("target", e.target());

@@ -12,9 +12,9 @@ import io.firmsim.trainer.io.FitJson;
 import io.firmsim.trainer.panel.FeatureTable;
 import io.firmsim.trainer.panel.SubmodelData;
 import io.firmsim.trainer.panel.Subsamples;
-import io.firmsim.zoo.spec.EquationSpec;
-import io.firmsim.zoo.spec.ModelSpec;
-import io.firmsim.zoo.spec.SubmodelSpec;
+import io.firmsim.zoo.modelspec.EquationSpec;
+import io.firmsim.zoo.modelspec.ModelSpec;
+import io.firmsim.zoo.modelspec.SubmodelSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -107,7 +107,7 @@ public final class ModelFitter {
 
   private static SubmodelOutcome fitOne(
       NDManager root, SubmodelData d, FitOptions options, boolean schweppe) {
-    int params = d.p() + (d.family() == io.firmsim.zoo.spec.Family.ORDINAL3 ? 2 : 1);
+    int params = d.p() + (d.family() == io.firmsim.zoo.modelspec.Family.ORDINAL3 ? 2 : 1);
     if (d.n() < 10 * params) {
       return SubmodelOutcome.of(
           d, null, d.n() + " rows for " + params + " parameters (fewer than 10 per parameter)", 0);
@@ -206,12 +206,12 @@ public final class ModelFitter {
     if (s.link() != null) {
       n.put("link", s.link().jsonName());
     }
-    if (s.family() == io.firmsim.zoo.spec.Family.ORDINAL3) {
+    if (s.family() == io.firmsim.zoo.modelspec.Family.ORDINAL3) {
       n.putArray("intercepts").add(s.intercepts()[0]).add(s.intercepts()[1]);
     } else {
       n.put("intercept", s.intercept());
     }
-    if (s.family() == io.firmsim.zoo.spec.Family.TOBIT) {
+    if (s.family() == io.firmsim.zoo.modelspec.Family.TOBIT) {
       n.put("distribution", "logistic");
       n.put("scale", s.scale());
     }

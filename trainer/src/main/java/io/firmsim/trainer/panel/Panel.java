@@ -1,7 +1,7 @@
 package io.firmsim.trainer.panel;
 
-import io.firmsim.models.state.FlowVariable;
-import io.firmsim.models.state.StateVariable;
+import io.firmsim.zoo.vocabulary.FlowVariable;
+import io.firmsim.zoo.vocabulary.StateVariable;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Objects;

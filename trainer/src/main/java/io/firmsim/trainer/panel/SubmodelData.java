@@ -1,7 +1,7 @@
 package io.firmsim.trainer.panel;
 
-import io.firmsim.zoo.spec.Family;
-import io.firmsim.zoo.spec.Link;
+import io.firmsim.zoo.modelspec.Family;
+import io.firmsim.zoo.modelspec.Link;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,11 +1,11 @@
 package io.firmsim.trainer.panel;
 
-import io.firmsim.zoo.spec.EquationSpec;
-import io.firmsim.zoo.spec.Family;
-import io.firmsim.zoo.spec.Feature;
-import io.firmsim.zoo.spec.Method;
-import io.firmsim.zoo.spec.ModelSpec;
-import io.firmsim.zoo.spec.SubmodelSpec;
+import io.firmsim.zoo.modelspec.EquationSpec;
+import io.firmsim.zoo.modelspec.Family;
+import io.firmsim.zoo.modelspec.Method;
+import io.firmsim.zoo.modelspec.ModelSpec;
+import io.firmsim.zoo.modelspec.SubmodelSpec;
+import io.firmsim.zoo.vocabulary.Feature;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

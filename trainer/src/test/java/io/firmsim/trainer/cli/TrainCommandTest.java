@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.firmsim.models.state.StateVariable;
 import io.firmsim.simulator.output.PanelFormat;
 import io.firmsim.simulator.output.PanelWriter;
 import io.firmsim.trainer.modelfit.StatedLevelNoise;
 import io.firmsim.trainer.panel.Panel;
 import io.firmsim.zoo.PaperModel;
-import io.firmsim.zoo.spec.ModelSpecReader;
+import io.firmsim.zoo.modelspec.ModelSpecReader;
+import io.firmsim.zoo.vocabulary.StateVariable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

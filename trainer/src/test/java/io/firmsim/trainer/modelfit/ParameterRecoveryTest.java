@@ -9,11 +9,11 @@ import io.firmsim.trainer.fit.FitResult;
 import io.firmsim.trainer.fit.SubmodelFitter;
 import io.firmsim.trainer.panel.FeatureTable;
 import io.firmsim.zoo.PaperModel;
-import io.firmsim.zoo.spec.EquationSpec;
-import io.firmsim.zoo.spec.Family;
-import io.firmsim.zoo.spec.Feature;
-import io.firmsim.zoo.spec.ModelSpec;
-import io.firmsim.zoo.spec.SubmodelSpec;
+import io.firmsim.zoo.modelspec.EquationSpec;
+import io.firmsim.zoo.modelspec.Family;
+import io.firmsim.zoo.modelspec.ModelSpec;
+import io.firmsim.zoo.modelspec.SubmodelSpec;
+import io.firmsim.zoo.vocabulary.Feature;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -138,7 +138,7 @@ class ParameterRecoveryTest {
       switch (s.family()) {
         case BINARY:
           double p =
-              s.link() == io.firmsim.zoo.spec.Link.LOGIT
+              s.link() == io.firmsim.zoo.modelspec.Link.LOGIT
                   ? 1 / (1 + Math.exp(-e1))
                   : 1 - Math.exp(-Math.exp(e1));
           y[i] = u < p ? 1 : 0;

@@ -3,7 +3,6 @@ package io.firmsim.trainer.modelfit;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.firmsim.models.equations.ForwardMode;
-import io.firmsim.models.state.StateVariable;
 import io.firmsim.simulator.engine.DeviceChoice;
 import io.firmsim.simulator.engine.Precision;
 import io.firmsim.simulator.engine.SimulationConfig;
@@ -12,8 +11,9 @@ import io.firmsim.simulator.engine.Simulator;
 import io.firmsim.simulator.population.StartupPopulation;
 import io.firmsim.trainer.fit.FitOptions;
 import io.firmsim.trainer.panel.FeatureTable;
-import io.firmsim.zoo.spec.ModelSpec;
-import io.firmsim.zoo.spec.ModelSpecReader;
+import io.firmsim.zoo.modelspec.ModelSpec;
+import io.firmsim.zoo.modelspec.ModelSpecReader;
+import io.firmsim.zoo.vocabulary.StateVariable;
 import org.junit.jupiter.api.Test;
 
 /**

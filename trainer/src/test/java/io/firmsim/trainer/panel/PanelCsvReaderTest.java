@@ -14,7 +14,7 @@ import io.firmsim.simulator.output.PanelFormat;
 import io.firmsim.simulator.output.PanelWriter;
 import io.firmsim.simulator.population.StartupPopulation;
 import io.firmsim.zoo.PaperModel;
-import io.firmsim.zoo.spec.ModelSpec;
+import io.firmsim.zoo.modelspec.ModelSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

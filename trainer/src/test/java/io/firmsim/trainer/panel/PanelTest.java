@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.firmsim.models.state.FlowVariable;
-import io.firmsim.models.state.StateVariable;
-import io.firmsim.zoo.spec.Feature;
+import io.firmsim.zoo.vocabulary.Feature;
+import io.firmsim.zoo.vocabulary.FlowVariable;
+import io.firmsim.zoo.vocabulary.StateVariable;
 import org.junit.jupiter.api.Test;
 
 /** {@link Panel}: linking rows to their previous year in any row order, and its checks. */

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.firmsim.models.state.FlowVariable;
-import io.firmsim.models.state.StateVariable;
 import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.output.PanelFormat;
 import io.firmsim.simulator.output.PanelWriter;
 import io.firmsim.trainer.modelfit.StatedLevelNoise;
 import io.firmsim.zoo.PaperModel;
+import io.firmsim.zoo.vocabulary.FlowVariable;
+import io.firmsim.zoo.vocabulary.StateVariable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.firmsim.simulator.macro.MacroPath;
 import io.firmsim.zoo.PaperModel;
-import io.firmsim.zoo.spec.EquationSpec;
-import io.firmsim.zoo.spec.Family;
-import io.firmsim.zoo.spec.Feature;
-import io.firmsim.zoo.spec.Link;
-import io.firmsim.zoo.spec.ModelSpec;
-import io.firmsim.zoo.spec.SubmodelSpec;
+import io.firmsim.zoo.modelspec.EquationSpec;
+import io.firmsim.zoo.modelspec.Family;
+import io.firmsim.zoo.modelspec.Link;
+import io.firmsim.zoo.modelspec.ModelSpec;
+import io.firmsim.zoo.modelspec.SubmodelSpec;
+import io.firmsim.zoo.vocabulary.Feature;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoublePredicate;

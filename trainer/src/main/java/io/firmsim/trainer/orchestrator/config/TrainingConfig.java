@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firmsim.trainer.fit.FitOptions;
 import io.firmsim.zoo.PaperModel;
-import io.firmsim.zoo.spec.Feature;
-import io.firmsim.zoo.spec.ModelSpec;
-import io.firmsim.zoo.spec.ModelSpecReader;
+import io.firmsim.zoo.modelspec.ModelSpec;
+import io.firmsim.zoo.modelspec.ModelSpecReader;
+import io.firmsim.zoo.vocabulary.Feature;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
@@ -130,7 +130,8 @@ public record TrainingConfig(Path source, Data data, Model model, Training train
      * changes no equation, submodel or feature), so either loads as the paper model; callers that
      * need the noise itself build it with {@code StatedLevelNoise}.
      *
-     * @throws io.firmsim.zoo.spec.ModelSpecException if a model file cannot be read or is invalid
+     * @throws io.firmsim.zoo.modelspec.ModelSpecException if a model file cannot be read or is
+     *     invalid
      */
     public ModelSpec loadStructure() {
       return file == null ? PaperModel.load() : ModelSpecReader.read(file);

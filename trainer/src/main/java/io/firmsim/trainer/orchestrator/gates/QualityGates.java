@@ -1,17 +1,17 @@
 package io.firmsim.trainer.orchestrator.gates;
 
-import io.firmsim.models.state.FlowVariable;
-import io.firmsim.models.state.StateVariable;
 import io.firmsim.trainer.orchestrator.config.TrainingConfig;
 import io.firmsim.trainer.orchestrator.config.TrainingConfig.Gates;
 import io.firmsim.trainer.orchestrator.gates.GateReport.Finding;
 import io.firmsim.trainer.orchestrator.gates.GateReport.Outcome;
 import io.firmsim.trainer.panel.Panel;
 import io.firmsim.trainer.panel.Subsamples;
-import io.firmsim.zoo.spec.EquationSpec;
-import io.firmsim.zoo.spec.Family;
-import io.firmsim.zoo.spec.Method;
-import io.firmsim.zoo.spec.ModelSpec;
+import io.firmsim.zoo.modelspec.EquationSpec;
+import io.firmsim.zoo.modelspec.Family;
+import io.firmsim.zoo.modelspec.Method;
+import io.firmsim.zoo.modelspec.ModelSpec;
+import io.firmsim.zoo.vocabulary.FlowVariable;
+import io.firmsim.zoo.vocabulary.StateVariable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -88,7 +88,7 @@ public final class QualityGates {
   /**
    * Runs the gates with the thresholds and equation selection of a configuration.
    *
-   * @throws io.firmsim.zoo.spec.ModelSpecException if the base model cannot be loaded
+   * @throws io.firmsim.zoo.modelspec.ModelSpecException if the base model cannot be loaded
    */
   public static GateReport check(RawPanel raw, TrainingConfig config) {
     Objects.requireNonNull(config, "config");

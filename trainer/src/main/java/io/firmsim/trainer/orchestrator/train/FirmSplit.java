@@ -1,9 +1,9 @@
 package io.firmsim.trainer.orchestrator.train;
 
-import io.firmsim.models.state.FlowVariable;
-import io.firmsim.models.state.StateVariable;
 import io.firmsim.simulator.random.CounterRng;
 import io.firmsim.trainer.panel.Panel;
+import io.firmsim.zoo.vocabulary.FlowVariable;
+import io.firmsim.zoo.vocabulary.StateVariable;
 
 /**
  * Splits a panel into training and validation firms: a firm is held out when a counter-based

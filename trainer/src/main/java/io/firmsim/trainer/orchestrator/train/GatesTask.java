@@ -12,7 +12,7 @@ import io.firmsim.trainer.orchestrator.graph.TaskContext;
 import io.firmsim.trainer.orchestrator.graph.TaskResult;
 import io.firmsim.trainer.panel.FeatureTable;
 import io.firmsim.trainer.panel.Panel;
-import io.firmsim.zoo.spec.ModelSpec;
+import io.firmsim.zoo.modelspec.ModelSpec;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;

@@ -51,7 +51,7 @@ public final class SubmodelMetrics {
           for (int i = 0; i < n; i++) {
             double e = intercepts[0] + xb[i];
             prob[i] =
-                fit.link() == io.firmsim.zoo.spec.Link.LOGIT
+                fit.link() == io.firmsim.zoo.modelspec.Link.LOGIT
                     ? 1 / (1 + Math.exp(-e))
                     : -Math.expm1(-Math.exp(e));
             ll +=

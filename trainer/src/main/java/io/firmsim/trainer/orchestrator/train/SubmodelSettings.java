@@ -1,7 +1,7 @@
 package io.firmsim.trainer.orchestrator.train;
 
 import io.firmsim.trainer.fit.FitOptions;
-import io.firmsim.zoo.spec.Feature;
+import io.firmsim.zoo.vocabulary.Feature;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package io.firmsim.models.state;
+package io.firmsim.zoo.vocabulary;
 
 import java.util.List;
 

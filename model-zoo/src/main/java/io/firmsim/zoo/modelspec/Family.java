@@ -1,4 +1,4 @@
-package io.firmsim.zoo.spec;
+package io.firmsim.zoo.modelspec;
 
 /** Statistical family of a submodel (MODEL.md section 6), spelled in lower case in model files. */
 public enum Family {

@@ -1,4 +1,4 @@
-package io.firmsim.zoo.spec;
+package io.firmsim.zoo.modelspec;
 
 /**
  * A model file that cannot be used: malformed JSON, an unsupported format version, or an equation

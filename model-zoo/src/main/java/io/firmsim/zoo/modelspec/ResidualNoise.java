@@ -1,4 +1,4 @@
-package io.firmsim.zoo.spec;
+package io.firmsim.zoo.modelspec;
 
 /**
  * The Johnson SU distribution of a fitted level's residuals (MODEL.md section 3, level noise):

@@ -1,5 +1,6 @@
-package io.firmsim.zoo.spec;
+package io.firmsim.zoo.modelspec;
 
+import io.firmsim.zoo.vocabulary.Feature;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.firmsim.zoo.spec;
+package io.firmsim.zoo.modelspec;
 
 /**
  * Link of a probability submodel: {@code cloglog(eta) = 1 - exp(-exp(eta))}, {@code logit(eta) = 1

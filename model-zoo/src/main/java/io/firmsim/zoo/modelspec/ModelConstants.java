@@ -1,4 +1,4 @@
-package io.firmsim.zoo.spec;
+package io.firmsim.zoo.modelspec;
 
 /**
  * The accounting and tax constants of a model (MODEL.md section 4): tax rate {@code tau},

@@ -1,4 +1,4 @@
-package io.firmsim.zoo.spec;
+package io.firmsim.zoo.vocabulary;
 
 import java.util.Arrays;
 import java.util.List;

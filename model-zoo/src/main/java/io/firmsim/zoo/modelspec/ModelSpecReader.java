@@ -1,8 +1,9 @@
-package io.firmsim.zoo.spec;
+package io.firmsim.zoo.modelspec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.firmsim.zoo.vocabulary.Feature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
