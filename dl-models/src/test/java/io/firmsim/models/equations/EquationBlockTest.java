@@ -155,7 +155,7 @@ class EquationBlockTest {
   }
 
   static double cloglog(double e) {
-    return 1 - Math.exp(-Math.exp(e));
+    return -Math.expm1(-Math.exp(e));
   }
 
   static double eta(SubmodelSpec s, EquationBlock block, double[] row, int intercept) {
