@@ -29,6 +29,7 @@ import static io.firmsim.zoo.vocabulary.StateVariable.SC;
 import static io.firmsim.zoo.vocabulary.StateVariable.URE;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import io.firmsim.zoo.modelspec.ModelConstants;
 import io.firmsim.zoo.modelspec.ModelSpec;
 import io.firmsim.zoo.vocabulary.Feature;
@@ -76,6 +77,7 @@ final class Year {
   private NDArray mtdm;
   private NDArray mpa;
   private NDArray ta;
+  private NDArray reserves; // available periodical reserves, PF0_1 + ... + PF5_1 (step 10)
   // closing values
   private NDArray[] next;
   private NDArray[] flows;
@@ -341,8 +343,8 @@ final class Year {
       // Tax law cap, and accumulated supplementary depreciation never negative.
       v = v.maximum(0).minimum(mtdm).maximum(need(T_EDEPMA).sub(s(ASD)));
     } else if (eq == T_ZPF) {
-      NDArray available = s(PF0).add(s(PF1)).add(s(PF2)).add(s(PF3)).add(s(PF4)).add(s(PF5));
-      v = v.maximum(s(PF5)).minimum(available);
+      reserves = s(PF0).add(s(PF1)).add(s(PF2)).add(s(PF3)).add(s(PF4)).add(s(PF5));
+      v = v.maximum(s(PF5)).minimum(reserves);
     } else if (eq == T_PALLO) {
       v = v.maximum(0).minimum(mpa);
     }
@@ -361,8 +363,8 @@ final class Year {
       NDArray out = sma.add(edepma);
       NDArray over = out.gt(available);
       NDArray factor = available.div(out);
-      q[T_SMA] = ai.djl.ndarray.NDArrays.where(over, sma.mul(factor), sma);
-      q[T_EDEPMA] = ai.djl.ndarray.NDArrays.where(over, edepma.mul(factor), edepma);
+      q[T_SMA] = NDArrays.where(over, sma.mul(factor), sma);
+      q[T_EDEPMA] = NDArrays.where(over, edepma.mul(factor), edepma);
       // Step 5: maximum tax depreciation.
       mtdm = s(CMA).add(q[T_IMA]).sub(q[T_SMA]).maximum(0).mul(c.maxTaxDepreciationRate());
     }
@@ -461,14 +463,19 @@ final class Year {
     set(URE, s(URE).add(nbi).sub(div1).sub(drr).sub(cashfl));
     set(OL, ol);
 
-    // Periodical reserves: PF5_1 reversed in full; the voluntary part taken oldest first.
+    // Periodical reserves: PF5_1 reversed in full; the voluntary part taken oldest first. Where
+    // the clamp ZPF = available binds, every old vintage is emptied exactly: the subtractions
+    // below could leave a rounding remainder (1e-12) that next year would make ZPF positive and
+    // flip the indicator DZPF.
+    NDArray emptied = zpf.gte(reserves);
+    NDArray nothing = zpf.zerosLike();
     NDArray remaining = zpf.sub(s(PF5));
     StateVariable[] older = {PF4, PF3, PF2, PF1, PF0};
     StateVariable[] aged = {PF5, PF4, PF3, PF2, PF1};
     for (int i = 0; i < older.length; i++) {
       NDArray vintage = s(older[i]);
       NDArray taken = remaining.minimum(vintage);
-      set(aged[i], vintage.sub(taken));
+      set(aged[i], NDArrays.where(emptied, nothing, vintage.sub(taken)));
       remaining = remaining.sub(taken);
     }
     set(PF0, pallo);

@@ -30,8 +30,8 @@ import java.util.Set;
  * (the non-zero outcome takes the lower part of [0, 1), as the first outcome does for MUNO and
  * LSG); in expectation mode the clamps of section 4 apply to the expected value (e.g. {@code EDEPMA
  * = max(0, p * level)}); and in the reserve ageing of step 16 the youngest vintage takes whatever
- * voluntary reversal is left, so the sum taken is exactly {@code ZPF - PF5_1} even when rounding
- * makes it differ from {@code PF0_1 + ... + PF4_1} by a few ulps.
+ * voluntary reversal is left, so the sum taken is exactly {@code ZPF - PF5_1} when the clamp {@code
+ * ZPF = available} does not bind (when it binds, MODEL.md empties every vintage).
  */
 public final class ReferenceFirmModel {
 
@@ -477,12 +477,21 @@ public final class ReferenceFirmModel {
   /**
    * Periodical reserve vintages after one year (MODEL.md section 4, step 16): PF5_1 is reversed in
    * full, the voluntary part {@code zpf - PF5_1} is taken oldest first from PF4_1, ..., PF0_1, the
-   * vintages age by one year and {@code PF0 = pallo}.
+   * vintages age by one year and {@code PF0 = pallo}. When the clamp {@code ZPF = available} binds
+   * (available = PF0_1 + ... + PF5_1, summed in that order as step 10 does), every old vintage is
+   * emptied: exactly 0, whatever the rounding of the takes would leave.
    *
    * @param pf1 last year's vintages PF0_1..PF5_1
    * @return this year's vintages PF0..PF5
    */
   static double[] ageReserves(double[] pf1, double zpf, double pallo) {
+    double available = 0;
+    for (int v = 0; v < 6; v++) {
+      available += pf1[v];
+    }
+    if (zpf >= available) {
+      return new double[] {pallo, 0, 0, 0, 0, 0};
+    }
     double remaining = zpf - pf1[5];
     double[] taken = new double[5];
     for (int v = 4; v >= 1; v--) {

@@ -307,6 +307,14 @@ class ReferenceFirmModelTest {
     // Everything available.
     assertArrayEquals(
         new double[] {5, 0, 0, 0, 0, 0}, ReferenceFirmModel.ageReserves(pf1, 210, 5), 0.0);
+    // Everything available with vintages whose takes round: still exactly empty (the plain
+    // takes would leave 2.8e-17 in PF1).
+    double[] awkward = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6};
+    double available = 0.1 + 0.2 + 0.3 + 0.4 + 0.5 + 0.6;
+    assertArrayEquals(
+        new double[] {5, 0, 0, 0, 0, 0},
+        ReferenceFirmModel.ageReserves(awkward, available, 5),
+        0.0);
   }
 
   @Test
