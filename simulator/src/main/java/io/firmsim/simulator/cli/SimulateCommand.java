@@ -53,6 +53,14 @@ public final class SimulateCommand implements Callable<Integer> {
   Integer firms;
 
   @Option(
+      names = "--market-firms",
+      paramLabel = "N",
+      description =
+          "Firms a market holds, for generated firms' marketw = (K / mean K) / N "
+              + "(default: 4000).")
+  Integer marketFirms;
+
+  @Option(
       names = "--years",
       defaultValue = "10",
       description = "Years to report (default: ${DEFAULT-VALUE}).")
@@ -180,6 +188,12 @@ public final class SimulateCommand implements Callable<Integer> {
       System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
+    if (marketFirms != null && (marketFirms < 1 || population != null)) {
+      throw new BadInputException(
+          population != null
+              ? "--market-firms applies to generated firms, not to --population"
+              : "--market-firms must be at least 1, found " + marketFirms);
+    }
     if (populationYear != null && population == null) {
       throw new BadInputException("--population-year needs --population");
     }
@@ -191,7 +205,12 @@ public final class SimulateCommand implements Callable<Integer> {
       source = PopulationSource.of(PopulationCsvReader.read(population, populationYear));
       burn = burnIn == null ? 0 : burnIn;
     } else {
-      source = new StartupPopulation(seed, firms == null ? 1000 : firms, spec.constants());
+      source =
+          new StartupPopulation(
+              seed,
+              firms == null ? 1000 : firms,
+              spec.constants(),
+              marketFirms == null ? StartupPopulation.DEFAULT_MARKET_FIRMS : marketFirms);
       burn = burnIn == null ? 5 : burnIn;
     }
     MacroPath macroPath =

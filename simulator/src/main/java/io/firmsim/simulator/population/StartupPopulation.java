@@ -1,5 +1,6 @@
 package io.firmsim.simulator.population;
 
+import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.random.CounterRng;
 import io.firmsim.zoo.modelspec.ModelConstants;
 import io.firmsim.zoo.vocabulary.StateVariable;
@@ -9,11 +10,18 @@ import io.firmsim.zoo.vocabulary.StateVariable;
  * Uniform(0.2, 0.6) * 1e6}, {@code URE = CA}, {@code SC = max(0.3 URE, min share capital)}, {@code
  * RR = 0.3 URE}, {@code MA = URE / 1.5}, {@code BU = MA}, {@code OFA = 6 MA}, {@code CL = CA},
  * {@code LL} closing the balance identity, the start-up purchases as last year's flows, {@code
- * Public ~ Bernoulli(0.01)}, {@code ruralare ~ Bernoulli(0.2)}, {@code largcity ~ Bernoulli(0.3)},
- * {@code marketw} the firm's share of the population's total assets.
+ * Public ~ Bernoulli(0.01)}, {@code ruralare ~ Bernoulli(0.2)}, {@code largcity ~ Bernoulli(0.3)}
+ * and {@code marketw = (K_i / mean K) / market_firms} (MODEL.md sections 1 and 5).
  *
- * <p>Firm {@code i} has id {@code i} and its values are a pure function of (seed, i), so any slice
- * of the population can be generated alone. {@code marketw} needs the total assets of all firms; it
+ * <p>Why {@code market_firms} and not the population's own size: a simulated population is a sample
+ * of the firms a market holds, and with the paper's coefficients a unit of {@code marketw} moves a
+ * firm's levels by up to 1.5e8 SEK, so a share of the simulated population ({@code 1 / N} on
+ * average) would make 50 simulated firms behave unlike a million. {@code K} is total assets at t=0
+ * and the mean is over the generated population, so {@code marketw} averages {@code 1 /
+ * market_firms} whatever the number of firms simulated.
+ *
+ * <p>Firm {@code i} has id {@code i} and its values are a pure function of (seed, i) and the
+ * population's mean total assets, so any slice of the population can be generated alone. The mean
  * is summed once, in firm order, at construction. Class is immutable and thread-safe.
  */
 public final class StartupPopulation implements PopulationSource {
@@ -25,25 +33,55 @@ public final class StartupPopulation implements PopulationSource {
   private final CounterRng rng;
   private final int firms;
   private final double minShareCapital;
-  private final double totalAssets;
+  private final double meanTotalAssets;
+  private final int marketFirms;
+
+  /** Firms a market holds unless told otherwise (MODEL.md section 1). */
+  public static final int DEFAULT_MARKET_FIRMS = 4000;
+
+  /**
+   * A population with {@link #DEFAULT_MARKET_FIRMS} firms per market.
+   *
+   * @param seed the run's seed
+   * @param firms population size, positive
+   * @param constants the model's constants (minimum share capital)
+   * @throws BadInputException if {@code firms} is not positive
+   */
+  public StartupPopulation(long seed, int firms, ModelConstants constants) {
+    this(seed, firms, constants, DEFAULT_MARKET_FIRMS);
+  }
 
   /**
    * @param seed the run's seed
    * @param firms population size, positive
    * @param constants the model's constants (minimum share capital)
+   * @param marketFirms the number of firms a market holds, at least 1: a firm of average size has
+   *     {@code marketw = 1 / marketFirms}
+   * @throws BadInputException if {@code firms} or {@code marketFirms} is below 1
    */
-  public StartupPopulation(long seed, int firms, ModelConstants constants) {
+  public StartupPopulation(long seed, int firms, ModelConstants constants, int marketFirms) {
     if (firms <= 0) {
-      throw new IllegalArgumentException("firms must be positive, found " + firms);
+      throw new BadInputException("the number of firms must be at least 1, found " + firms);
+    }
+    if (marketFirms < 1) {
+      throw new BadInputException(
+          "the number of firms per market (--market-firms) must be at least 1, found "
+              + marketFirms);
     }
     this.rng = new CounterRng(seed);
     this.firms = firms;
     this.minShareCapital = constants.minShareCapital();
+    this.marketFirms = marketFirms;
     double total = 0;
     for (int i = 0; i < firms; i++) {
       total += totalAssets(currentAssets(i));
     }
-    this.totalAssets = total;
+    this.meanTotalAssets = total / firms;
+  }
+
+  /** The number of firms a market holds, which sets the scale of {@code marketw}. */
+  public int marketFirms() {
+    return marketFirms;
   }
 
   @Override
@@ -102,7 +140,7 @@ public final class StartupPopulation implements PopulationSource {
       v[o + StateVariable.Public.index()] = bernoulli(base, STREAM_PUBLIC, 0.01);
       v[o + StateVariable.ruralare.index()] = bernoulli(base, STREAM_RURAL, 0.2);
       v[o + StateVariable.largcity.index()] = bernoulli(base, STREAM_LARGE_CITY, 0.3);
-      v[o + StateVariable.marketw.index()] = totalAssets(ca) / totalAssets;
+      v[o + StateVariable.marketw.index()] = totalAssets(ca) / meanTotalAssets / marketFirms;
       // ASD, OUR, OL, PF vintages, the other lag flows, FAAB and market stay 0.
     }
     return new Population(ids, v);
