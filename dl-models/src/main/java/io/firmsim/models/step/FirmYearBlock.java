@@ -359,6 +359,12 @@ public final class FirmYearBlock extends AbstractBlock {
    * with fixed-width tiles a firm's predictors depend only on its position within its tile, and the
    * simulator aligns chunks to tiles, so results do not depend on the chunk size or the thread
    * count.
+   *
+   * <p>A batch of one matrix takes another BLAS path than a batch of several: with float32 on CPU
+   * and 5 to 11 predictor rows, the single product rounds differently from the same product inside
+   * a batch of two or more (which agree with each other whatever their number). A single tile is
+   * therefore run as a batch of two, the second all zeros, so that a chunk of 512 firms (or a last
+   * chunk of up to 512) gives the same values as a larger one.
    */
   private static NDArray linear(NDArray weights, NDList features, long n, NDManager scope) {
     if (n % TILE != 0) {
@@ -370,12 +376,19 @@ public final class FirmYearBlock extends AbstractBlock {
       tiled.add(f.reshape(tiles, TILE));
     }
     NDArray x = NDArrays.stack(tiled, 1); // [tiles, K, TILE]
+    long batch = Math.max(2, tiles);
+    if (tiles < batch) {
+      x = NDArrays.concat(new NDList(x, x.zerosLike()), 0);
+    }
     long rows = weights.getShape().get(0);
     NDArray w =
         own(
-            own(weights.expandDims(0), scope).broadcast(tiles, rows, weights.getShape().get(1)),
+            own(weights.expandDims(0), scope).broadcast(batch, rows, weights.getShape().get(1)),
             scope);
-    NDArray product = own(w.batchMatMul(x), scope); // [tiles, R, TILE]
+    NDArray product = own(w.batchMatMul(x), scope); // [batch, R, TILE]
+    if (tiles < batch) {
+      product = product.get(new NDIndex("0:{}", tiles));
+    }
     NDArray eta = product.transpose(1, 0, 2).reshape(rows, n); // a copy: rows contiguous
     // The two largest temporaries of the year: free them now rather than when the scope closes.
     x.close();

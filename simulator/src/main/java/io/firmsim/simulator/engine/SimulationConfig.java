@@ -1,6 +1,7 @@
 package io.firmsim.simulator.engine;
 
 import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.macro.MacroPath;
 import io.firmsim.zoo.modelspec.ModelSpec;
 import java.util.Objects;
@@ -15,9 +16,27 @@ import java.util.Objects;
  * depends on the year's number, so a run restarted from a panel year with the next start year
  * continues the same random path.
  *
+ * <p>Sizes: every year number of the run (burn-in included) is an {@code int}, so {@code startYear
+ * - burnIn >= Integer.MIN_VALUE} and {@code startYear + years - 1 <= Integer.MAX_VALUE}; the years
+ * simulated, {@code burnIn + years}, are at most {@link #MAX_TOTAL_YEARS}; a chunk holds at most
+ * {@link #MAX_CHUNK_SIZE} firms. Firm-years ({@code firms * (burnIn + years)}) are counted in a
+ * {@code long}, which any {@code int} number of firms and years fits. {@link Builder#build()}
+ * checks all of this in {@code long} arithmetic and refuses what it cannot represent with a {@link
+ * BadInputException} that names the limit.
+ *
  * <p>Class is immutable.
  */
 public final class SimulationConfig {
+  /** Most years one run simulates, burn-in included. */
+  public static final int MAX_TOTAL_YEARS = Integer.MAX_VALUE;
+
+  /**
+   * Most firms per chunk: 16,777,216 (2^24). A chunk's host arrays hold {@code chunk * columns}
+   * numbers (state columns, uniform draws), which must fit a Java array; and a chunk's device
+   * memory grows with it (about 1.3 GB per 131,072 firms).
+   */
+  public static final int MAX_CHUNK_SIZE = 1 << 24;
+
   private final ModelSpec model;
   private final ForwardMode mode;
   private final Precision precision;
@@ -77,6 +96,16 @@ public final class SimulationConfig {
     return startYear;
   }
 
+  /** Years simulated: burn-in plus reported years (at most {@link #MAX_TOTAL_YEARS}). */
+  public int totalYears() {
+    return burnIn + years;
+  }
+
+  /** Number of the first simulated year: {@code startYear - burnIn}. */
+  public int firstYear() {
+    return startYear - burnIn;
+  }
+
   public long seed() {
     return seed;
   }
@@ -86,9 +115,9 @@ public final class SimulationConfig {
   }
 
   /**
-   * Firms per chunk as asked: device memory is O(chunk size), independent of the number of years.
-   * The simulator rounds it up to a multiple of the step's tile width (512 firms), which is what
-   * makes results bit-identical across chunk sizes.
+   * Firms per chunk as asked (at most {@link #MAX_CHUNK_SIZE}): device memory is O(chunk size),
+   * independent of the number of years. The simulator rounds it up to a multiple of the step's tile
+   * width (512 firms), which is what makes results bit-identical across chunk sizes.
    */
   public int chunkSize() {
     return chunkSize;
@@ -161,28 +190,66 @@ public final class SimulationConfig {
     }
 
     /**
-     * @throws IllegalArgumentException naming the first setting to fix
+     * @throws IllegalStateException without a model
+     * @throws BadInputException naming the first setting to fix, and the limit it breaks
      */
     public SimulationConfig build() {
       if (model == null) {
-        throw new IllegalArgumentException("a model is required (setModel)");
-      }
-      if (years < 1) {
-        throw new IllegalArgumentException("years must be at least 1, found " + years);
-      }
-      if (burnIn < 0) {
-        throw new IllegalArgumentException("burn-in must be 0 or more years, found " + burnIn);
-      }
-      if (chunkSize == null) {
-        chunkSize = precision.defaultChunkSize();
-      }
-      if (chunkSize < 1) {
-        throw new IllegalArgumentException("chunk size must be positive, found " + chunkSize);
+        throw new IllegalStateException("a model is required (setModel)");
       }
       Objects.requireNonNull(mode, "mode");
       Objects.requireNonNull(precision, "precision");
       Objects.requireNonNull(device, "device");
       Objects.requireNonNull(macro, "macro");
+      if (years < 1) {
+        throw new BadInputException("years must be at least 1, found " + years);
+      }
+      if (burnIn < 0) {
+        throw new BadInputException("burn-in must be 0 or more years, found " + burnIn);
+      }
+      long total = (long) burnIn + years;
+      if (total > MAX_TOTAL_YEARS) {
+        throw new BadInputException(
+            "burn-in ("
+                + burnIn
+                + ") plus years ("
+                + years
+                + ") is "
+                + total
+                + " years; a run simulates at most "
+                + MAX_TOTAL_YEARS);
+      }
+      long first = (long) startYear - burnIn;
+      if (first < Integer.MIN_VALUE) {
+        throw new BadInputException(
+            "the first burn-in year, start year ("
+                + startYear
+                + ") minus burn-in ("
+                + burnIn
+                + ") = "
+                + first
+                + ", is below the smallest year number "
+                + Integer.MIN_VALUE);
+      }
+      long last = (long) startYear + years - 1;
+      if (last > Integer.MAX_VALUE) {
+        throw new BadInputException(
+            "the last year, start year ("
+                + startYear
+                + ") plus years ("
+                + years
+                + ") - 1 = "
+                + last
+                + ", is above the largest year number "
+                + Integer.MAX_VALUE);
+      }
+      if (chunkSize == null) {
+        chunkSize = precision.defaultChunkSize();
+      }
+      if (chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
+        throw new BadInputException(
+            "chunk size must be between 1 and " + MAX_CHUNK_SIZE + " firms, found " + chunkSize);
+      }
       return new SimulationConfig(this);
     }
   }

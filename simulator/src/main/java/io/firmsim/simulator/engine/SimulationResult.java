@@ -8,42 +8,31 @@ import java.util.List;
  * The outcome of a run: per reported year, every state column and every flow summed over firms, the
  * firm count and the largest relative balance gap; and the loop's timing.
  *
- * <p>Sums are formed per chunk on the device in the run's precision and added across chunks in
- * float64 on the host, in chunk order; so they agree across chunk sizes to rounding, not bit for
- * bit (the per-firm panel does agree bit for bit). Class is immutable.
+ * <p>Sums are float64 and formed in a fixed order that depends only on the population: each tile of
+ * 512 firms (firms {@code 512 t .. 512 t + 511}) is summed on the device by a fixed pairwise tree
+ * of elementwise additions, and the tile sums are added on the host in firm order. Chunks are whole
+ * tiles, so {@code aggregates.csv} is byte-identical across chunk sizes and thread counts, as the
+ * per-firm panel is. Class is immutable.
  */
 public final class SimulationResult {
+  private static final int V = StateVariable.count();
+
   private final int startYear;
   private final long firms;
-  private final double[][] stateSums; // [year][StateVariable]
-  private final double[][] flowSums; // [year][FlowVariable]
-  private final double[] maxGap;
+  private final AggregateTable table; // columns: StateVariable, then FlowVariable; never modified
   private final long firmYearsStepped;
   private final double loopSeconds;
 
   SimulationResult(
-      int startYear,
-      long firms,
-      double[][] stateSums,
-      double[][] flowSums,
-      double[] maxGap,
-      long firmYearsStepped,
-      double loopSeconds) {
+      int startYear, long firms, AggregateTable table, long firmYearsStepped, double loopSeconds) {
+    if (table.width() != V + FlowVariable.count()) {
+      throw new IllegalArgumentException("aggregate table has " + table.width() + " columns");
+    }
     this.startYear = startYear;
     this.firms = firms;
-    this.stateSums = deepCopy(stateSums);
-    this.flowSums = deepCopy(flowSums);
-    this.maxGap = maxGap.clone();
+    this.table = table;
     this.firmYearsStepped = firmYearsStepped;
     this.loopSeconds = loopSeconds;
-  }
-
-  private static double[][] deepCopy(double[][] a) {
-    double[][] c = new double[a.length][];
-    for (int i = 0; i < a.length; i++) {
-      c[i] = a[i].clone();
-    }
-    return c;
   }
 
   public int startYear() {
@@ -51,7 +40,7 @@ public final class SimulationResult {
   }
 
   public int years() {
-    return maxGap.length;
+    return table.rows();
   }
 
   public long firms() {
@@ -60,17 +49,17 @@ public final class SimulationResult {
 
   /** Sum over firms of a state column at the end of reported year index {@code y} (0-based). */
   public double stateSum(int y, StateVariable v) {
-    return stateSums[y][v.index()];
+    return table.sum(y, v.index());
   }
 
   /** Sum over firms of a flow in reported year index {@code y} (0-based). */
   public double flowSum(int y, FlowVariable f) {
-    return flowSums[y][f.index()];
+    return table.sum(y, V + f.index());
   }
 
   /** Largest relative balance gap over firms in reported year index {@code y}. */
   public double maxBalanceGap(int y) {
-    return maxGap[y];
+    return table.gap(y);
   }
 
   /** Firm-years the loop stepped, burn-in included. */

@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.firmsim.models.equations.ForwardMode;
 import io.firmsim.models.step.FirmYearBlock;
+import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.output.PanelWriter;
 import io.firmsim.simulator.population.Population;
 import io.firmsim.simulator.population.PopulationSource;
@@ -32,18 +33,30 @@ import java.util.function.LongConsumer;
  * <p>Memory: a chunk's state is a {@code [chunk, variables]} tensor; each year runs in its own
  * sub-manager that is closed when the year ends, so device memory is O(chunk size) and does not
  * grow with the number of years (when a panel is written, the chunk's yearly outputs are kept until
- * the chunk ends and are then copied to the host together).
+ * the chunk ends and are then copied to the host together). The per-year aggregates on the host
+ * grow with the years simulated ({@link AggregateTable}), not with the years asked for.
  *
- * <p>Host transfers: uniform draws go to the device once per chunk-year; sums, balance gaps and
- * panel rows come back to the host only at chunk boundaries.
+ * <p>Host transfers: uniform draws go to the device once per chunk-year; per-tile sums and balance
+ * gaps come back to the host every {@link #FLUSH_YEARS} years and at chunk boundaries, panel rows
+ * at chunk boundaries.
  *
  * <p>Determinism: draws are a pure function of (seed, firm id, year, equation) ({@link CounterRng})
  * and every firm's computation is row-local, so a firm's trajectory does not depend on the chunk
- * size or on the other firms in its chunk.
+ * size or on the other firms in its chunk. Aggregates are summed in a fixed order: each 512-firm
+ * tile by a fixed pairwise tree of elementwise float64 additions on the device, then the tiles in
+ * firm order on the host; chunks are whole tiles, so the sums do not depend on the chunk size or
+ * the thread count either.
  */
 public final class Simulator {
   private static final int V = StateVariable.count();
   private static final int F = FlowVariable.count();
+  private static final int TILE = FirmYearBlock.TILE;
+
+  /**
+   * Years of a chunk whose sums and gaps stay on the device before they are brought to the host:
+   * bounds the device-side bookkeeping of long runs without a host synchronisation every year.
+   */
+  static final int FLUSH_YEARS = 256;
 
   private final SimulationConfig config;
 
@@ -58,6 +71,8 @@ public final class Simulator {
    * @param panel where per-firm rows go (firm-major: each firm's years in order), or null
    * @param progress told the number of firm-years stepped after each chunk-year, or null
    * @throws BalanceViolationException when a firm's balance identity fails beyond tolerance
+   * @throws BadInputException when a chunk's host arrays cannot be represented (chunk size too
+   *     large for the model's number of columns)
    */
   public SimulationResult run(
       PopulationSource population, PanelWriter panel, LongConsumer progress) {
@@ -66,11 +81,9 @@ public final class Simulator {
     DataType dtype = config.precision().dataType();
     int years = config.years();
     int burnIn = config.burnIn();
-    int total = burnIn + years;
-    int firstYear = config.startYear() - burnIn;
-    double[][] stateSums = new double[years][V];
-    double[][] flowSums = new double[years][F];
-    double[] maxGap = new double[years];
+    int total = config.totalYears();
+    int firstYear = config.firstYear();
+    AggregateTable table = new AggregateTable(V + F);
     long stepped = 0;
     long loopNanos = 0;
     CounterRng rng = new CounterRng(config.seed());
@@ -82,6 +95,7 @@ public final class Simulator {
       ParameterStore ps = new ParameterStore(base, false);
       int size = population.size();
       int chunkSize = alignedChunkSize(config.chunkSize());
+      checkChunkArrays(Math.min(chunkSize, alignedChunkSize(size)), block.uniformColumns());
       for (int from = 0; from < size; from += chunkSize) {
         int to = Math.min(size, from + chunkSize);
         Population chunk = population.slice(from, to);
@@ -98,24 +112,15 @@ public final class Simulator {
                 sample,
                 dtype,
                 panel != null,
+                table,
                 progress);
         loopNanos += System.nanoTime() - start;
         stepped += (long) chunk.size() * total;
-        for (int y = 0; y < years; y++) {
-          for (int v = 0; v < V; v++) {
-            stateSums[y][v] += out.stateSums[(burnIn + y) * V + v];
-          }
-          for (int f = 0; f < F; f++) {
-            flowSums[y][f] += out.flowSums[(burnIn + y) * F + f];
-          }
-          maxGap[y] = Math.max(maxGap[y], out.maxGap[burnIn + y]);
-        }
         if (panel != null) {
           writePanel(panel, chunk.firmIds(), out, burnIn, years, firstYear);
         }
       }
-      return new SimulationResult(
-          config.startYear(), size, stateSums, flowSums, maxGap, stepped, loopNanos / 1e9);
+      return new SimulationResult(config.startYear(), size, table, stepped, loopNanos / 1e9);
     }
   }
 
@@ -126,16 +131,29 @@ public final class Simulator {
    * across chunk sizes.
    */
   static int alignedChunkSize(int requested) {
-    long tile = FirmYearBlock.TILE;
+    long tile = TILE;
     return (int) Math.min(Integer.MAX_VALUE / 2, (requested + tile - 1) / tile * tile);
   }
 
-  /** Host copies of one chunk's results, all years (burn-in included). */
+  /** Refuses a chunk whose host arrays (state rows, uniform draws) a Java array cannot hold. */
+  private static void checkChunkArrays(int rows, int uniformColumns) {
+    long cells = (long) rows * Math.max(V, uniformColumns);
+    if (cells > Integer.MAX_VALUE - 8) {
+      throw new BadInputException(
+          "chunk size "
+              + rows
+              + " is too large: a chunk holds "
+              + cells
+              + " numbers per year, at most "
+              + (Integer.MAX_VALUE - 8)
+              + " fit; use a chunk size of at most "
+              + (Integer.MAX_VALUE - 8) / Math.max(V, uniformColumns) / TILE * TILE);
+    }
+  }
+
+  /** Host copies of one chunk's panel rows (burn-in excluded), when a panel is written. */
   private static final class ChunkOutput {
-    double[] stateSums; // [years * V]
-    double[] flowSums; // [years * F]
-    double[] maxGap; // [years]
-    double[][] panelState; // per year [n * V], only when a panel is written
+    double[][] panelState; // per year [n * V]
     double[][] panelFlows;
   }
 
@@ -150,6 +168,7 @@ public final class Simulator {
       boolean sample,
       DataType dtype,
       boolean keepPanel,
+      AggregateTable table,
       LongConsumer progress) {
     int n = chunk.size();
     // The last chunk is padded with all-zero firms up to a whole tile; they are simulated (their
@@ -157,7 +176,7 @@ public final class Simulator {
     int rows = alignedChunkSize(n);
     NDIndex real = new NDIndex("0:{}", n);
     long[] ids = chunk.firmIds();
-    double tolerance = config.precision().tolerance();
+    int burnIn = config.burnIn();
     boolean f32 = dtype == DataType.FLOAT32;
     boolean[] drawn = block.readsUniform();
     int columns = drawn.length;
@@ -169,11 +188,7 @@ public final class Simulator {
       if (f32) {
         state = state.toType(DataType.FLOAT32, false);
       }
-      NDList sums = new NDList();
-      NDList flowSums = new NDList();
-      NDList gapMax = new NDList();
-      NDList gapArgMax = new NDList();
-      NDList gapNaN = new NDList();
+      Window window = new Window(chunkManager.newSubManager(), 0);
       List<NDArray> states = new ArrayList<>();
       List<NDArray> flows = new ArrayList<>();
       for (int k = 0; k < total; k++) {
@@ -201,20 +216,20 @@ public final class Simulator {
           }
           NDList out = block.forward(ps, in, false);
           NDArray next = out.get(0);
-          NDArray flow = out.get(1).get(real);
           NDArray gap = out.get(2).get(real);
           // A non-finite gap (NaN) must count as a violation: max() would hide it otherwise.
           // Only the year's largest gap and its firm are kept: O(years) scalars, not O(firms).
           NDArray safeGap = NDArrays.where(gap.isNaN(), gap.onesLike().mul(Double.MAX_VALUE), gap);
-          keep(chunkManager, sums, next.get(real).sum(new int[] {0}));
-          keep(chunkManager, flowSums, flow.sum(new int[] {0}));
-          keep(chunkManager, gapMax, safeGap.max().toType(DataType.FLOAT64, false).reshape(1));
-          keep(chunkManager, gapNaN, gap.isNaN().any().toType(DataType.FLOAT64, false).reshape(1));
-          keep(
-              chunkManager, gapArgMax, safeGap.argMax().toType(DataType.FLOAT64, false).reshape(1));
+          NDManager w = window.manager;
+          keep(w, window.gapMax, safeGap.max().toType(DataType.FLOAT64, false).reshape(1));
+          keep(w, window.gapNaN, gap.isNaN().any().toType(DataType.FLOAT64, false).reshape(1));
+          keep(w, window.gapArgMax, safeGap.argMax().toType(DataType.FLOAT64, false).reshape(1));
+          if (k >= burnIn) {
+            keep(w, window.tileSums, tileSums(next, out.get(1), n, rows));
+          }
           if (keepPanel) {
             states.add(keep(chunkManager, null, next.get(real)));
-            flows.add(keep(chunkManager, null, flow));
+            flows.add(keep(chunkManager, null, out.get(1).get(real)));
           }
           next.attach(chunkManager);
           state = next;
@@ -222,30 +237,97 @@ public final class Simulator {
         if (progress != null) {
           progress.accept(n);
         }
-      }
-      // Chunk boundary: the only copies back to the host.
-      ChunkOutput o = new ChunkOutput();
-      o.stateSums = toDoubles(NDArrays.stack(sums));
-      o.flowSums = toDoubles(NDArrays.stack(flowSums));
-      o.maxGap = toDoubles(NDArrays.concat(gapMax));
-      double[] worstFirm = toDoubles(NDArrays.concat(gapArgMax));
-      double[] anyNaN = toDoubles(NDArrays.concat(gapNaN));
-      for (int k = 0; k < total; k++) {
-        double g = anyNaN[k] > 0 ? Double.NaN : o.maxGap[k];
-        if (!(g <= tolerance)) {
-          throw new BalanceViolationException(ids[(int) worstFirm[k]], firstYear + k, g, tolerance);
+        if (k + 1 == total || (k + 1 - window.firstYear) == FLUSH_YEARS) {
+          flush(window, ids, firstYear, burnIn, rows / TILE, table);
+          window.manager.close();
+          if (k + 1 < total) {
+            window = new Window(chunkManager.newSubManager(), k + 1);
+          }
         }
       }
+      ChunkOutput o = new ChunkOutput();
       if (keepPanel) {
+        // Chunk boundary: the panel rows come back to the host.
         o.panelState = new double[total][];
         o.panelFlows = new double[total][];
-        for (int k = config.burnIn(); k < total; k++) {
+        for (int k = burnIn; k < total; k++) {
           o.panelState[k] = toDoubles(states.get(k));
           o.panelFlows[k] = toDoubles(flows.get(k));
         }
       }
       return o;
     }
+  }
+
+  /** A run of consecutive years of one chunk whose sums and gaps are still on the device. */
+  private static final class Window {
+    final NDManager manager;
+    final int firstYear; // index k of its first year, burn-in included
+    final NDList gapMax = new NDList();
+    final NDList gapArgMax = new NDList();
+    final NDList gapNaN = new NDList();
+    final NDList tileSums = new NDList(); // reported years only, [tiles, V + F] each
+
+    Window(NDManager manager, int firstYear) {
+      this.manager = manager;
+      this.firstYear = firstYear;
+    }
+  }
+
+  /**
+   * Brings a window's gaps and tile sums to the host: checks the balance identity of each year and
+   * adds the tile sums to the table, tile after tile in firm order.
+   */
+  private void flush(
+      Window window, long[] ids, int firstYear, int burnIn, int tiles, AggregateTable table) {
+    double tolerance = config.precision().tolerance();
+    double[] maxGap = toDoubles(NDArrays.concat(window.gapMax));
+    double[] worstFirm = toDoubles(NDArrays.concat(window.gapArgMax));
+    double[] anyNaN = toDoubles(NDArrays.concat(window.gapNaN));
+    for (int j = 0; j < maxGap.length; j++) {
+      int k = window.firstYear + j;
+      double g = anyNaN[j] > 0 ? Double.NaN : maxGap[j];
+      if (!(g <= tolerance)) {
+        throw new BalanceViolationException(ids[(int) worstFirm[j]], firstYear + k, g, tolerance);
+      }
+      if (k >= burnIn) {
+        table.ensureRows(k - burnIn + 1);
+        table.maxGap(k - burnIn, g);
+      }
+    }
+    if (window.tileSums.isEmpty()) {
+      return;
+    }
+    double[] sums = toDoubles(NDArrays.stack(window.tileSums)); // [years, tiles, V + F]
+    int width = V + F;
+    int firstReported = Math.max(window.firstYear, burnIn);
+    for (int j = 0; j < window.tileSums.size(); j++) {
+      int row = firstReported + j - burnIn;
+      for (int t = 0; t < tiles; t++) {
+        table.add(row, sums, (j * tiles + t) * width);
+      }
+    }
+  }
+
+  /**
+   * Per-tile sums of every state and flow column, {@code [tiles, V + F]} in float64, by a fixed
+   * pairwise tree over each tile's 512 firms: nine rounds of elementwise additions of the tile's
+   * first half to its second. Elementwise additions round each element once, whatever the shape,
+   * device or thread count, so a tile's sum depends only on its firms' values. The padding firms of
+   * the last chunk count as zeros.
+   */
+  private static NDArray tileSums(NDArray state, NDArray flows, int n, int rows) {
+    NDArray x = NDArrays.concat(new NDList(state, flows), 1).toType(DataType.FLOAT64, false);
+    if (n < rows) {
+      x.set(new NDIndex("{}:", n), 0);
+    }
+    int width = V + F;
+    long tiles = rows / TILE;
+    x = x.reshape(tiles, TILE, width);
+    for (long half = TILE / 2; half >= 1; half /= 2) {
+      x = x.get(new NDIndex(":, :{}", half)).add(x.get(new NDIndex(":, {}:", half)));
+    }
+    return x.reshape(tiles, width);
   }
 
   private static NDArray keep(NDManager owner, NDList list, NDArray array) {

@@ -1,0 +1,97 @@
+package io.firmsim.simulator.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.simulator.output.AggregatesCsvWriter;
+import io.firmsim.simulator.population.StartupPopulation;
+import io.firmsim.zoo.PaperModel;
+import io.firmsim.zoo.modelspec.ModelSpec;
+import io.firmsim.zoo.vocabulary.FlowVariable;
+import io.firmsim.zoo.vocabulary.StateVariable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@code aggregates.csv} is summed in a fixed order (per 512-firm tile, tiles in firm order), so it
+ * is byte-identical across chunk sizes, as the per-firm panel is; and its sums are the firms'
+ * values summed (checked against the panel, in float64 in firm order).
+ */
+class AggregateOrderTest {
+  private static final int FIRMS = 2100; // four whole tiles and a partial one
+  private static final int YEARS = 4;
+
+  @TempDir Path dir;
+
+  private SimulationResult run(Precision precision, int chunk, PanelCollector panel) {
+    ModelSpec spec = PaperModel.load();
+    SimulationConfig config =
+        SimulationConfig.builder()
+            .setModel(spec)
+            .setYears(YEARS)
+            .optBurnIn(1)
+            .optMode(ForwardMode.SAMPLE)
+            .optPrecision(precision)
+            .optDevice(DeviceChoice.CPU)
+            .optSeed(17)
+            .optChunkSize(chunk)
+            .build();
+    return new Simulator(config)
+        .run(new StartupPopulation(17, FIRMS, spec.constants()), panel, null);
+  }
+
+  private byte[] aggregates(SimulationResult result, String name) throws IOException {
+    Path file = dir.resolve(name);
+    AggregatesCsvWriter.write(file, result);
+    return Files.readAllBytes(file);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Precision.class)
+  void aggregatesAreByteIdenticalAcrossChunkSizes(Precision precision) throws IOException {
+    PanelCollector panel = new PanelCollector();
+    SimulationResult reference = run(precision, 512, panel);
+    byte[] expected = aggregates(reference, precision + "-512.csv");
+    for (int chunk : new int[] {1024, 1536, 4096}) {
+      byte[] got = aggregates(run(precision, chunk, null), precision + "-" + chunk + ".csv");
+      assertArrayEquals(expected, got, precision + ": chunk " + chunk + " vs 512");
+    }
+    // The sums are the firms' values: within float64 rounding of a firm-order sum of the panel.
+    assertEquals(YEARS, reference.years());
+    for (int y = 0; y < YEARS; y++) {
+      double[] states = new double[StateVariable.count()];
+      double[] flows = new double[FlowVariable.count()];
+      int firms = 0;
+      for (int r = 0; r < panel.size(); r++) {
+        if (panel.years.get(r) == y + 1) {
+          firms++;
+          for (int v = 0; v < states.length; v++) {
+            states[v] += panel.states.get(r)[v];
+          }
+          for (int f = 0; f < flows.length; f++) {
+            flows[f] += panel.flows.get(r)[f];
+          }
+        }
+      }
+      assertEquals(FIRMS, firms);
+      for (StateVariable v : StateVariable.all()) {
+        assertClose(states[v.index()], reference.stateSum(y, v), "year " + (y + 1) + " " + v);
+      }
+      for (FlowVariable f : FlowVariable.all()) {
+        assertClose(flows[f.index()], reference.flowSum(y, f), "year " + (y + 1) + " " + f);
+      }
+    }
+  }
+
+  private static void assertClose(double want, double got, String what) {
+    assertTrue(
+        Math.abs(want - got) <= 1e-12 * Math.max(1, Math.abs(want)),
+        what + ": " + got + " vs " + want);
+  }
+}
