@@ -89,6 +89,47 @@ class AggregateOrderTest {
     }
   }
 
+  /**
+   * Runs longer than a flush window ({@link Simulator#FLUSH_YEARS}) with a burn-in that ends inside
+   * the second window: every reported year is there once, with the firms' sums.
+   */
+  @org.junit.jupiter.api.Test
+  void aggregatesOfLongRunsSpanFlushWindowsAndChunks() {
+    ModelSpec spec = PaperModel.load();
+    int firms = 600;
+    int burnIn = Simulator.FLUSH_YEARS + 4;
+    int years = Simulator.FLUSH_YEARS + 10;
+    SimulationConfig config =
+        SimulationConfig.builder()
+            .setModel(spec)
+            .setYears(years)
+            .optBurnIn(burnIn)
+            .optStartYear(2000)
+            .optMode(ForwardMode.SAMPLE)
+            .optPrecision(Precision.FLOAT64)
+            .optDevice(DeviceChoice.CPU)
+            .optSeed(5)
+            .build();
+    PanelCollector panel = new PanelCollector();
+    SimulationResult result =
+        new Simulator(config).run(new StartupPopulation(5, firms, spec.constants()), panel, null);
+    assertEquals(years, result.years());
+    assertEquals((long) firms * years, panel.size());
+    double[][] sums = new double[years][StateVariable.count()];
+    for (int r = 0; r < panel.size(); r++) {
+      int y = panel.years.get(r) - 2000;
+      for (int v = 0; v < StateVariable.count(); v++) {
+        sums[y][v] += panel.states.get(r)[v];
+      }
+    }
+    for (int y = 0; y < years; y++) {
+      for (StateVariable v : new StateVariable[] {StateVariable.CA, StateVariable.URE}) {
+        assertClose(sums[y][v.index()], result.stateSum(y, v), "year " + (2000 + y) + " " + v);
+      }
+      assertTrue(result.maxBalanceGap(y) > 0, "year " + (2000 + y) + ": no balance gap recorded");
+    }
+  }
+
   private static void assertClose(double want, double got, String what) {
     assertTrue(
         Math.abs(want - got) <= 1e-12 * Math.max(1, Math.abs(want)),
