@@ -59,9 +59,19 @@ public final class Simulator {
   static final int FLUSH_YEARS = 256;
 
   private final SimulationConfig config;
+  private final int flushYears;
 
   public Simulator(SimulationConfig config) {
+    this(config, FLUSH_YEARS);
+  }
+
+  /** With another flush window, for tests of runs that span several windows. */
+  Simulator(SimulationConfig config, int flushYears) {
     this.config = Objects.requireNonNull(config, "config");
+    if (flushYears < 1) {
+      throw new IllegalArgumentException("flush window must be at least 1 year");
+    }
+    this.flushYears = flushYears;
   }
 
   /**
@@ -237,7 +247,7 @@ public final class Simulator {
         if (progress != null) {
           progress.accept(n);
         }
-        if (k + 1 == total || (k + 1 - window.firstYear) == FLUSH_YEARS) {
+        if (k + 1 == total || (k + 1 - window.firstYear) == flushYears) {
           flush(window, ids, firstYear, burnIn, rows / TILE, table);
           window.manager.close();
           if (k + 1 < total) {

@@ -90,15 +90,17 @@ class AggregateOrderTest {
   }
 
   /**
-   * Runs longer than a flush window ({@link Simulator#FLUSH_YEARS}) with a burn-in that ends inside
-   * the second window: every reported year is there once, with the firms' sums.
+   * Runs longer than a flush window (7 years here, {@link Simulator#FLUSH_YEARS} by default) with a
+   * burn-in that ends inside the second window, in two chunks: every reported year is there once,
+   * with the firms' sums.
    */
   @org.junit.jupiter.api.Test
   void aggregatesOfLongRunsSpanFlushWindowsAndChunks() {
     ModelSpec spec = PaperModel.load();
     int firms = 600;
-    int burnIn = Simulator.FLUSH_YEARS + 4;
-    int years = Simulator.FLUSH_YEARS + 10;
+    int flush = 7;
+    int burnIn = flush + 3;
+    int years = 2 * flush + 2;
     SimulationConfig config =
         SimulationConfig.builder()
             .setModel(spec)
@@ -109,10 +111,12 @@ class AggregateOrderTest {
             .optPrecision(Precision.FLOAT64)
             .optDevice(DeviceChoice.CPU)
             .optSeed(5)
+            .optChunkSize(512)
             .build();
     PanelCollector panel = new PanelCollector();
     SimulationResult result =
-        new Simulator(config).run(new StartupPopulation(5, firms, spec.constants()), panel, null);
+        new Simulator(config, flush)
+            .run(new StartupPopulation(5, firms, spec.constants()), panel, null);
     assertEquals(years, result.years());
     assertEquals((long) firms * years, panel.size());
     double[][] sums = new double[years][StateVariable.count()];
