@@ -59,7 +59,9 @@ class InvariantsTest {
   /**
    * Mean mode runs firms down to almost no assets while large equity items of opposite signs
    * remain; there the balance scale of MODEL.md (total assets alone) is tighter than float64
-   * rounding allows, and the widened scale is what keeps the run valid. This pins that case.
+   * rounding allows, and the widened scale is what keeps the run valid. This pins that case. The
+   * firms are 50 in a market of 50 ({@code marketw} about 0.02, against 1/4000 by default): large
+   * weights are what runs mean-mode firms down.
    */
   @org.junit.jupiter.api.Test
   void meanModeFirmsRunDownToNoAssetsStayWithinTheWidenedScale() {
@@ -73,7 +75,7 @@ class InvariantsTest {
             .optDevice(DeviceChoice.CPU)
             .build();
     InvariantChecker checker = new InvariantChecker(1e-9, spec.constants().minShareCapital());
-    new Simulator(config).run(new StartupPopulation(1, 50, spec.constants()), checker, null);
+    new Simulator(config).run(new StartupPopulation(1, 50, spec.constants(), 50), checker, null);
     assertEquals(0, checker.violations, checker.firstViolation);
     assertTrue(checker.beyondAssetScale > 0, "no firm ran down to no assets: case not exercised");
     System.out.printf(
