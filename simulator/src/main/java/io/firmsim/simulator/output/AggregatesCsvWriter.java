@@ -13,6 +13,10 @@ import java.nio.file.Path;
  * Writes {@code aggregates.csv}: one row per reported year with {@code year}, {@code firms}, every
  * state column (characteristics excluded) and every flow summed over firms, and {@code
  * max_balance_gap}, the largest relative balance-identity gap of the year.
+ *
+ * <p>The sums come from {@link SimulationResult}, formed in a fixed order that depends only on the
+ * population, and are written with {@link Double#toString(double)} (the shortest decimal that reads
+ * back as the same double), so the file is byte-identical whatever the chunk size or thread count.
  */
 public final class AggregatesCsvWriter {
   private AggregatesCsvWriter() {}
