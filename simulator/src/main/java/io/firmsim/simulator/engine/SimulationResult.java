@@ -8,11 +8,11 @@ import java.util.List;
  * The outcome of a run: per reported year, every state column and every flow summed over firms, the
  * firm count and the largest relative balance gap; and the loop's timing.
  *
- * <p>Sums are float64 and formed in a fixed order that depends only on the population: each tile of
- * 512 firms (firms {@code 512 t .. 512 t + 511}) is summed on the device by a fixed pairwise tree
- * of elementwise additions, and the tile sums are added on the host in firm order. Chunks are whole
- * tiles, so {@code aggregates.csv} is byte-identical across chunk sizes and thread counts, as the
- * per-firm panel is. Class is immutable.
+ * <p>Sums are formed in a fixed order that depends only on the population: each tile of 512 firms
+ * (firms {@code 512 t .. 512 t + 511}) is summed on the device in the run's precision by a fixed
+ * pairwise tree of elementwise additions, and the tile sums are added in float64 on the host in
+ * firm order. Chunks are whole tiles, so {@code aggregates.csv} is byte-identical across chunk
+ * sizes and thread counts, as the per-firm panel is. Class is immutable.
  */
 public final class SimulationResult {
   private static final int V = StateVariable.count();
