@@ -163,7 +163,7 @@ public final class Simulator {
 
   /** Host copies of one chunk's panel rows (burn-in excluded), when a panel is written. */
   private static final class ChunkOutput {
-    double[][] panelState; // per year [n * V]
+    double[][] panelState; // per reported year [n * V]
     double[][] panelFlows;
   }
 
@@ -237,7 +237,7 @@ public final class Simulator {
           if (k >= burnIn) {
             keep(w, window.tileSums, tileSums(next, out.get(1), n, rows));
           }
-          if (keepPanel) {
+          if (keepPanel && k >= burnIn) {
             states.add(keep(chunkManager, null, next.get(real)));
             flows.add(keep(chunkManager, null, out.get(1).get(real)));
           }
@@ -258,11 +258,11 @@ public final class Simulator {
       ChunkOutput o = new ChunkOutput();
       if (keepPanel) {
         // Chunk boundary: the panel rows come back to the host.
-        o.panelState = new double[total][];
-        o.panelFlows = new double[total][];
+        o.panelState = new double[total - burnIn][];
+        o.panelFlows = new double[total - burnIn][];
         for (int k = burnIn; k < total; k++) {
-          o.panelState[k] = toDoubles(states.get(k));
-          o.panelFlows[k] = toDoubles(flows.get(k));
+          o.panelState[k - burnIn] = toDoubles(states.get(k - burnIn));
+          o.panelFlows[k - burnIn] = toDoubles(flows.get(k - burnIn));
         }
       }
       return o;
@@ -382,8 +382,8 @@ public final class Simulator {
           int k = burnIn + y;
           rowIds[y] = ids[i];
           rowYears[y] = firstYear + k;
-          System.arraycopy(out.panelState[k], i * V, st, y * V, V);
-          System.arraycopy(out.panelFlows[k], i * F, fl, y * F, F);
+          System.arraycopy(out.panelState[y], i * V, st, y * V, V);
+          System.arraycopy(out.panelFlows[y], i * F, fl, y * F, F);
         }
         panel.write(rowIds, rowYears, st, fl, years);
       }
