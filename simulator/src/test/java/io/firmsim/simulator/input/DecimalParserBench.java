@@ -15,9 +15,11 @@ import java.util.function.ToDoubleFunction;
 /**
  * Benchmark of the decimal parsers the CSV readers could use, on the cells of a real panel
  * (docs/BENCHMARKS.md, "Decimal parsing"): the JDK's {@link Double#parseDouble}, Jackson's {@link
- * NumberInput#parseDouble(String, boolean)} without and with its FastDoubleParser, and {@link
- * DecimalParser}. First it checks, on every value cell of the file, that {@link DecimalParser}
- * returns the same double as {@link Double#parseDouble}, bit for bit.
+ * NumberInput#parseDouble(String, boolean)} without and with its FastDoubleParser, and the parser
+ * of the CSV input layer, {@link CsvCells#parseDouble}. First it checks, on every value cell of the
+ * file, that {@link CsvCells#parseDouble} returns the same double as {@link Double#parseDouble},
+ * bit for bit. (The hand-written {@code DecimalParser} it replaced was measured by this class at
+ * commit 66842af, where that parser still existed.)
  *
  * <p>Run: {@code java -cp "simulator/target/test-classes:simulator/target/classes:
  * simulator/target/lib/*" io.firmsim.simulator.input.DecimalParserBench PANEL.csv [ROWS]} (ROWS:
@@ -35,7 +37,7 @@ public final class DecimalParserBench {
     long checked = verify(file, keepRows, kept);
     String[] cells = kept.toArray(new String[0]);
     System.out.printf(
-        "exactness: %d value cells of %s, DecimalParser == Double.parseDouble on all%n",
+        "exactness: %d value cells of %s, CsvCells.parseDouble == Double.parseDouble on all%n",
         checked, file);
     System.out.printf(
         "timing on %d cells (%d rows); java %s, %d cores%n",
@@ -47,14 +49,14 @@ public final class DecimalParserBench {
       "Double.parseDouble",
       "NumberInput.parseDouble(s, false)",
       "NumberInput.parseDouble(s, true)",
-      "DecimalParser.parseDouble"
+      "CsvCells.parseDouble"
     };
     List<ToDoubleFunction<String>> parsers =
         List.of(
             Double::parseDouble,
             s -> NumberInput.parseDouble(s, false),
             s -> NumberInput.parseDouble(s, true),
-            DecimalParser::parseDouble);
+            CsvCells::parseDouble);
     int warmups = 5;
     int rounds = 7;
     double[][] ns = new double[parsers.size()][rounds];
@@ -88,8 +90,9 @@ public final class DecimalParserBench {
   }
 
   /**
-   * Compares {@link DecimalParser} with {@link Double#parseDouble} on every value cell (all columns
-   * but {@code firm_id} and {@code year}) and keeps the cells of the first {@code keepRows} rows.
+   * Compares {@link CsvCells#parseDouble} with {@link Double#parseDouble} on every value cell (all
+   * columns but {@code firm_id} and {@code year}) and keeps the cells of the first {@code keepRows}
+   * rows.
    *
    * @return the number of cells compared
    */
@@ -109,9 +112,9 @@ public final class DecimalParserBench {
           }
           String text = row.get(c);
           long want = Double.doubleToRawLongBits(Double.parseDouble(text));
-          long got = Double.doubleToRawLongBits(DecimalParser.parseDouble(text));
+          long got = Double.doubleToRawLongBits(CsvCells.parseDouble(text));
           if (want != got) {
-            throw new AssertionError("DecimalParser differs on '" + text + "'");
+            throw new AssertionError("CsvCells.parseDouble differs on '" + text + "'");
           }
           checked++;
           if (rows < keepRows) {
