@@ -242,6 +242,49 @@ class PanelCsvReaderTest {
             .contains("no such file"));
   }
 
+  @Test
+  void dropsAByteOrderMark() throws IOException {
+    Panel panel = awkwardPanel();
+    Path plain = write(panel, false);
+    Path bom = dir.resolve("bom.csv");
+    byte[] text = Files.readAllBytes(plain);
+    byte[] marked = new byte[text.length + 3];
+    marked[0] = (byte) 0xEF;
+    marked[1] = (byte) 0xBB;
+    marked[2] = (byte) 0xBF;
+    System.arraycopy(text, 0, marked, 3, text.length);
+    Files.write(bom, marked);
+    Panel read = PanelCsvReader.read(bom);
+    assertArrayEquals(panel.firmIds(), read.firmIds());
+    assertTrue(Arrays.equals(panel.state(), read.state()));
+  }
+
+  @Test
+  void rejectsADuplicatedColumnNamingBothPositions() throws IOException {
+    Path file =
+        edit(
+            write(awkwardPanel(), false),
+            rows -> {
+              int ca = Arrays.asList(rows.get(0)).indexOf("CA");
+              int last = rows.get(0).length - 1;
+              rows.get(0)[last] = "CA"; // the last column (a flow) renamed
+              assertTrue(ca >= 0 && ca < last);
+            });
+    BadInputException e = assertThrows(BadInputException.class, () -> PanelCsvReader.read(file));
+    int width = PanelWriter.columnNames().size();
+    int ca = PanelWriter.columnNames().indexOf("CA") + 1;
+    assertMessage(
+        e, file, 1, "CA", "duplicate column: columns " + ca + " and " + width + " of the header");
+  }
+
+  @Test
+  void aBadCellKeepsItsCause() throws IOException {
+    Path file = edit(write(awkwardPanel(), false), rows -> setCell(rows, 4, "ROT", "1.2.3"));
+    BadInputException e = assertThrows(BadInputException.class, () -> PanelCsvReader.read(file));
+    assertMessage(e, file, 5, "ROT", "not a number: '1.2.3'");
+    assertTrue(e.getCause() instanceof NumberFormatException, String.valueOf(e.getCause()));
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private static void assertMessage(

@@ -211,10 +211,14 @@ public final class RawPanel {
           if (k >= 0) {
             values[k * rows + r] = CsvCells.valueOrNaN(text);
           } else if (k == -1) {
-            long id = CsvCells.integerOr(text, -1);
-            firmIds[r] = id;
-            if (id < 0) {
-              problem |= 1;
+            long id = CsvCells.integerOr(text, Long.MIN_VALUE);
+            if (id == Long.MIN_VALUE) {
+              problem |= 1; // not an integer (the id stays 0)
+            } else {
+              firmIds[r] = id;
+              if (id < 0) {
+                problem |= 1;
+              }
             }
           } else if (k == -2) {
             long year = CsvCells.integerOr(text, Long.MIN_VALUE);
