@@ -13,6 +13,7 @@ import io.firmsim.simulator.output.AggregatesCsvWriter;
 import io.firmsim.simulator.output.OutputDirectory;
 import io.firmsim.simulator.output.PanelFormat;
 import io.firmsim.simulator.output.PanelWriter;
+import io.firmsim.simulator.population.Population;
 import io.firmsim.simulator.population.PopulationCsvReader;
 import io.firmsim.simulator.population.PopulationSource;
 import io.firmsim.simulator.population.StartupPopulation;
@@ -202,7 +203,24 @@ public final class SimulateCommand implements Callable<Integer> {
     PopulationSource source;
     int burn;
     if (population != null) {
-      source = PopulationSource.of(PopulationCsvReader.read(population, populationYear));
+      // a float64 run needs the identity to float64 rounding: re-balance rows within the file
+      // tolerance (a float32 panel, say); a float32 run continues from the values as written
+      Population read =
+          PopulationCsvReader.read(population, populationYear, precision == Precision.FLOAT64);
+      if (read.rebalanced() > 0) {
+        spec()
+            .commandLine()
+            .getOut()
+            .println(
+                "re-balanced "
+                    + read.rebalanced()
+                    + " of "
+                    + read.size()
+                    + " firms of "
+                    + population
+                    + ": balance-identity gap within the file tolerance moved into URE");
+      }
+      source = PopulationSource.of(read);
       burn = burnIn == null ? 0 : burnIn;
     } else {
       source =

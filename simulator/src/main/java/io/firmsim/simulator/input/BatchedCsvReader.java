@@ -191,6 +191,17 @@ public final class BatchedCsvReader {
     }
   }
 
+  /** What a row source does with a row whose cell count differs from the header's. */
+  @FunctionalInterface
+  public interface OtherWidth {
+    /**
+     * @param line the row's line number
+     * @param found its number of cells
+     * @throws BadInputException to refuse the row
+     */
+    void found(long line, int found);
+  }
+
   /**
    * Reads the next non-blank row of {@code parser} into {@code row[from, from + width)} and checks
    * that it has {@code width} cells.
@@ -199,6 +210,27 @@ public final class BatchedCsvReader {
    * @throws BadInputException naming the line, for a row of another width
    */
   public static long nextCells(CsvParser parser, Path file, String[] row, int from, int width)
+      throws IOException {
+    return nextCells(
+        parser,
+        row,
+        from,
+        width,
+        (line, found) -> {
+          throw BadInputException.at(
+              file, line, null, "expected " + width + " cells (as in the header), found " + found);
+        });
+  }
+
+  /**
+   * Reads the next non-blank row of {@code parser} into {@code row[from, from + width)}; a row of
+   * another width goes to {@code otherWidth} and, if that returns, is cut to {@code width} cells or
+   * padded with empty ones. A blank line (one empty or blank cell) is skipped.
+   *
+   * @return its line number, or -1 at the end of the file
+   */
+  public static long nextCells(
+      CsvParser parser, String[] row, int from, int width, OtherWidth otherWidth)
       throws IOException {
     while (true) {
       if (parser.nextToken() != JsonToken.START_ARRAY) {
@@ -215,12 +247,14 @@ public final class BatchedCsvReader {
         }
         count++;
       }
-      if (count == 1 && width > 1 && row[from].isBlank()) {
+      if (count == 0 || count == 1 && row[from].isBlank()) {
         continue; // a blank line
       }
       if (count != width) {
-        throw BadInputException.at(
-            file, line, null, "expected " + width + " cells (as in the header), found " + count);
+        otherWidth.found(line, count);
+        for (int c = count; c < width; c++) {
+          row[from + c] = "";
+        }
       }
       return line;
     }

@@ -1,20 +1,17 @@
 package io.firmsim.simulator.macro;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.firmsim.simulator.input.BadInputException;
+import io.firmsim.simulator.input.CsvCells;
+import io.firmsim.simulator.input.CsvHeader;
+import io.firmsim.simulator.input.CsvInput;
+import io.firmsim.simulator.input.CsvRows;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * Reads the macro inputs of a simulation (MODEL.md section 1: {@code dgnp}, the change of nominal
@@ -28,16 +25,19 @@ import java.util.stream.Collectors;
  * checked, so a broken file is never half-used).
  *
  * <p>Every problem is reported as a {@link BadInputException} naming the file, the line (the header
- * is line 1) and the column where these apply. A path is short, so this reader favours plain code
- * over speed; blank lines are skipped.
+ * is line 1) and the column where these apply. The header and the cells follow the rules of the CSV
+ * input layer ({@link CsvHeader}, {@link CsvCells}: a UTF-8 byte order mark is dropped, a repeated
+ * column is refused). A path is short, so it is read on one thread; blank lines are skipped.
  */
 public final class MacroPathReader {
   /** The column names, in the order the simulator writes them. */
   public static final List<String> COLUMNS = List.of("year", "dgnp", "realr");
 
-  private static final CsvFactory FACTORY = CsvFactory.builder().build();
-
-  private static final int MAX_SHOWN_TEXT = 60;
+  private static final CsvHeader.Schema SCHEMA =
+      CsvHeader.Schema.builder(
+              "the header must be " + String.join(",", COLUMNS) + " (in any order)")
+          .required(COLUMNS)
+          .build();
 
   private MacroPathReader() {}
 
@@ -60,31 +60,18 @@ public final class MacroPathReader {
       throw new BadInputException(
           "the years " + firstYear + " + " + years + " run past the largest year number");
     }
-    try (InputStream in = Files.newInputStream(file);
-        CsvParser parser = FACTORY.createParser(in)) {
-      return read(file, parser, firstYear, years);
-    } catch (NoSuchFileException e) {
-      throw new BadInputException(file + ": no such file", e);
-    } catch (JsonProcessingException e) {
-      long line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
-      throw BadInputException.at(file, line, null, "malformed CSV: " + e.getOriginalMessage());
-    } catch (CharacterCodingException e) {
-      throw new BadInputException(file + ": not UTF-8 text (" + e + ")", e);
-    } catch (IOException e) {
-      throw new BadInputException(file + ": cannot read: " + e, e);
-    }
+    return CsvInput.read(file, parser -> read(file, parser, firstYear, years));
   }
 
   private static MacroPath read(Path file, CsvParser parser, int firstYear, int years)
       throws IOException {
-    List<String> cells = new ArrayList<>();
-    long headerLine = nextRow(parser, cells);
-    if (headerLine < 0) {
-      throw BadInputException.at(
-          file, -1, null, "empty file: expected the header " + String.join(",", COLUMNS));
+    CsvHeader header = CsvInput.header(parser, file, SCHEMA).check();
+    int[] columnOf = new int[COLUMNS.size()]; // index in COLUMNS -> file column
+    for (int k = 0; k < columnOf.length; k++) {
+      columnOf[k] = header.column(COLUMNS.get(k));
     }
-    int[] columnOf = readHeader(file, headerLine, cells); // index in COLUMNS -> file column
-    int width = cells.size();
+    int width = header.width();
+    List<String> cells = new ArrayList<>();
 
     int fileFirst = 0;
     int count = 0;
@@ -92,7 +79,7 @@ public final class MacroPathReader {
     double[] realr = new double[64];
     int previous = 0;
     long line;
-    while ((line = nextRow(parser, cells)) >= 0) {
+    while ((line = CsvRows.nextRow(parser, cells)) >= 0) {
       if (cells.size() != width) {
         throw BadInputException.at(
             file,
@@ -100,7 +87,7 @@ public final class MacroPathReader {
             null,
             "expected " + width + " cells (as in the header), found " + cells.size());
       }
-      int year = parseYear(file, line, cells.get(columnOf[0]));
+      int year = CsvCells.year(file, line, "year", cells.get(columnOf[0]));
       if (count > 0 && year != previous + 1) {
         throw BadInputException.at(
             file,
@@ -120,8 +107,8 @@ public final class MacroPathReader {
         dgnp = Arrays.copyOf(dgnp, 2 * count);
         realr = Arrays.copyOf(realr, 2 * count);
       }
-      dgnp[count] = parseValue(file, line, "dgnp", cells.get(columnOf[1]));
-      realr[count] = parseValue(file, line, "realr", cells.get(columnOf[2]));
+      dgnp[count] = CsvCells.value(file, line, "dgnp", cells.get(columnOf[1]));
+      realr[count] = CsvCells.value(file, line, "realr", cells.get(columnOf[2]));
       if (count == 0) {
         fileFirst = year;
       }
@@ -152,100 +139,5 @@ public final class MacroPathReader {
         firstYear,
         Arrays.copyOfRange(dgnp, from, from + years),
         Arrays.copyOfRange(realr, from, from + years));
-  }
-
-  /** Checks the header; returns, per name of {@link #COLUMNS}, its column in the file. */
-  private static int[] readHeader(Path file, long line, List<String> header) {
-    int[] columnOf = new int[COLUMNS.size()];
-    Arrays.fill(columnOf, -1);
-    List<String> unknown = new ArrayList<>();
-    for (int c = 0; c < header.size(); c++) {
-      String name = header.get(c).trim();
-      if (c == 0 && name.startsWith("\uFEFF")) {
-        name = name.substring(1).trim();
-      }
-      int k = COLUMNS.indexOf(name);
-      if (k < 0) {
-        unknown.add(name);
-      } else if (columnOf[k] >= 0) {
-        throw BadInputException.at(
-            file,
-            line,
-            name,
-            "duplicate column: columns "
-                + (columnOf[k] + 1)
-                + " and "
-                + (c + 1)
-                + " of the header have the same name");
-      } else {
-        columnOf[k] = c;
-      }
-    }
-    String expected = "; the header must be " + String.join(",", COLUMNS) + " (in any order)";
-    if (!unknown.isEmpty()) {
-      throw BadInputException.at(
-          file,
-          line,
-          unknown.get(0),
-          "unknown column"
-              + (unknown.size() > 1 ? " (all unknown: " + quoteAll(unknown) + ")" : "")
-              + expected);
-    }
-    List<String> missing = new ArrayList<>();
-    for (int k = 0; k < columnOf.length; k++) {
-      if (columnOf[k] < 0) {
-        missing.add(COLUMNS.get(k));
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw BadInputException.at(
-          file,
-          line,
-          missing.get(0),
-          "missing column"
-              + (missing.size() > 1 ? " (all missing: " + quoteAll(missing) + ")" : "")
-              + expected);
-    }
-    return columnOf;
-  }
-
-  private static int parseYear(Path file, long line, String text) {
-    if (text.isBlank()) {
-      throw BadInputException.at(file, line, "year", "missing value");
-    }
-    try {
-      return Integer.parseInt(text.trim());
-    } catch (NumberFormatException e) {
-      throw BadInputException.at(
-          file, line, "year", "a year must be an integer, found '" + shown(text) + "'");
-    }
-  }
-
-  private static double parseValue(Path file, long line, String column, String text) {
-    double v;
-    try {
-      v = Double.parseDouble(text);
-    } catch (NumberFormatException e) {
-      if (text.isBlank()) {
-        throw BadInputException.at(file, line, column, "missing value");
-      }
-      throw BadInputException.at(file, line, column, "not a number: '" + shown(text) + "'");
-    }
-    if (!Double.isFinite(v)) {
-      throw BadInputException.at(file, line, column, "non-finite value '" + shown(text) + "'");
-    }
-    return v;
-  }
-
-  private static long nextRow(CsvParser parser, List<String> out) throws IOException {
-    return io.firmsim.simulator.input.CsvRows.nextRow(parser, out);
-  }
-
-  private static String quoteAll(List<String> names) {
-    return names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
-  }
-
-  private static String shown(String text) {
-    return text.length() <= MAX_SHOWN_TEXT ? text : text.substring(0, MAX_SHOWN_TEXT) + "...";
   }
 }

@@ -14,12 +14,22 @@ import java.util.Objects;
 public final class Population {
   private final long[] firmIds;
   private final double[] values; // row-major [firms, StateVariable.count()]
+  private final int rebalanced;
 
   /**
    * @param firmIds one id per firm
    * @param values row-major values, {@code firmIds.length * StateVariable.count()} of them
    */
   public Population(long[] firmIds, double[] values) {
+    this(firmIds, values, 0);
+  }
+
+  /**
+   * @param firmIds one id per firm
+   * @param values row-major values, {@code firmIds.length * StateVariable.count()} of them
+   * @param rebalanced how many rows were re-balanced when read (see {@link #rebalanced()})
+   */
+  public Population(long[] firmIds, double[] values, int rebalanced) {
     Objects.requireNonNull(firmIds, "firmIds");
     Objects.requireNonNull(values, "values");
     if (values.length != firmIds.length * StateVariable.count()) {
@@ -33,6 +43,7 @@ public final class Population {
     }
     this.firmIds = firmIds.clone();
     this.values = values.clone();
+    this.rebalanced = rebalanced;
   }
 
   /** Number of firms. */
@@ -58,7 +69,17 @@ public final class Population {
     return values.clone();
   }
 
-  /** Rows {@code [from, to)} as a new population. */
+  /**
+   * How many rows of a population file were re-balanced when read: their balance-identity gap,
+   * within the file tolerance but above float64 rounding (a float32 panel read back, say), was
+   * moved into {@code URE} ({@link PopulationCsvReader}). 0 for a generated population and for a
+   * slice. A command that reads a population file can report it.
+   */
+  public int rebalanced() {
+    return rebalanced;
+  }
+
+  /** Rows {@code [from, to)} as a new population (with a {@link #rebalanced()} count of 0). */
   public Population slice(int from, int to) {
     int n = StateVariable.count();
     return new Population(

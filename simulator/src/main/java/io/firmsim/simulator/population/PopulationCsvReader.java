@@ -1,19 +1,15 @@
 package io.firmsim.simulator.population;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.input.BatchedCsvReader;
+import io.firmsim.simulator.input.CsvCells;
+import io.firmsim.simulator.input.CsvHeader;
+import io.firmsim.simulator.input.CsvInput;
 import io.firmsim.zoo.vocabulary.FlowVariable;
 import io.firmsim.zoo.vocabulary.StateVariable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +26,8 @@ import java.util.stream.Collectors;
  * <p>A panel file written by the simulator can be read too: it has the extra columns {@code year}
  * and one per {@link FlowVariable}. The flow columns are ignored; the {@code year} column selects
  * the rows of one year (see {@link #read(Path, Integer)}). Any other column is an error, so a
- * misspelt state column is never silently dropped.
+ * misspelt state column is never silently dropped. The header follows the rules of {@link
+ * CsvHeader} (a UTF-8 byte order mark is dropped, a repeated name is refused).
  *
  * <p>Guarantees of a returned population (MODEL.md section 1, tolerances for population files, with
  * {@code K = max(1, CA + MA + BU + OFA)} and {@code tol = }{@value #TOLERANCE}):
@@ -39,9 +36,15 @@ import java.util.stream.Collectors;
  *   <li>every value is a finite number, read exactly as {@link Double#parseDouble} reads it (so
  *       everything {@link Double#toString} and {@link Float#toString} write is accepted, and a
  *       value written with {@code Double.toString} reads back bit for bit);
+ *   <li>the indicators {@code FAAB}, {@code Public}, {@code ruralare} and {@code largcity} are 0 or
+ *       1, and {@code marketw} is not negative;
  *   <li>every variable with {@link StateVariable#nonNegative()} is at least {@code -tol * K};
  *   <li>the balance identity {@code CA+MA+BU+OFA = CL+LL+ASD+OUR+SC+RR+URE+PF0+...+PF5} holds
- *       within {@code tol * K};
+ *       within {@code tol * K}; read with {@code rebalance} (what a float64 run needs, see {@link
+ *       #read(Path, Integer, boolean)}) it holds to float64 rounding: a row whose gap is larger
+ *       than {@value #REBALANCE_ABOVE}{@code * K} (a float32 panel read back, say) is
+ *       <i>re-balanced</i>, the gap moved into {@code URE}, the one free equity item, and {@link
+ *       Population#rebalanced()} counts these rows;
  *   <li>firm ids are non-negative integers, unique among the rows returned;
  *   <li>rows keep the order of the file.
  * </ul>
@@ -49,19 +52,25 @@ import java.util.stream.Collectors;
  * <p>Every problem is reported as a {@link BadInputException} naming the file, the line (the header
  * is line 1) and the column where these apply. Of the problems within rows, the one reported is
  * always the first in the file, as a plain front-to-back read would find it; repeated firm ids are
- * looked for once all rows are read. Values are taken as written: rounding traces within the
+ * looked for once all rows are read. Other values are taken as written: rounding traces within the
  * tolerance are kept, not clamped. Of a panel, only the selected rows are checked.
  *
- * <p>Speed (a million firms in seconds): the file is read once, as a stream of cells from Jackson's
- * {@link CsvParser} (quoted cells follow RFC 4180; blank lines are skipped), with no per-row
- * objects besides the cell strings. Turning text into numbers and checking rows costs as much as
- * tokenizing, so the reading thread hands batches of rows to worker threads (up to {@value
- * #MAX_WORKERS}, fewer on small machines), which parse and check them into primitive arrays;
- * numbers in the plain forms that {@code Double.toString} writes take an exact fast path.
+ * <p>Speed (a million firms in seconds): the file is read once by the CSV input layer ({@link
+ * CsvInput}, {@link BatchedCsvReader}: quoted cells follow RFC 4180; blank lines are skipped), with
+ * no per-row objects besides the cell strings; the reading thread hands batches of rows to worker
+ * threads (up to {@value #MAX_WORKERS}, fewer on small machines), which parse ({@link CsvCells})
+ * and check them into primitive arrays.
  */
 public final class PopulationCsvReader {
   /** The relative tolerance of the checks: MODEL.md section 1, population files. */
   public static final double TOLERANCE = 1e-6;
+
+  /**
+   * A row whose balance-identity gap is larger than this times {@code K} is re-balanced (class
+   * doc): far above the rounding of float64 sums (about 1e-15), far below the tolerance of a
+   * float64 run (1e-9).
+   */
+  public static final double REBALANCE_ABOVE = 1e-12;
 
   /** Name of the firm id column. */
   public static final String FIRM_ID = "firm_id";
@@ -72,7 +81,19 @@ public final class PopulationCsvReader {
   /** Most threads that parse rows beside the reading thread. */
   public static final int MAX_WORKERS = 4;
 
-  private static final CsvFactory FACTORY = CsvFactory.builder().build();
+  /** The columns of a population file (and of a panel file read as one). */
+  private static final CsvHeader.Schema SCHEMA =
+      CsvHeader.Schema.builder(
+              "a population file has "
+                  + FIRM_ID
+                  + " and the state columns (a panel file also has "
+                  + YEAR
+                  + " and the flow columns)")
+          .required(FIRM_ID)
+          .required(StateVariable.all().stream().map(StateVariable::name).toList())
+          .optional(YEAR)
+          .ignored(FlowVariable.all().stream().map(FlowVariable::name).toList())
+          .build();
 
   // roles of file columns other than state columns (a state column's role is its index >= 0)
   private static final int ROLE_FIRM_ID = -1;
@@ -83,6 +104,10 @@ public final class PopulationCsvReader {
   private static final int[] NON_NEGATIVE = indices(StateVariable::nonNegative);
   private static final int[] ASSETS = indices(v -> v.kind() == StateVariable.Kind.ASSET);
   private static final int[] LIABILITIES = indices(v -> v.kind() == StateVariable.Kind.LIABILITY);
+  private static final StateVariable[] INDICATORS = {
+    StateVariable.FAAB, StateVariable.Public, StateVariable.ruralare, StateVariable.largcity
+  };
+  private static final int URE = StateVariable.URE.index();
 
   private PopulationCsvReader() {}
 
@@ -96,7 +121,8 @@ public final class PopulationCsvReader {
   }
 
   /**
-   * Reads a population file, or one year of a panel file.
+   * Reads a population file, or one year of a panel file, with the values as written (no row is
+   * re-balanced).
    *
    * @param file the CSV file
    * @param year with a {@code year} column: the year whose rows to read; may be null only if the
@@ -105,107 +131,47 @@ public final class PopulationCsvReader {
    *     missing, ambiguous, or not in the file
    */
   public static Population read(Path file, Integer year) {
-    Objects.requireNonNull(file, "file");
-    try (InputStream in = Files.newInputStream(file);
-        CsvParser parser = FACTORY.createParser(in)) {
-      return new Reading(file, year, parser).run();
-    } catch (NoSuchFileException e) {
-      throw new BadInputException(file + ": no such file", e);
-    } catch (IOException e) {
-      throw ioProblem(file, e);
-    }
+    return read(file, year, false);
   }
 
-  private static BadInputException ioProblem(Path file, IOException e) {
-    if (e instanceof JsonProcessingException) {
-      JsonProcessingException j = (JsonProcessingException) e;
-      long line = j.getLocation() == null ? -1 : j.getLocation().getLineNr();
-      return BadInputException.at(file, line, null, "malformed CSV: " + j.getOriginalMessage());
-    }
-    if (e instanceof CharacterCodingException) {
-      return new BadInputException(file + ": not UTF-8 text (" + e + ")", e);
-    }
-    return new BadInputException(file + ": cannot read: " + e, e);
+  /**
+   * Reads a population file, or one year of a panel file.
+   *
+   * <p>A float64 run checks the identity at {@code 1e-9 * K} from its first year, tighter than the
+   * file tolerance, so it reads with {@code rebalance}: a row accepted at {@value #TOLERANCE} whose
+   * gap is above float64 rounding gets the gap moved into {@code URE}. A float32 run reads without:
+   * its own tolerance ({@code 1e-4}) covers the file's, and the values it continues from stay
+   * exactly those written, so a float32 panel continues the run that wrote it bit for bit.
+   *
+   * @param file the CSV file
+   * @param year as in {@link #read(Path, Integer)}
+   * @param rebalance whether to re-balance rows (class doc); {@link Population#rebalanced()} counts
+   *     them
+   * @throws BadInputException if the file cannot be read, breaks a rule (class doc), or the year is
+   *     missing, ambiguous, or not in the file
+   */
+  public static Population read(Path file, Integer year, boolean rebalance) {
+    Objects.requireNonNull(file, "file");
+    return CsvInput.read(file, parser -> new Reading(file, year, rebalance, parser).run());
   }
 
   /** The header of a file: what each column holds. Immutable once built. */
   private static final class Header {
     final Path file;
-    final long line;
     final String[] names; // as in the header, trimmed
     final int[] roles; // per file column: state index, or ROLE_*
     final int yearColumn; // -1: none
 
-    Header(Path file, long line, List<String> cells) {
-      this.file = file;
-      this.line = line;
-      int n = cells.size();
-      names = new String[n];
+    Header(CsvHeader header) {
+      header.check();
+      this.file = header.file();
+      int n = header.width();
+      names = header.names().toArray(new String[0]);
       roles = new int[n];
-      int year = -1;
-      Map<String, Integer> position = new HashMap<>();
-      List<String> unknown = new ArrayList<>();
       for (int c = 0; c < n; c++) {
-        String name = cells.get(c).trim();
-        if (c == 0 && name.startsWith("\uFEFF")) {
-          name = name.substring(1).trim();
-        }
-        names[c] = name;
-        if (name.isEmpty()) {
-          throw BadInputException.at(
-              file, line, null, "empty column name (column " + (c + 1) + " of the header)");
-        }
-        Integer before = position.put(name, c);
-        if (before != null) {
-          throw BadInputException.at(
-              file,
-              line,
-              name,
-              "duplicate column: columns "
-                  + (before + 1)
-                  + " and "
-                  + (c + 1)
-                  + " of the header have the same name");
-        }
-        roles[c] = roleOf(name);
-        if (roles[c] == ROLE_YEAR) {
-          year = c;
-        } else if (roles[c] == ROLE_IGNORED && !isFlowName(name)) {
-          unknown.add(name);
-        }
+        roles[c] = roleOf(names[c]);
       }
-      yearColumn = year;
-      if (!unknown.isEmpty()) {
-        throw BadInputException.at(
-            file,
-            line,
-            unknown.get(0),
-            "unknown column"
-                + (unknown.size() > 1 ? " (all unknown: " + quoteAll(unknown) + ")" : "")
-                + "; a population file has "
-                + FIRM_ID
-                + " and the state columns"
-                + " (a panel file also has "
-                + YEAR
-                + " and the flow columns)");
-      }
-      List<String> missing = new ArrayList<>();
-      if (!position.containsKey(FIRM_ID)) {
-        missing.add(FIRM_ID);
-      }
-      for (StateVariable v : StateVariable.all()) {
-        if (!position.containsKey(v.name())) {
-          missing.add(v.name());
-        }
-      }
-      if (!missing.isEmpty()) {
-        throw BadInputException.at(
-            file,
-            line,
-            missing.get(0),
-            "missing column"
-                + (missing.size() > 1 ? " (all missing: " + quoteAll(missing) + ")" : ""));
-      }
+      yearColumn = header.column(YEAR);
     }
 
     int width() {
@@ -221,10 +187,6 @@ public final class PopulationCsvReader {
       }
       return StateVariable.byName(name).map(StateVariable::index).orElse(ROLE_IGNORED);
     }
-
-    private static boolean isFlowName(String name) {
-      return FlowVariable.all().stream().anyMatch(f -> f.name().equals(name));
-    }
   }
 
   /** The parsed ids and values of a batch of rows, or the first problem among them. */
@@ -233,10 +195,11 @@ public final class PopulationCsvReader {
     final int rows;
     final long[] ids;
     final double[] values; // row-major [rows, STATE_COUNT]
+    int rebalanced;
     BadInputException problem;
 
     /** Parses and checks the rows in order, stopping at the first problem. */
-    Batch(Header header, String[] cells, long[] lines, int rows) {
+    Batch(Header header, boolean rebalance, String[] cells, long[] lines, int rows) {
       this.lines = lines;
       this.rows = rows;
       ids = new long[rows];
@@ -244,7 +207,7 @@ public final class PopulationCsvReader {
       int width = header.width();
       try {
         for (int r = 0; r < rows; r++) {
-          parseRow(header, cells, r * width, lines[r], r);
+          parseRow(header, rebalance, cells, r * width, lines[r], r);
         }
       } catch (BadInputException e) {
         problem = e;
@@ -256,7 +219,8 @@ public final class PopulationCsvReader {
       return problem;
     }
 
-    private void parseRow(Header header, String[] cells, int from, long line, int row) {
+    private void parseRow(
+        Header header, boolean rebalance, String[] cells, int from, long line, int row) {
       int base = row * STATE_COUNT;
       long id = -1;
       int[] roles = header.roles;
@@ -268,7 +232,9 @@ public final class PopulationCsvReader {
           id = parseFirmId(header, cells[from + c], line, c);
         }
       }
-      checkRow(header.file, values, base, id, line);
+      if (checkRow(header.file, values, base, id, line, rebalance)) {
+        rebalanced++;
+      }
       ids[row] = id;
     }
   }
@@ -277,29 +243,24 @@ public final class PopulationCsvReader {
   private static final class Reading {
     private final Path file;
     private final Integer year;
+    private final boolean rebalance;
     private final CsvParser parser;
     private Header header;
     private final TreeSet<Integer> yearsSeen = new TreeSet<>();
     private int lastYear; // of the last row, once yearsSeen is not empty
     private boolean tooManyYears; // year == null and a second year was found
 
-    Reading(Path file, Integer year, CsvParser parser) {
+    Reading(Path file, Integer year, boolean rebalance, CsvParser parser) {
       this.file = file;
       this.year = year;
+      this.rebalance = rebalance;
       this.parser = parser;
     }
 
     Population run() throws IOException {
-      List<String> first = new ArrayList<>();
-      long headerLine = nextRow(first);
-      if (headerLine < 0) {
-        throw BadInputException.at(
-            file,
-            -1,
-            null,
-            "empty file: expected a header line with " + FIRM_ID + " and the state columns");
-      }
-      header = new Header(file, headerLine, first);
+      CsvHeader read = CsvInput.header(parser, file, SCHEMA);
+      long headerLine = read.line();
+      header = new Header(read);
       if (year != null && header.yearColumn < 0) {
         throw BadInputException.at(
             file,
@@ -319,7 +280,7 @@ public final class PopulationCsvReader {
               MAX_WORKERS,
               "population-csv-reader",
               this::nextWantedRow,
-              (cells, lines, rows) -> new Batch(h, cells, lines, rows));
+              (cells, lines, rows) -> new Batch(h, rebalance, cells, lines, rows));
       if (tooManyYears) {
         throw BadInputException.at(
             file,
@@ -362,8 +323,10 @@ public final class PopulationCsvReader {
 
     private Population assemble(List<Batch> done) {
       int size = 0;
+      int rebalanced = 0;
       for (Batch b : done) {
         size += b.rows;
+        rebalanced += b.rebalanced;
       }
       if (size == 0) {
         if (year != null && !yearsSeen.isEmpty()) {
@@ -391,7 +354,7 @@ public final class PopulationCsvReader {
         done.set(i, null); // let the batch go
       }
       checkUniqueIds(ids, lines);
-      return new Population(ids, values);
+      return new Population(ids, values, rebalanced);
     }
 
     private void checkUniqueIds(long[] ids, long[] lines) {
@@ -424,34 +387,37 @@ public final class PopulationCsvReader {
     }
 
     private int parseYear(String text, long line) {
-      if (text.isBlank()) {
-        throw BadInputException.at(file, line, YEAR, "missing value");
-      }
-      try {
-        return Integer.parseInt(text.trim());
-      } catch (NumberFormatException e) {
-        throw BadInputException.at(
-            file, line, YEAR, "a year must be an integer, found '" + shown(text) + "'");
-      }
-    }
-
-    /** Reads the next non-blank row into {@code out}; its line number, or -1 at the end. */
-    private long nextRow(List<String> out) throws IOException {
-      return io.firmsim.simulator.input.CsvRows.nextRow(parser, out);
+      return CsvCells.year(file, line, YEAR, text);
     }
   }
 
-  /** The sign and balance-identity checks of one row (class doc). */
-  private static void checkRow(Path file, double[] values, int base, long id, long line) {
-    double assets = 0;
-    for (int i : ASSETS) {
-      assets += values[base + i];
+  /**
+   * The domain, sign and balance-identity checks of one row (class doc); with {@code rebalance},
+   * re-balances the row if its gap is above float64 rounding.
+   *
+   * @return whether the row was re-balanced
+   */
+  private static boolean checkRow(
+      Path file, double[] values, int base, long id, long line, boolean rebalance) {
+    for (StateVariable v : INDICATORS) {
+      double x = values[base + v.index()];
+      if (x != 0.0 && x != 1.0) {
+        throw BadInputException.at(
+            file, line, v.name(), "an indicator must be 0 or 1, found " + x + " (firm " + id + ")");
+      }
     }
-    double liabilities = 0; // in the order of MODEL.md: CL + LL + ... + PF5
-    for (int i : LIABILITIES) {
-      liabilities += values[base + i];
+    double marketw = values[base + StateVariable.marketw.index()];
+    if (marketw < 0) {
+      throw BadInputException.at(
+          file,
+          line,
+          StateVariable.marketw.name(),
+          "a market weight must not be negative, found " + marketw + " (firm " + id + ")");
     }
-    double allowed = TOLERANCE * Math.max(1.0, assets);
+    double assets = assets(values, base);
+    double liabilities = liabilities(values, base);
+    double scale = Math.max(1.0, assets);
+    double allowed = TOLERANCE * scale;
     for (int i : NON_NEGATIVE) {
       double v = values[base + i];
       if (v < -allowed) {
@@ -494,31 +460,39 @@ public final class PopulationCsvReader {
               + " x total assets; assets = CA+MA+BU+OFA,"
               + " liabilities = CL+LL+ASD+OUR+SC+RR+URE+PF0+...+PF5)");
     }
+    if (!rebalance || Math.abs(gap) <= REBALANCE_ABOVE * scale) {
+      return false;
+    }
+    values[base + URE] += gap;
+    return true;
+  }
+
+  private static double assets(double[] values, int base) {
+    double assets = 0;
+    for (int i : ASSETS) {
+      assets += values[base + i];
+    }
+    return assets;
+  }
+
+  /** In the order of MODEL.md: CL + LL + ... + PF5. */
+  private static double liabilities(double[] values, int base) {
+    double liabilities = 0;
+    for (int i : LIABILITIES) {
+      liabilities += values[base + i];
+    }
+    return liabilities;
   }
 
   private static double parseValue(Header header, String text, long line, int column) {
-    return io.firmsim.simulator.input.CsvCells.value(header.file, line, header.names[column], text);
+    return CsvCells.value(header.file, line, header.names[column], text);
   }
 
   private static long parseFirmId(Header header, String text, long line, int column) {
-    return io.firmsim.simulator.input.CsvCells.firmId(
-        header.file, line, header.names[column], text);
-  }
-
-  /** {@link Double#parseDouble}, bit for bit, but fast: see {@link DecimalParser}. */
-  static double parseDouble(String text) {
-    return io.firmsim.simulator.input.DecimalParser.parseDouble(text);
+    return CsvCells.firmId(header.file, line, header.names[column], text);
   }
 
   private static int[] indices(Predicate<StateVariable> which) {
     return StateVariable.all().stream().filter(which).mapToInt(StateVariable::index).toArray();
-  }
-
-  private static String quoteAll(List<String> names) {
-    return names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
-  }
-
-  private static String shown(String text) {
-    return io.firmsim.simulator.input.CsvCells.shown(text);
   }
 }

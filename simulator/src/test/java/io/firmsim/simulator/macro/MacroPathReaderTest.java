@@ -128,4 +128,25 @@ class MacroPathReaderTest {
     fails(file, 2010, 2, "year 2010 is missing");
     assertEquals(7.0, MacroPathReader.read(file, 2003, 1).dgnp(2003));
   }
+
+  @Test
+  void byteOrderMarkIsDroppedAndDuplicatesNameBothPositions() throws IOException {
+    Path bom = dir.resolve("bom.csv");
+    Files.write(bom, ("\uFEFF" + VALID).getBytes(StandardCharsets.UTF_8));
+    assertEquals(-2.0e8, MacroPathReader.read(bom, 2001, 1).dgnp(2001));
+    fails(
+        write("year,realr,dgnp,year\n2000,1,2,2000\n"),
+        2000,
+        1,
+        "row 1, column 'year': duplicate column: columns 1 and 4 of the header");
+  }
+
+  @Test
+  void badCellKeepsItsCause() throws IOException {
+    Path file = write(VALID.replace("0.031", "3%"));
+    BadInputException e =
+        assertThrows(BadInputException.class, () -> MacroPathReader.read(file, 2000, 2));
+    assertEquals(file + ", row 3, column 'realr': not a number: '3%'", e.getMessage());
+    assertTrue(e.getCause() instanceof NumberFormatException, String.valueOf(e.getCause()));
+  }
 }

@@ -1,23 +1,27 @@
 package io.firmsim.trainer.io;
 
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.firmsim.simulator.input.BadInputException;
-import io.firmsim.simulator.input.CsvRows;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.firmsim.simulator.input.BatchedCsvReader;
+import io.firmsim.simulator.input.CsvCells;
+import io.firmsim.simulator.input.CsvHeader;
+import io.firmsim.simulator.input.CsvInput;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * Reads chosen numeric columns of a CSV file with a header into row-major doubles. Every problem
- * (missing column, non-numeric or non-finite value, ragged row) is a {@link BadInputException}
- * naming the file, the row (line number, header = 1) and the column.
+ * Reads chosen numeric columns of a CSV file with a header into row-major doubles: the data of
+ * {@code fit}. Other columns are allowed and ignored; the header and the cells follow the rules of
+ * the CSV input layer ({@link CsvHeader}, {@link CsvCells}), like every other reader: a UTF-8 byte
+ * order mark is dropped, a repeated column name is refused naming both positions. Every problem
+ * (missing or repeated column, non-numeric or non-finite value, ragged row) is a {@link
+ * BadInputException} naming the file, the row (line number, header = 1) and the column. Rows are
+ * parsed on worker threads beside the reading thread ({@link BatchedCsvReader}).
  */
 public final class NumericCsvReader {
+  /** Most threads that parse rows beside the reading thread. */
+  public static final int MAX_WORKERS = 4;
+
   private NumericCsvReader() {}
 
   /** The columns read: {@code values[row * columns.size() + j]} is column j of a data row. */
@@ -36,65 +40,86 @@ public final class NumericCsvReader {
     }
   }
 
-  public static Table read(Path file, List<String> wanted) {
-    CsvMapper mapper = new CsvMapper();
-    try (Reader in = Files.newBufferedReader(file);
-        CsvParser parser = mapper.getFactory().createParser(in)) {
-      List<String> header = new ArrayList<>();
-      if (CsvRows.nextRow(parser, header) < 0) {
-        throw BadInputException.at(file, -1, null, "empty file: expected a header line");
-      }
-      int[] index = new int[wanted.size()];
-      for (int j = 0; j < wanted.size(); j++) {
-        index[j] = header.indexOf(wanted.get(j));
-        if (index[j] < 0) {
-          throw BadInputException.at(file, 1, wanted.get(j), "missing column");
-        }
-      }
-      List<String> row = new ArrayList<>();
-      double[] values = new double[1024 * wanted.size()];
-      int rows = 0;
-      long line;
-      while ((line = CsvRows.nextRow(parser, row)) >= 0) {
-        if (row.size() != header.size()) {
-          throw BadInputException.at(
-              file,
-              line,
-              null,
-              "expected " + header.size() + " cells (as in the header), found " + row.size());
-        }
-        if ((rows + 1) * wanted.size() > values.length) {
-          values = java.util.Arrays.copyOf(values, values.length * 2);
-        }
-        for (int j = 0; j < index.length; j++) {
-          String text = row.get(index[j]).trim();
-          double v;
-          try {
-            v = Double.parseDouble(text);
-          } catch (NumberFormatException e) {
-            throw BadInputException.at(
-                file,
-                line,
-                wanted.get(j),
-                text.isEmpty() ? "missing value" : "not a number: '" + text + "'");
+  /** The parsed values of a batch of rows, or the first problem among them. */
+  private static final class Batch implements BatchedCsvReader.Parsed {
+    final int rows;
+    final double[] values;
+    BadInputException problem;
+
+    Batch(Path file, CsvHeader header, int[] index, String[] cells, long[] lines, int rows) {
+      this.rows = rows;
+      int w = index.length;
+      int width = header.width();
+      values = new double[rows * w];
+      try {
+        for (int r = 0; r < rows; r++) {
+          for (int j = 0; j < w; j++) {
+            int c = index[j];
+            values[r * w + j] =
+                CsvCells.value(file, lines[r], header.name(c), cells[r * width + c]);
           }
-          if (!Double.isFinite(v)) {
-            throw BadInputException.at(
-                file, line, wanted.get(j), "non-finite value '" + text + "'");
-          }
-          values[rows * wanted.size() + j] = v;
         }
-        rows++;
+      } catch (BadInputException e) {
+        problem = e;
       }
-      if (rows == 0) {
-        throw BadInputException.at(file, -1, null, "no data rows: the file has only a header");
-      }
-      return new Table(
-          List.copyOf(wanted), rows, java.util.Arrays.copyOf(values, rows * wanted.size()));
-    } catch (NoSuchFileException e) {
-      throw BadInputException.at(file, -1, null, "no such file");
-    } catch (IOException e) {
-      throw BadInputException.at(file, -1, null, "cannot read: " + e.getMessage());
     }
+
+    @Override
+    public BadInputException problem() {
+      return problem;
+    }
+  }
+
+  /**
+   * Reads the {@code wanted} columns of every data row.
+   *
+   * @throws BadInputException if the file cannot be read or breaks a rule of the class doc
+   */
+  public static Table read(Path file, List<String> wanted) {
+    Objects.requireNonNull(file, "file");
+    List<String> columns = List.copyOf(wanted);
+    CsvHeader.Schema schema =
+        CsvHeader.Schema.builder("the data needs the columns " + String.join(", ", columns))
+            .required(columns)
+            .allowUnknown()
+            .build();
+    return CsvInput.read(
+        file,
+        parser -> {
+          CsvHeader header = CsvInput.header(parser, file, schema).check();
+          int[] index = columns.stream().mapToInt(header::column).toArray();
+          int width = header.width();
+          long maxRows = (Integer.MAX_VALUE - 8) / Math.max(1, columns.size());
+          long[] seen = {0};
+          List<Batch> done =
+              BatchedCsvReader.read(
+                  file,
+                  width,
+                  MAX_WORKERS,
+                  "numeric-csv-reader",
+                  (cells, from) -> {
+                    long line = BatchedCsvReader.nextCells(parser, file, cells, from, width);
+                    if (line >= 0 && ++seen[0] > maxRows) {
+                      throw BadInputException.at(
+                          file, line, null, "too many rows: at most " + maxRows + " can be read");
+                    }
+                    return line;
+                  },
+                  (cells, lines, rows) -> new Batch(file, header, index, cells, lines, rows));
+          int rows = 0;
+          for (Batch b : done) {
+            rows += b.rows;
+          }
+          if (rows == 0) {
+            throw BadInputException.at(file, -1, null, "no data rows: the file has only a header");
+          }
+          double[] values = new double[rows * columns.size()];
+          int at = 0;
+          for (Batch b : done) {
+            System.arraycopy(b.values, 0, values, at, b.values.length);
+            at += b.values.length;
+          }
+          return new Table(columns, rows, values);
+        });
   }
 }

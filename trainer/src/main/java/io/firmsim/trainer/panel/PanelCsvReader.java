@@ -1,33 +1,26 @@
 package io.firmsim.trainer.panel;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.input.BatchedCsvReader;
-import io.firmsim.simulator.input.CsvRows;
-import io.firmsim.simulator.input.DecimalParser;
+import io.firmsim.simulator.input.CsvCells;
+import io.firmsim.simulator.input.CsvHeader;
+import io.firmsim.simulator.input.CsvInput;
 import io.firmsim.zoo.vocabulary.FlowVariable;
 import io.firmsim.zoo.vocabulary.StateVariable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * Reads a firm-year panel from CSV, as {@code firmsim simulate --panel csv} writes it: a header
  * line, then one line per firm and year. The header must name {@code firm_id}, {@code year}, every
  * {@link StateVariable} and every {@link FlowVariable} (in any order, each once) and nothing else:
  * a missing column or an extra one is an error, so a misspelt column is never silently dropped or
- * taken as zero.
+ * taken as zero. The header follows the rules of {@link CsvHeader} (a UTF-8 byte order mark is
+ * dropped, a repeated name is refused naming both positions).
  *
  * <p>Guarantees of a returned {@link Panel}: every value is a finite number, read exactly as {@link
  * Double#parseDouble} reads it (so a value written with {@code Double.toString} reads back bit for
@@ -40,11 +33,11 @@ import java.util.stream.Collectors;
  * within rows the one reported is the first in the file; repeated (firm, year) pairs are looked for
  * once all rows are read.
  *
- * <p>Speed (a million rows of 65 columns in a few seconds): the file is read once, as a stream of
- * cells from Jackson's {@link CsvParser} (quoted cells follow RFC 4180, so a header exported with
- * quotes is fine; blank lines are skipped); the reading thread hands batches of rows to worker
- * threads (up to {@value #MAX_WORKERS}, fewer on small machines) that parse them into primitive
- * arrays, with an exact fast path for the numbers {@code Double.toString} writes.
+ * <p>Speed (a million rows of 65 columns in a few seconds): the file is read once by the CSV input
+ * layer ({@link CsvInput}, {@link BatchedCsvReader}: quoted cells follow RFC 4180, so a header
+ * exported with quotes is fine; blank lines are skipped); the reading thread hands batches of rows
+ * to worker threads (up to {@value #MAX_WORKERS}, fewer on small machines) that parse them ({@link
+ * CsvCells}) into primitive arrays.
  */
 public final class PanelCsvReader {
   /** Name of the firm id column. */
@@ -56,7 +49,15 @@ public final class PanelCsvReader {
   /** Most threads that parse rows beside the reading thread. */
   public static final int MAX_WORKERS = 4;
 
-  private static final CsvFactory FACTORY = CsvFactory.builder().build();
+  private static final CsvHeader.Schema SCHEMA =
+      CsvHeader.Schema.builder(
+              "a panel file has "
+                  + FIRM_ID
+                  + ", "
+                  + YEAR
+                  + ", the state columns and the flow columns")
+          .required(columnNames())
+          .build();
 
   private static final int S = Panel.S;
   private static final int F = Panel.F;
@@ -75,25 +76,17 @@ public final class PanelCsvReader {
    */
   public static Panel read(Path file) {
     Objects.requireNonNull(file, "file");
-    try (InputStream in = Files.newInputStream(file);
-        CsvParser parser = FACTORY.createParser(in)) {
-      return new Reading(file, parser).run();
-    } catch (NoSuchFileException e) {
-      throw new BadInputException(file + ": no such file", e);
-    } catch (IOException e) {
-      throw ioProblem(file, e);
-    }
+    return CsvInput.read(file, parser -> new Reading(file, parser).run());
   }
 
-  private static BadInputException ioProblem(Path file, IOException e) {
-    if (e instanceof JsonProcessingException j) {
-      long line = j.getLocation() == null ? -1 : j.getLocation().getLineNr();
-      return BadInputException.at(file, line, null, "malformed CSV: " + j.getOriginalMessage());
-    }
-    if (e instanceof CharacterCodingException) {
-      return new BadInputException(file + ": not UTF-8 text (" + e + ")", e);
-    }
-    return new BadInputException(file + ": cannot read: " + e, e);
+  /** The columns of a panel file: firm id, year, the state columns, the flow columns. */
+  public static List<String> columnNames() {
+    List<String> names = new ArrayList<>();
+    names.add(FIRM_ID);
+    names.add(YEAR);
+    StateVariable.all().forEach(v -> names.add(v.name()));
+    FlowVariable.all().forEach(v -> names.add(v.name()));
+    return names;
   }
 
   /** The header of a file: what each column holds. Immutable once built. */
@@ -101,80 +94,23 @@ public final class PanelCsvReader {
     final Path file;
     final String[] names; // as in the header, trimmed
     final int[] roles; // per file column
-    final int yearColumn;
 
-    Header(Path file, long line, List<String> cells) {
-      this.file = file;
-      int n = cells.size();
-      names = new String[n];
-      roles = new int[n];
-      Map<String, Integer> position = new HashMap<>();
-      List<String> unknown = new ArrayList<>();
-      for (int c = 0; c < n; c++) {
-        String name = cells.get(c).trim();
-        if (c == 0 && name.startsWith("\uFEFF")) {
-          name = name.substring(1).trim();
-        }
-        names[c] = name;
-        if (name.isEmpty()) {
-          throw BadInputException.at(
-              file, line, null, "empty column name (column " + (c + 1) + " of the header)");
-        }
-        Integer before = position.put(name, c);
-        if (before != null) {
-          throw BadInputException.at(
-              file,
-              line,
-              name,
-              "duplicate column: columns "
-                  + (before + 1)
-                  + " and "
-                  + (c + 1)
-                  + " of the header have the same name");
-        }
-        Integer role = roleOf(name);
-        if (role == null) {
-          unknown.add(name);
-        } else {
-          roles[c] = role;
-        }
+    Header(CsvHeader header) {
+      header.check();
+      this.file = header.file();
+      names = header.names().toArray(new String[0]);
+      roles = new int[names.length];
+      for (int c = 0; c < names.length; c++) {
+        roles[c] = roleOf(names[c]);
       }
-      if (!unknown.isEmpty()) {
-        throw BadInputException.at(
-            file,
-            line,
-            unknown.get(0),
-            "unknown column"
-                + (unknown.size() > 1 ? " (all unknown: " + quoteAll(unknown) + ")" : "")
-                + "; a panel file has "
-                + FIRM_ID
-                + ", "
-                + YEAR
-                + ", the state columns and the flow columns");
-      }
-      List<String> missing = new ArrayList<>();
-      for (String name : expectedNames()) {
-        if (!position.containsKey(name)) {
-          missing.add(name);
-        }
-      }
-      if (!missing.isEmpty()) {
-        throw BadInputException.at(
-            file,
-            line,
-            missing.get(0),
-            "missing column"
-                + (missing.size() > 1 ? " (all missing: " + quoteAll(missing) + ")" : ""));
-      }
-      yearColumn = position.get(YEAR);
     }
 
     int width() {
       return names.length;
     }
 
-    /** The role of a column name, null if no panel column has it. */
-    private static Integer roleOf(String name) {
+    /** The role of a column name known to the schema. */
+    private static int roleOf(String name) {
       if (name.equals(FIRM_ID)) {
         return ROLE_FIRM_ID;
       }
@@ -190,16 +126,7 @@ public final class PanelCsvReader {
           return S + f.index();
         }
       }
-      return null;
-    }
-
-    private static List<String> expectedNames() {
-      List<String> names = new ArrayList<>();
-      names.add(FIRM_ID);
-      names.add(YEAR);
-      StateVariable.all().forEach(v -> names.add(v.name()));
-      FlowVariable.all().forEach(v -> names.add(v.name()));
-      return names;
+      throw new IllegalStateException("not a panel column: " + name);
     }
   }
 
@@ -267,20 +194,7 @@ public final class PanelCsvReader {
     }
 
     Panel run() throws IOException {
-      List<String> first = new ArrayList<>();
-      long headerLine = CsvRows.nextRow(parser, first);
-      if (headerLine < 0) {
-        throw BadInputException.at(
-            file,
-            -1,
-            null,
-            "empty file: expected a header line with "
-                + FIRM_ID
-                + ", "
-                + YEAR
-                + ", the state columns and the flow columns");
-      }
-      header = new Header(file, headerLine, first);
+      header = new Header(CsvInput.header(parser, file, SCHEMA));
       Header h = header;
       int width = h.width();
       List<Batch> done =
@@ -346,39 +260,14 @@ public final class PanelCsvReader {
   // ------------------------------------------------------------------ cells
 
   private static double parseValue(Header header, String text, long line, int column) {
-    return io.firmsim.simulator.input.CsvCells.value(header.file, line, header.names[column], text);
+    return CsvCells.value(header.file, line, header.names[column], text);
   }
 
   private static long parseFirmId(Header header, String text, long line, int column) {
-    return io.firmsim.simulator.input.CsvCells.firmId(
-        header.file, line, header.names[column], text);
+    return CsvCells.firmId(header.file, line, header.names[column], text);
   }
 
   private static int parseYear(Header header, String text, long line, int column) {
-    if (text.isBlank()) {
-      throw BadInputException.at(header.file, line, header.names[column], "missing value");
-    }
-    try {
-      return Integer.parseInt(text.trim());
-    } catch (NumberFormatException e) {
-      throw BadInputException.at(
-          header.file,
-          line,
-          header.names[column],
-          "a year must be an integer, found '" + shown(text) + "'");
-    }
-  }
-
-  /** {@link Double#parseDouble}, bit for bit, but fast: see {@link DecimalParser}. */
-  static double parseDouble(String text) {
-    return DecimalParser.parseDouble(text);
-  }
-
-  private static String quoteAll(List<String> names) {
-    return names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
-  }
-
-  private static String shown(String text) {
-    return io.firmsim.simulator.input.CsvCells.shown(text);
+    return CsvCells.year(header.file, line, header.names[column], text);
   }
 }

@@ -1,25 +1,18 @@
 package io.firmsim.trainer.orchestrator.gates;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.csv.CsvFactory;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.firmsim.simulator.input.BadInputException;
+import io.firmsim.simulator.input.BatchedCsvReader;
+import io.firmsim.simulator.input.CsvCells;
+import io.firmsim.simulator.input.CsvHeader;
+import io.firmsim.simulator.input.CsvInput;
 import io.firmsim.trainer.panel.Panel;
 import io.firmsim.trainer.panel.PanelCsvReader;
 import io.firmsim.zoo.vocabulary.FlowVariable;
 import io.firmsim.zoo.vocabulary.StateVariable;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -34,15 +27,19 @@ import java.util.Objects;
  * years, with a flag for rows where either is not an integer (or the id is negative); and each
  * row's position in its source: the line number in a CSV file (the header is line 1; blank lines
  * are skipped but counted), or the 1-based row number of an in-memory panel. Columns the panel does
- * not know are ignored (listed in {@link #extraColumns()}).
+ * not know are ignored (listed in {@link #extraColumns()}). The header is read by the CSV input
+ * layer ({@link CsvHeader}: a UTF-8 byte order mark is dropped) but its problems (missing and
+ * repeated columns) are kept for the gates instead of refused; cells are parsed by {@link
+ * CsvCells}, exactly as {@link PanelCsvReader} parses them.
  *
  * <p>Parquet panels, and panels simulated on the fly, come in as a {@link Panel} through {@link
  * #of}: every column is then present and every value finite, so the column and missing-value gates
  * pass trivially and the others apply as for a CSV file.
  *
  * <p>Memory: one {@code double} per value cell plus 17 bytes per row, about the size of the {@link
- * Panel} itself. Reading is single-threaded (a few seconds per million rows). Immutable once built;
- * the arrays never leave the package.
+ * Panel} itself. Reading is multi-threaded like {@link PanelCsvReader}'s ({@link BatchedCsvReader}:
+ * one thread splits the CSV, up to {@value #MAX_WORKERS} parse batches of rows). Immutable once
+ * built; the arrays never leave the package.
  */
 public final class RawPanel {
   /** The unit of row positions in a CSV file. */
@@ -65,7 +62,20 @@ public final class RawPanel {
     VALUE_NAMES = List.copyOf(names);
   }
 
-  private static final CsvFactory FACTORY = CsvFactory.builder().build();
+  /** Most threads that parse rows beside the reading thread. */
+  public static final int MAX_WORKERS = 4;
+
+  /** A panel's columns; others are ignored (and listed), problems are kept for the gates. */
+  private static final CsvHeader.Schema SCHEMA =
+      CsvHeader.Schema.builder(
+              "a panel file has "
+                  + PanelCsvReader.FIRM_ID
+                  + ", "
+                  + PanelCsvReader.YEAR
+                  + ", the state columns and the flow columns")
+          .required(PanelCsvReader.columnNames())
+          .allowUnknown()
+          .build();
 
   final String source;
   final String rowUnit;
@@ -117,150 +127,115 @@ public final class RawPanel {
    */
   public static RawPanel readCsv(Path file) {
     Objects.requireNonNull(file, "file");
-    try (InputStream in = Files.newInputStream(file);
-        CsvParser parser = FACTORY.createParser(in)) {
-      return readCsv(file, parser);
-    } catch (NoSuchFileException e) {
-      throw new BadInputException(file + ": no such file", e);
-    } catch (JsonProcessingException e) {
-      long line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
-      throw BadInputException.at(file, line, null, "malformed CSV: " + e.getOriginalMessage());
-    } catch (CharacterCodingException e) {
-      throw new BadInputException(file + ": not UTF-8 text (" + e + ")", e);
-    } catch (IOException e) {
-      throw new BadInputException(file + ": cannot read: " + e, e);
-    }
-  }
-
-  private static RawPanel readCsv(Path file, CsvParser parser) throws IOException {
-    List<String> cells = new ArrayList<>();
-    long headerLine = nextRow(parser, cells);
-    if (headerLine < 0) {
-      throw BadInputException.at(file, 1, null, "empty file: expected a header line");
-    }
-    Builder b = new Builder(file.toString(), LINE);
-    int width = cells.size();
-    int firmColumn = -1;
-    int yearColumn = -1;
-    int[] role = new int[width]; // value column index, or -1 firm, -2 year, -3 ignored
-    Map<String, Integer> seen = new HashMap<>();
-    for (int c = 0; c < width; c++) {
-      String name = cells.get(c).strip();
-      if (c == 0 && name.startsWith("\uFEFF")) {
-        name = name.substring(1).strip();
-      }
-      b.header.add(name);
-      role[c] = -3;
-      if (seen.putIfAbsent(name, c) != null) {
-        if (!b.duplicates.contains(name)) {
-          b.duplicates.add(name);
-        }
-        continue;
-      }
-      int k = VALUE_NAMES.indexOf(name);
-      if (name.equals(PanelCsvReader.FIRM_ID)) {
-        role[c] = -1;
-        firmColumn = c;
-      } else if (name.equals(PanelCsvReader.YEAR)) {
-        role[c] = -2;
-        yearColumn = c;
-      } else if (k >= 0) {
-        role[c] = k;
-      } else {
-        b.extra.add(name);
-      }
-    }
-    if (firmColumn < 0) {
-      b.missing.add(PanelCsvReader.FIRM_ID);
-    }
-    if (yearColumn < 0) {
-      b.missing.add(PanelCsvReader.YEAR);
-    }
-    for (int k = 0; k < V; k++) {
-      if (seen.containsKey(VALUE_NAMES.get(k))) {
-        b.values[k] = new double[b.capacity];
-      } else {
-        b.missing.add(VALUE_NAMES.get(k));
-      }
-    }
-    long line;
-    while ((line = nextRow(parser, cells)) >= 0) {
-      int r = b.addRow(line);
-      if (cells.size() != width) {
-        b.ragged(line);
-      }
-      byte problem = 0;
-      if (firmColumn < 0 || firmColumn >= cells.size()) {
-        problem |= 1;
-      }
-      if (yearColumn < 0 || yearColumn >= cells.size()) {
-        problem |= 2;
-      }
-      for (int k = 0; k < V; k++) {
-        if (b.values[k] != null) {
-          b.values[k][r] = Double.NaN;
-        }
-      }
-      int n = Math.min(width, cells.size());
-      for (int c = 0; c < n; c++) {
-        String text = cells.get(c).strip();
-        if (role[c] >= 0) {
-          b.values[role[c]][r] = parse(text);
-        } else if (role[c] == -1) {
-          try {
-            b.firmIds[r] = Long.parseLong(text);
-            if (b.firmIds[r] < 0) {
-              problem |= 1;
+    return CsvInput.read(
+        file,
+        parser -> {
+          CsvHeader header = CsvInput.header(parser, file, SCHEMA);
+          Builder b = new Builder(file.toString(), LINE);
+          b.header.addAll(header.names());
+          header.duplicates().forEach(d -> b.duplicates.add(d.name()));
+          b.extra.addAll(header.unknown());
+          b.missing.addAll(header.missing());
+          int width = header.width();
+          int[] role = new int[width]; // value column index, or -1 firm, -2 year, -3 ignored
+          for (int c = 0; c < width; c++) {
+            String name = header.name(c);
+            role[c] = header.column(name) != c ? -3 : roleOf(name);
+          }
+          boolean[] present = new boolean[V];
+          for (int c = 0; c < width; c++) {
+            if (role[c] >= 0) {
+              present[role[c]] = true;
             }
-          } catch (NumberFormatException e) {
-            problem |= 1;
           }
-        } else if (role[c] == -2) {
-          try {
-            b.years[r] = Integer.parseInt(text);
-          } catch (NumberFormatException e) {
-            problem |= 2;
-          }
-        }
-      }
-      b.keyProblems[r] = problem;
-    }
-    return new RawPanel(b);
+          // a missing key column is a key problem of every row: bit 1 firm id, bit 2 year
+          byte keys =
+              (byte)
+                  ((header.column(PanelCsvReader.FIRM_ID) < 0 ? 1 : 0)
+                      | (header.column(PanelCsvReader.YEAR) < 0 ? 2 : 0));
+          List<Batch> done =
+              BatchedCsvReader.read(
+                  file,
+                  width,
+                  MAX_WORKERS,
+                  "raw-panel-reader",
+                  (cells, from) -> {
+                    long line = BatchedCsvReader.nextCells(parser, cells, from, width, b::ragged);
+                    if (line >= 0 && b.rows++ >= Panel.MAX_ROWS) {
+                      throw BadInputException.at(
+                          file, line, null, "more than " + Panel.MAX_ROWS + " rows");
+                    }
+                    return line;
+                  },
+                  (cells, lines, rows) -> new Batch(role, keys, cells, lines, rows));
+          b.fill(done, present);
+          return new RawPanel(b);
+        });
   }
 
-  /** A cell as a number: NaN when empty or not a number. */
-  private static double parse(String text) {
-    if (text.isEmpty()) {
-      return Double.NaN;
+  /** The role of a known column name: value column index, -1 firm id, -2 year, -3 ignored. */
+  private static int roleOf(String name) {
+    if (name.equals(PanelCsvReader.FIRM_ID)) {
+      return -1;
     }
-    try {
-      return Double.parseDouble(text);
-    } catch (NumberFormatException e) {
-      return Double.NaN;
+    if (name.equals(PanelCsvReader.YEAR)) {
+      return -2;
     }
+    return VALUE_NAMES.contains(name) ? VALUE_NAMES.indexOf(name) : -3;
   }
 
-  /** Reads the next non-blank row's cells; returns its line, or -1 at the end of the file. */
-  private static long nextRow(CsvParser parser, List<String> cells) throws IOException {
-    while (true) {
-      cells.clear();
-      if (parser.nextToken() != JsonToken.START_ARRAY) {
-        return -1;
-      }
-      long line = -1;
-      for (JsonToken t = parser.nextToken(); t == JsonToken.VALUE_STRING; t = parser.nextToken()) {
-        if (cells.isEmpty()) {
-          line = parser.currentTokenLocation().getLineNr();
+  /** The parsed cells of a batch of rows; problems are data here, never exceptions. */
+  private static final class Batch implements BatchedCsvReader.Parsed {
+    final int rows;
+    final long[] lines;
+    final long[] firmIds;
+    final int[] years;
+    final byte[] keyProblems;
+    final double[] values; // column-major [V, rows]; NaN where a cell is missing
+
+    Batch(int[] role, byte keys, String[] cells, long[] lines, int rows) {
+      this.rows = rows;
+      this.lines = lines;
+      int width = role.length;
+      firmIds = new long[rows];
+      years = new int[rows];
+      keyProblems = new byte[rows];
+      values = new double[V * rows];
+      Arrays.fill(values, Double.NaN);
+      for (int r = 0; r < rows; r++) {
+        byte problem = keys;
+        int from = r * width;
+        for (int c = 0; c < width; c++) {
+          String text = cells[from + c];
+          int k = role[c];
+          if (k >= 0) {
+            values[k * rows + r] = CsvCells.valueOrNaN(text);
+          } else if (k == -1) {
+            long id = CsvCells.integerOr(text, Long.MIN_VALUE);
+            if (id == Long.MIN_VALUE) {
+              problem |= 1; // not an integer (the id stays 0)
+            } else {
+              firmIds[r] = id;
+              if (id < 0) {
+                problem |= 1;
+              }
+            }
+          } else if (k == -2) {
+            long year = CsvCells.integerOr(text, Long.MIN_VALUE);
+            if (year < Integer.MIN_VALUE || year > Integer.MAX_VALUE) {
+              problem |= 2;
+            } else {
+              years[r] = (int) year;
+            }
+          }
         }
-        cells.add(parser.getText());
+        keyProblems[r] = problem;
       }
-      if (cells.size() == 1 && cells.get(0).isBlank()) {
-        continue; // a blank line
-      }
-      if (cells.isEmpty()) {
-        continue;
-      }
-      return line;
+    }
+
+    @Override
+    public BadInputException problem() {
+      return null;
     }
   }
 
@@ -425,27 +400,35 @@ public final class RawPanel {
       this.rowUnit = rowUnit;
     }
 
-    int addRow(long position) {
-      if (rows == capacity) {
-        if (capacity >= Panel.MAX_ROWS) {
-          throw new BadInputException(source + ": more than " + Panel.MAX_ROWS + " rows");
-        }
-        capacity = (int) Math.min(Panel.MAX_ROWS, 2L * capacity);
-        positions = Arrays.copyOf(positions, capacity);
-        firmIds = Arrays.copyOf(firmIds, capacity);
-        years = Arrays.copyOf(years, capacity);
-        keyProblems = Arrays.copyOf(keyProblems, capacity);
+    /** Copies the batches of a CSV file, in file order, into the builder's arrays. */
+    void fill(List<Batch> done, boolean[] present) {
+      capacity = Math.max(rows, 1);
+      positions = new long[capacity];
+      firmIds = new long[capacity];
+      years = new int[capacity];
+      keyProblems = new byte[capacity];
+      for (int k = 0; k < V; k++) {
+        values[k] = present[k] ? new double[capacity] : null;
+      }
+      int at = 0;
+      for (int i = 0; i < done.size(); i++) {
+        Batch batch = done.get(i);
+        int n = batch.rows;
+        System.arraycopy(batch.lines, 0, positions, at, n);
+        System.arraycopy(batch.firmIds, 0, firmIds, at, n);
+        System.arraycopy(batch.years, 0, years, at, n);
+        System.arraycopy(batch.keyProblems, 0, keyProblems, at, n);
         for (int k = 0; k < V; k++) {
           if (values[k] != null) {
-            values[k] = Arrays.copyOf(values[k], capacity);
+            System.arraycopy(batch.values, k * n, values[k], at, n);
           }
         }
+        at += n;
+        done.set(i, null); // let the batch go
       }
-      positions[rows] = position;
-      return rows++;
     }
 
-    void ragged(long position) {
+    void ragged(long position, int found) {
       ragged++;
       if (raggedExamples.size() < GateReport.MAX_EXAMPLES) {
         raggedExamples.add(position);
