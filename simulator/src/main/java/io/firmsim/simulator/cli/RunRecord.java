@@ -46,7 +46,7 @@ final class RunRecord {
   private final Map<String, Object> json = new LinkedHashMap<>();
 
   /**
-   * @param args the command line as given (after {@code firmsim})
+   * @param args the command line: the program name and its arguments as given
    * @param started when the run started
    */
   RunRecord(List<String> args, Instant started) {

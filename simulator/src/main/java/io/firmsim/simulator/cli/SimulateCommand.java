@@ -27,6 +27,8 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
@@ -227,18 +229,7 @@ public final class SimulateCommand implements Callable<Integer> {
       source = new StartupPopulation(seed, firms == null ? 1000 : firms, spec.constants());
       burn = burnIn == null ? 5 : burnIn;
     }
-    long stepped = (long) source.size() * (years + burn);
-    if (stepped > MAX_FIRM_YEARS) {
-      throw new BadInputException(
-          String.format(
-              Locale.ROOT,
-              "%,d firms over %,d years (--years plus --burn-in) are %,d firm-years, more than"
-                  + " the limit of %,d",
-              source.size(),
-              years + burn,
-              stepped,
-              MAX_FIRM_YEARS));
-    }
+    long stepped = checkFirmYears(source.size(), years + burn);
     MacroPath macroPath =
         macro == null ? MacroPath.zeros() : MacroPathReader.read(macro, startYear, years);
     int chunk =
@@ -258,7 +249,7 @@ public final class SimulateCommand implements Callable<Integer> {
             .build();
     Device resolvedDevice = resolve(deviceChoice);
     RunRecord record =
-        new RunRecord(spec().commandLine().getParseResult().originalArgs(), started)
+        new RunRecord(commandLine(), started)
             .settings(seed, forwardMode, precision, deviceChoice, resolvedDevice)
             .sizes(source.size(), years, burn, startYear, chunk, panelText)
             .inputs(model, population, populationYear, macro);
@@ -356,6 +347,34 @@ public final class SimulateCommand implements Callable<Integer> {
     if (threads != null && threads < 1) {
       throw new BadInputException("--threads must be at least 1, found " + threads);
     }
+    if (population == null) {
+      checkFirmYears(firms == null ? 1000 : firms, simulated);
+    }
+  }
+
+  /** The firm-years to step, refused beyond {@link #MAX_FIRM_YEARS}. */
+  private static long checkFirmYears(long firms, long simulatedYears) {
+    long firmYears = firms * simulatedYears;
+    if (firmYears > MAX_FIRM_YEARS) {
+      throw new BadInputException(
+          String.format(
+              Locale.ROOT,
+              "%,d firms over %,d years (--years plus --burn-in) are %,d firm-years, more than"
+                  + " the limit of %,d",
+              firms,
+              simulatedYears,
+              firmYears,
+              MAX_FIRM_YEARS));
+    }
+    return firmYears;
+  }
+
+  /** The program's name and its arguments as given, e.g. {@code firmsim simulate --firms 10}. */
+  private List<String> commandLine() {
+    List<String> line = new ArrayList<>();
+    line.add(spec.root().name());
+    line.addAll(spec.commandLine().getParseResult().originalArgs());
+    return line;
   }
 
   /** The device the simulator will run on; a GPU that is not there is bad input. */
