@@ -233,7 +233,9 @@ public final class SimulateCommand implements Callable<Integer> {
     MacroPath macroPath =
         macro == null ? MacroPath.zeros() : MacroPathReader.read(macro, startYear, years);
     int chunk =
-        chunkSize != null ? chunkSize : defaultChunkSize(precision, !panelText.equals("none"));
+        chunkSize != null
+            ? chunkSize
+            : defaultChunkSize(precision, !panelText.equals("none"), years + burn);
     SimulationConfig config =
         SimulationConfig.builder()
             .setModel(spec)
@@ -407,13 +409,16 @@ public final class SimulateCommand implements Callable<Integer> {
         .build();
   }
 
-  /** With a panel every year of a chunk is kept until the chunk ends: keep chunks smaller. */
-  private int defaultChunkSize(Precision precision, boolean withPanel) {
+  /**
+   * With a panel every simulated year of a chunk (burn-in included) is kept on the host until the
+   * chunk ends: keep chunks to about 4 million firm-years (1.6 GB in float64).
+   */
+  private static int defaultChunkSize(Precision precision, boolean withPanel, int simulatedYears) {
     int chunk = precision.defaultChunkSize();
     if (!withPanel) {
       return chunk;
     }
-    return Math.max(1024, Math.min(chunk, 4_000_000 / Math.max(1, years)));
+    return Math.max(1024, Math.min(chunk, 4_000_000 / Math.max(1, simulatedYears)));
   }
 
   private Precision parsePrecision() {
