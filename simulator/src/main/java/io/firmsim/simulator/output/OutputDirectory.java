@@ -271,7 +271,7 @@ public final class OutputDirectory implements AutoCloseable {
   }
 
   /** Whether the process whose id starts {@code text} (digits, then anything) still runs. */
-  private static boolean pidAlive(String text) {
+  static boolean pidAlive(String text) {
     int end = 0;
     while (end < text.length() && Character.isDigit(text.charAt(end))) {
       end++;
@@ -347,6 +347,16 @@ public final class OutputDirectory implements AutoCloseable {
    * no writer can create a file in it any more) and then deleted, again and again while a writer
    * still adds to it, for at most {@value #HOOK_ATTEMPTS} attempts.
    */
+  /** Has the shutdown hook remove {@code staging} (a folder or a file) if the JVM stops. */
+  static void track(Path staging) {
+    LIVE.add(staging);
+  }
+
+  /** Undoes {@link #track}: the staging path was committed or removed. */
+  static void untrack(Path staging) {
+    LIVE.remove(staging);
+  }
+
   static void removeLive() {
     for (Path p : LIVE) {
       Path doomed = p.resolveSibling(p.getFileName() + ".removing");

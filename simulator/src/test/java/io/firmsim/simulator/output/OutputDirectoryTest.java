@@ -121,4 +121,25 @@ class OutputDirectoryTest {
     }
     assertEquals(List.of(), names());
   }
+
+  @Test
+  void stagedFileOfADeadRunIsRemovedAndThatOfALiveOneKept() throws Exception {
+    Files.writeString(tmp.resolve(".model.json.tmp-" + deadPid() + "-123"), "{\"half\":");
+    Path live = tmp.resolve(".model.json.tmp-" + ProcessHandle.current().pid() + "-456");
+    Files.writeString(live, "{}");
+    try (OutputFile f = OutputFile.begin(tmp.resolve("model.json"), false)) {
+      Files.writeString(f.staging(), "{\"whole\": true}");
+      f.commit();
+    }
+    assertEquals(List.of(live.getFileName().toString(), "model.json"), names());
+  }
+
+  @Test
+  void shutdownCleanupRemovesAStagedFile() throws Exception {
+    OutputFile f = OutputFile.begin(tmp.resolve("model.json"), false);
+    Files.writeString(f.staging(), "{\"half\":");
+    OutputDirectory.removeLive();
+    assertEquals(List.of(), names());
+    f.close();
+  }
 }
