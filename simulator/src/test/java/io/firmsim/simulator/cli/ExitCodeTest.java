@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.firmsim.simulator.engine.BalanceViolationException;
 import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.output.OutputWriteException;
+import io.firmsim.zoo.BuildInfo;
 import io.firmsim.zoo.modelspec.ModelSpecException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -197,5 +198,13 @@ class ExitCodeTest {
     BadInputException e = BadInputException.at(Path.of("pop.csv"), 4, "MA", "cannot read", cause);
     assertSame(cause, e.getCause());
     assertEquals("pop.csv, row 4, column 'MA': cannot read", e.getMessage());
+  }
+
+  @Test
+  void versionNamesTheRunningBuild() {
+    StringWriter out = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "--version");
+    assertEquals(0, code);
+    assertEquals("firmsim " + BuildInfo.current().codeVersion(), out.toString().strip());
   }
 }
