@@ -11,7 +11,11 @@ public final class Main {
     System.exit(run(args));
   }
 
-  /** Runs the command line and returns its exit code (0 success, 2 bad input, 3 failed run). */
+  /**
+   * Runs the command line and returns its exit code: 0 success, 1 an internal error (a bug) or an
+   * output that could not be written (full disk), 2 bad input, 3 a failed run, 130 interrupted (see
+   * {@link ErrorHandler}).
+   */
   public static int run(String... args) {
     return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
   }
@@ -35,7 +39,13 @@ public final class Main {
   public static int run(CommandLine cli, PrintWriter out, PrintWriter err, String... args) {
     cli.setOut(out);
     cli.setErr(err);
-    int code = cli.execute(args);
+    int code;
+    try {
+      code = cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      // Errors pass through picocli's exception handler; this one has a remedy a user can apply.
+      code = ErrorHandler.report(e, cli);
+    }
     out.flush();
     err.flush();
     return code;

@@ -1,5 +1,7 @@
 package io.firmsim.simulator.cli;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import io.firmsim.models.equations.ForwardMode;
 import io.firmsim.simulator.engine.DeviceChoice;
 import io.firmsim.simulator.engine.Precision;
@@ -11,6 +13,7 @@ import io.firmsim.simulator.macro.MacroPath;
 import io.firmsim.simulator.macro.MacroPathReader;
 import io.firmsim.simulator.output.AggregatesCsvWriter;
 import io.firmsim.simulator.output.OutputDirectory;
+import io.firmsim.simulator.output.OutputWriteException;
 import io.firmsim.simulator.output.PanelFormat;
 import io.firmsim.simulator.output.PanelWriter;
 import io.firmsim.simulator.population.Population;
@@ -20,8 +23,13 @@ import io.firmsim.simulator.population.StartupPopulation;
 import io.firmsim.zoo.PaperModel;
 import io.firmsim.zoo.modelspec.ModelSpec;
 import io.firmsim.zoo.modelspec.ModelSpecReader;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
@@ -45,6 +53,37 @@ import picocli.CommandLine.Option;
 public final class SimulateCommand implements Callable<Integer> {
   /** Stepped firm-years from which a progress bar is shown. */
   private static final long PROGRESS_FROM = 2_000_000L;
+
+  /**
+   * Most simulated years (reported plus burn-in): the per-year aggregates are held in memory, and
+   * no question about firms needs more than a few hundred years.
+   */
+  static final int MAX_SIMULATED_YEARS = 10_000;
+
+  /** Most firms: population indexes are {@code int}, with room for a chunk beyond the last firm. */
+  static final int MAX_FIRMS = 2_000_000_000;
+
+  /**
+   * Largest chunk: a chunk's state and flows live on the device and on the host at once (about 0.5
+   * KB per firm in float64, more with a panel, for every year of the chunk).
+   */
+  static final int MAX_CHUNK_SIZE = 1 << 22;
+
+  /** Largest first reported year in magnitude, so that every year number is far from overflow. */
+  static final int MAX_START_YEAR = 1_000_000;
+
+  /**
+   * Most firm-years stepped (firms times simulated years): beyond it a run takes weeks at the
+   * measured speed (docs/BENCHMARKS.md), so it is more likely a typo than a plan.
+   */
+  static final long MAX_FIRM_YEARS = 1_000_000_000_000L;
+
+  /** Opens the panel writer; a test replaces it to inject an I/O failure (a full disk). */
+  interface PanelOpener {
+    PanelWriter open(PanelFormat format, Path file, boolean float32) throws IOException;
+  }
+
+  PanelOpener panelOpener = PanelWriter::open;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -133,6 +172,13 @@ public final class SimulateCommand implements Callable<Integer> {
   Path out;
 
   @Option(
+      names = "--overwrite",
+      description =
+          "Replace DIR if it holds a previous firmsim output (as a whole: nothing of it is kept). "
+              + "Without it, an existing non-empty DIR is refused.")
+  boolean overwrite;
+
+  @Option(
       names = "--panel",
       defaultValue = "none",
       description = "Per-firm panel: csv, parquet or none (default: ${DEFAULT-VALUE}).")
@@ -159,6 +205,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Instant started = Instant.now();
     ForwardMode forwardMode = parse(ForwardMode.class, "--mode", mode, "sample|mean");
     Precision precision = parsePrecision();
     DeviceChoice deviceChoice = parse(DeviceChoice.class, "--device", device, "auto|cpu|gpu");
@@ -169,26 +216,7 @@ public final class SimulateCommand implements Callable<Integer> {
     if (firms != null && population != null) {
       throw new BadInputException("give either --firms or --population, not both");
     }
-    if (firms != null && firms < 1) {
-      throw new BadInputException("--firms must be at least 1, found " + firms);
-    }
-    if (years < 1) {
-      throw new BadInputException("--years must be at least 1, found " + years);
-    }
-    if (burnIn != null && burnIn < 0) {
-      throw new BadInputException("--burn-in must be 0 or more, found " + burnIn);
-    }
-    if (chunkSize != null && chunkSize < 1) {
-      throw new BadInputException("--chunk-size must be at least 1, found " + chunkSize);
-    }
-    if (threads != null) {
-      if (threads < 1) {
-        throw new BadInputException("--threads must be at least 1, found " + threads);
-      }
-      // Read by DJL's PyTorch engine when it loads, which happens after this point.
-      System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
+    checkSizes();
     if (marketFirms != null && (marketFirms < 1 || population != null)) {
       throw new BadInputException(
           population != null
@@ -197,6 +225,13 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     if (populationYear != null && population == null) {
       throw new BadInputException("--population-year needs --population");
+    }
+    // Before any work: a run must not end, hours later, unable to write its result.
+    OutputDirectory.check(out, overwrite);
+    if (threads != null) {
+      // Read by DJL's PyTorch engine when it loads, which happens after this point.
+      System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
 
     ModelSpec spec = model == null ? PaperModel.load() : ModelSpecReader.read(model);
@@ -231,10 +266,13 @@ public final class SimulateCommand implements Callable<Integer> {
               marketFirms == null ? StartupPopulation.DEFAULT_MARKET_FIRMS : marketFirms);
       burn = burnIn == null ? 5 : burnIn;
     }
+    long stepped = checkFirmYears(source.size(), years + burn);
     MacroPath macroPath =
         macro == null ? MacroPath.zeros() : MacroPathReader.read(macro, startYear, years);
     int chunk =
-        chunkSize != null ? chunkSize : defaultChunkSize(precision, !panelText.equals("none"));
+        chunkSize != null
+            ? chunkSize
+            : defaultChunkSize(precision, !panelText.equals("none"), years + burn);
     SimulationConfig config =
         SimulationConfig.builder()
             .setModel(spec)
@@ -248,30 +286,43 @@ public final class SimulateCommand implements Callable<Integer> {
             .optMacro(macroPath)
             .optChunkSize(chunk)
             .build();
+    Device resolvedDevice = resolve(deviceChoice);
+    RunRecord record =
+        new RunRecord(commandLine(), started)
+            .settings(seed, forwardMode, precision, deviceChoice, resolvedDevice)
+            .sizes(source.size(), years, burn, startYear, chunk, panelText)
+            .inputs(model, population, populationYear, macro);
 
-    long stepped = (long) source.size() * (years + burn);
     SimulationResult result;
-    try (OutputDirectory dir = OutputDirectory.begin(out, false, "simulate")) {
-      PanelWriter panelWriter = null;
-      if (panelText.equals("csv")) {
-        panelWriter =
-            PanelWriter.open(
-                PanelFormat.CSV, dir.file("panel.csv"), precision == Precision.FLOAT32);
-      } else if (panelText.equals("parquet")) {
-        panelWriter =
-            PanelWriter.open(
-                PanelFormat.PARQUET, dir.file("panel.parquet"), precision == Precision.FLOAT32);
-      }
-      try (ProgressBar bar = progressBar(stepped)) {
-        LongConsumer progress = bar == null ? null : bar::stepBy;
-        result = new Simulator(config).run(source, panelWriter, progress);
-      } finally {
-        if (panelWriter != null) {
-          panelWriter.close();
+    try (OutputDirectory dir = OutputDirectory.begin(out, overwrite, "simulate")) {
+      String writing = "";
+      try {
+        PanelWriter panelWriter = null;
+        if (panelText.equals("csv")) {
+          writing = "panel.csv";
+          panelWriter = panelOpener.open(PanelFormat.CSV, dir.file(writing), isFloat32(precision));
+        } else if (panelText.equals("parquet")) {
+          writing = "panel.parquet";
+          panelWriter =
+              panelOpener.open(PanelFormat.PARQUET, dir.file(writing), isFloat32(precision));
         }
+        try (PanelWriter w = panelWriter;
+            ProgressBar bar = progressBar(stepped)) {
+          LongConsumer progress = bar == null ? null : bar::stepBy;
+          result = new Simulator(config).run(source, w, progress);
+        }
+        writing = "aggregates.csv";
+        AggregatesCsvWriter.write(dir.file(writing), result);
+        writing = RunRecord.FILE;
+        record.finish(result, Instant.now()).write(dir.file(writing));
+        writing = "";
+        dir.commit();
+      } catch (IOException e) {
+        throw new OutputWriteException(dir.target().resolve(writing), e);
+      } catch (UncheckedIOException e) {
+        // The simulator reports a failed panel write this way.
+        throw new OutputWriteException(dir.target().resolve(writing), e.getCause());
       }
-      AggregatesCsvWriter.write(dir.file("aggregates.csv"), result);
-      dir.commit();
     }
     PrintWriter o = spec().commandLine().getOut();
     o.printf(
@@ -282,6 +333,100 @@ public final class SimulateCommand implements Callable<Integer> {
         result.firmYearsPerSecond());
     o.flush();
     return 0;
+  }
+
+  /**
+   * Refuses, naming the limit, sizes that cannot work: too many years, firms or firm-years, a start
+   * year whose year numbers would overflow, a chunk too large for memory.
+   */
+  private void checkSizes() {
+    if (firms != null && firms < 1) {
+      throw new BadInputException("--firms must be at least 1, found " + firms);
+    }
+    if (firms != null && firms > MAX_FIRMS) {
+      throw new BadInputException(
+          String.format(Locale.ROOT, "--firms must be at most %,d, found %,d", MAX_FIRMS, firms));
+    }
+    if (years < 1) {
+      throw new BadInputException("--years must be at least 1, found " + years);
+    }
+    if (burnIn != null && burnIn < 0) {
+      throw new BadInputException("--burn-in must be 0 or more, found " + burnIn);
+    }
+    long simulated = (long) years + (burnIn == null ? 5 : burnIn);
+    if (simulated > MAX_SIMULATED_YEARS) {
+      throw new BadInputException(
+          String.format(
+              Locale.ROOT,
+              "--years plus --burn-in must be at most %,d years, found %,d + %,d",
+              MAX_SIMULATED_YEARS,
+              years,
+              burnIn == null ? 5 : burnIn));
+    }
+    if (Math.abs((long) startYear) > MAX_START_YEAR) {
+      throw new BadInputException(
+          String.format(
+              Locale.ROOT,
+              "--start-year must be between -%,d and %,d, found %,d",
+              MAX_START_YEAR,
+              MAX_START_YEAR,
+              startYear));
+    }
+    if (chunkSize != null && chunkSize < 1) {
+      throw new BadInputException("--chunk-size must be at least 1, found " + chunkSize);
+    }
+    if (chunkSize != null && chunkSize > MAX_CHUNK_SIZE) {
+      throw new BadInputException(
+          String.format(
+              Locale.ROOT,
+              "--chunk-size must be at most %,d firms, found %,d",
+              MAX_CHUNK_SIZE,
+              chunkSize));
+    }
+    if (threads != null && threads < 1) {
+      throw new BadInputException("--threads must be at least 1, found " + threads);
+    }
+    if (population == null) {
+      checkFirmYears(firms == null ? 1000 : firms, simulated);
+    }
+  }
+
+  /** The firm-years to step, refused beyond {@link #MAX_FIRM_YEARS}. */
+  private static long checkFirmYears(long firms, long simulatedYears) {
+    long firmYears = firms * simulatedYears;
+    if (firmYears > MAX_FIRM_YEARS) {
+      throw new BadInputException(
+          String.format(
+              Locale.ROOT,
+              "%,d firms over %,d years (--years plus --burn-in) are %,d firm-years, more than"
+                  + " the limit of %,d",
+              firms,
+              simulatedYears,
+              firmYears,
+              MAX_FIRM_YEARS));
+    }
+    return firmYears;
+  }
+
+  /** The program's name and its arguments as given, e.g. {@code firmsim simulate --firms 10}. */
+  private List<String> commandLine() {
+    List<String> line = new ArrayList<>();
+    line.add(spec.root().name());
+    line.addAll(spec.commandLine().getParseResult().originalArgs());
+    return line;
+  }
+
+  /** The device the simulator will run on; a GPU that is not there is bad input. */
+  private static Device resolve(DeviceChoice choice) {
+    try {
+      return choice.resolve(Engine.getEngine("PyTorch"));
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(e.getMessage(), e);
+    }
+  }
+
+  private static boolean isFloat32(Precision precision) {
+    return precision == Precision.FLOAT32;
   }
 
   private CommandLine.Model.CommandSpec spec() {
@@ -301,13 +446,16 @@ public final class SimulateCommand implements Callable<Integer> {
         .build();
   }
 
-  /** With a panel every year of a chunk is kept until the chunk ends: keep chunks smaller. */
-  private int defaultChunkSize(Precision precision, boolean withPanel) {
+  /**
+   * With a panel every simulated year of a chunk (burn-in included) is kept on the host until the
+   * chunk ends: keep chunks to about 4 million firm-years (1.6 GB in float64).
+   */
+  private static int defaultChunkSize(Precision precision, boolean withPanel, int simulatedYears) {
     int chunk = precision.defaultChunkSize();
     if (!withPanel) {
       return chunk;
     }
-    return Math.max(1024, Math.min(chunk, 4_000_000 / Math.max(1, years)));
+    return Math.max(1024, Math.min(chunk, 4_000_000 / Math.max(1, simulatedYears)));
   }
 
   private Precision parsePrecision() {

@@ -23,6 +23,15 @@ public class BadInputException extends RuntimeException {
    * FILE, row LINE, column 'NAME': PROBLEM}.
    */
   public static BadInputException at(Path file, long row, String column, String problem) {
+    return at(file, row, column, problem, null);
+  }
+
+  /**
+   * As {@link #at(Path, long, String, String)}, keeping the exception that revealed the problem (a
+   * parse error, an I/O error) as the cause.
+   */
+  public static BadInputException at(
+      Path file, long row, String column, String problem, Throwable cause) {
     StringBuilder sb = new StringBuilder();
     sb.append(file);
     if (row >= 0) {
@@ -32,6 +41,6 @@ public class BadInputException extends RuntimeException {
       sb.append(", column '").append(column).append('\'');
     }
     sb.append(": ").append(problem);
-    return new BadInputException(sb.toString());
+    return new BadInputException(sb.toString(), cause);
   }
 }

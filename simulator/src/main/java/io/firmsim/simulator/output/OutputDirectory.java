@@ -8,6 +8,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,9 +30,15 @@ import java.util.stream.Stream;
  *       non-empty folder (without {@code overwrite}), or is a non-empty folder that is not a
  *       previous firmsim output (with it: firmsim replaces its own outputs as a whole, never merges
  *       into other folders);
- *   <li>a shutdown hook removes the staging folders of this process on SIGINT or SIGTERM;
+ *   <li>a shutdown hook removes the staging folders of this process on SIGINT or SIGTERM. Other
+ *       threads keep running while shutdown hooks run, so a writer may still be adding to the
+ *       folder: the hook first renames it (a writer's next file then fails to open, files already
+ *       open are written into the renamed folder and unlinked with it) and then deletes it,
+ *       repeating until it is gone;
  *   <li>staging folders left by a process that no longer runs (kill -9) are removed by the next run
- *       that writes beside them; each holds an owner file with its process id.
+ *       that writes beside them; each holds an owner file with its process id. A previous output
+ *       that a dead run had moved aside to replace it, without moving the new one in, is moved
+ *       back.
  * </ul>
  *
  * <p>Every committed folder holds a marker file {@value #MARKER} (format version, command) that
@@ -45,18 +52,21 @@ public final class OutputDirectory implements AutoCloseable {
   public static final int MARKER_FORMAT_VERSION = 1;
 
   private static final String OWNER = ".owner";
+
+  /**
+   * Longest accepted name of the output folder: the staging folder's name adds 59 characters
+   * ({@code .NAME.tmp-UUID.removing}) and most file systems allow 255.
+   */
+  private static final int MAX_NAME = 196;
+
   private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
+
+  /** Attempts of the shutdown hook to remove a staging folder that writers still fill. */
+  private static final int HOOK_ATTEMPTS = 50;
 
   static {
     Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  for (Path p : LIVE) {
-                    deleteTreeQuietly(p);
-                  }
-                },
-                "firmsim-staging-cleanup"));
+        .addShutdownHook(new Thread(OutputDirectory::removeLive, "firmsim-staging-cleanup"));
   }
 
   private final Path target;
@@ -81,6 +91,16 @@ public final class OutputDirectory implements AutoCloseable {
     Path parent = abs.getParent();
     if (parent == null) {
       throw new BadInputException("output folder " + abs + " is the root: choose a folder in it");
+    }
+    if (abs.getFileName().toString().length() > MAX_NAME) {
+      throw new BadInputException(
+          "output folder "
+              + abs
+              + ": the name is longer than "
+              + MAX_NAME
+              + " characters (the staging folder beside it adds "
+              + (255 - MAX_NAME)
+              + " to it)");
     }
     if (Files.exists(abs) && !Files.isDirectory(abs)) {
       throw new BadInputException("output folder " + abs + " exists and is a file");
@@ -126,7 +146,7 @@ public final class OutputDirectory implements AutoCloseable {
     Path abs = target.toAbsolutePath().normalize();
     Path parent = abs.getParent();
     Files.createDirectories(parent);
-    removeAbandoned(parent, abs.getFileName().toString());
+    removeAbandoned(abs);
     // Not createTempDirectory: its owner-only permissions would carry over to the output.
     Path staging = parent.resolve(stagingPrefix(abs) + UUID.randomUUID());
     Files.createDirectory(staging);
@@ -173,7 +193,12 @@ public final class OutputDirectory implements AutoCloseable {
         Files.delete(target);
       } else {
         check(target, overwrite); // the folder may have changed during the run
-        aside = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
+        aside =
+            target.resolveSibling(
+                asidePrefix(target.getFileName().toString())
+                    + ProcessHandle.current().pid()
+                    + "-"
+                    + UUID.randomUUID());
         Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
       }
     } else if (Files.exists(target)) {
@@ -187,45 +212,79 @@ public final class OutputDirectory implements AutoCloseable {
     committed = true;
     LIVE.remove(staging);
     if (aside != null) {
-      deleteTree(aside);
+      try {
+        deleteTree(aside);
+      } catch (UncheckedIOException e) {
+        // The new output is in place; the next run beside it removes what is left of the old one.
+      }
     }
   }
 
-  /** Deletes the staging folder if the run did not commit. */
+  /** Deletes the staging folder if the run did not commit. Never throws. */
   @Override
   public void close() {
     if (committed) {
       return;
     }
-    try {
-      deleteTree(staging);
-    } finally {
-      LIVE.remove(staging);
-    }
+    // What cannot be removed now (a file still held) is removed by the next run beside it.
+    deleteWithRetries(staging, 5);
+    LIVE.remove(staging);
   }
 
   private static String stagingPrefix(Path abs) {
     return "." + abs.getFileName() + ".tmp-";
   }
 
-  /** Removes staging folders of {@code name} whose owner process no longer runs. */
-  private static void removeAbandoned(Path parent, String name) throws IOException {
-    String prefix = "." + name + ".tmp-";
-    String asidePrefix = "." + name + ".old-";
+  private static String asidePrefix(String name) {
+    return "." + name + ".old-";
+  }
+
+  /**
+   * Cleans up after runs that died beside {@code target} (kill -9, a crash): removes their staging
+   * folders, and of the previous outputs they had moved aside, moves one back when the target is
+   * missing (the run died between its two renames) and removes the others.
+   */
+  private static void removeAbandoned(Path target) throws IOException {
+    Path parent = target.getParent();
+    String name = target.getFileName().toString();
+    String prefix = stagingPrefix(target);
+    String asidePrefix = asidePrefix(name);
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent)) {
       for (Path p : entries) {
         String n = p.getFileName().toString();
-        if (!Files.isDirectory(p)) {
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
           continue;
         }
         if (n.startsWith(prefix) && !ownerAlive(p)) {
           deleteTree(p);
-        } else if (n.startsWith(asidePrefix)) {
-          deleteTree(p);
+        } else if (n.startsWith(asidePrefix) && !pidAlive(n.substring(asidePrefix.length()))) {
+          if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
+          } else {
+            deleteTree(p);
+          }
         }
       }
     } catch (AccessDeniedException e) {
       // A folder we may not list: nothing of ours can be there.
+    }
+  }
+
+  /** Whether the process whose id starts {@code text} (digits, then anything) still runs. */
+  static boolean pidAlive(String text) {
+    int end = 0;
+    while (end < text.length() && Character.isDigit(text.charAt(end))) {
+      end++;
+    }
+    if (end == 0) {
+      return false;
+    }
+    try {
+      return ProcessHandle.of(Long.parseLong(text.substring(0, end)))
+          .map(ProcessHandle::isAlive)
+          .orElse(false);
+    } catch (NumberFormatException e) {
+      return false;
     }
   }
 
@@ -259,7 +318,7 @@ public final class OutputDirectory implements AutoCloseable {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       return !entries.iterator().hasNext();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir, e);
+      throw new BadInputException("output folder " + dir + " cannot be read: " + e, e);
     }
   }
 
@@ -283,11 +342,52 @@ public final class OutputDirectory implements AutoCloseable {
     }
   }
 
-  private static void deleteTreeQuietly(Path root) {
-    try {
-      deleteTree(root);
-    } catch (RuntimeException e) {
-      // shutting down: a writer may still be adding files; nothing more can be done
+  /**
+   * The shutdown hook: removes every staging folder of this process. Each is first renamed (so that
+   * no writer can create a file in it any more) and then deleted, again and again while a writer
+   * still adds to it, for at most {@value #HOOK_ATTEMPTS} attempts.
+   */
+  /** Has the shutdown hook remove {@code staging} (a folder or a file) if the JVM stops. */
+  static void track(Path staging) {
+    LIVE.add(staging);
+  }
+
+  /** Undoes {@link #track}: the staging path was committed or removed. */
+  static void untrack(Path staging) {
+    LIVE.remove(staging);
+  }
+
+  static void removeLive() {
+    for (Path p : LIVE) {
+      Path doomed = p.resolveSibling(p.getFileName() + ".removing");
+      try {
+        Files.move(p, doomed, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException | RuntimeException e) {
+        doomed = p; // already gone (committed or closed), or cannot be renamed: delete in place
+      }
+      deleteWithRetries(doomed, HOOK_ATTEMPTS);
+      LIVE.remove(p);
     }
+  }
+
+  /** Deletes {@code root} and everything below it, retrying while something gets in the way. */
+  static boolean deleteWithRetries(Path root, int attempts) {
+    for (int i = 0; i < attempts; i++) {
+      try {
+        deleteTree(root);
+      } catch (RuntimeException e) {
+        // a file appeared or vanished during the walk: try again
+      }
+      if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+        return true;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
   }
 }

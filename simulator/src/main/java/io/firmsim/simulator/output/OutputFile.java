@@ -2,7 +2,10 @@ package io.firmsim.simulator.output;
 
 import io.firmsim.simulator.input.BadInputException;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
@@ -13,6 +16,10 @@ import java.nio.file.StandardCopyOption;
  * {@link #check(Path, boolean)} refuses, before any work and naming the path, a target that is a
  * folder, has no parent, sits in a folder that cannot be written, or exists (without {@code
  * overwrite}).
+ *
+ * <p>The staging file's name holds the id of the process writing it ({@code .NAME.tmp-PID-*}): the
+ * shutdown hook of {@link OutputDirectory} removes it on SIGINT or SIGTERM, and the next {@link
+ * #begin} beside it removes one whose process no longer runs (kill -9).
  */
 public final class OutputFile implements AutoCloseable {
   private final Path target;
@@ -55,7 +62,11 @@ public final class OutputFile implements AutoCloseable {
     check(target, overwrite);
     Path abs = target.toAbsolutePath().normalize();
     Files.createDirectories(abs.getParent());
-    Path staging = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".tmp-", "");
+    String prefix = stagingPrefix(abs);
+    removeAbandoned(abs.getParent(), prefix);
+    Path staging =
+        Files.createTempFile(abs.getParent(), prefix + ProcessHandle.current().pid() + "-", "");
+    OutputDirectory.track(staging);
     return new OutputFile(abs, staging);
   }
 
@@ -74,6 +85,25 @@ public final class OutputFile implements AutoCloseable {
     Files.move(
         staging, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     committed = true;
+    OutputDirectory.untrack(staging);
+  }
+
+  private static String stagingPrefix(Path abs) {
+    return "." + abs.getFileName() + ".tmp-";
+  }
+
+  /** Removes staging files of the target whose process no longer runs. */
+  private static void removeAbandoned(Path parent, String prefix) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, prefix + "*")) {
+      for (Path p : entries) {
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+            && !OutputDirectory.pidAlive(p.getFileName().toString().substring(prefix.length()))) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (AccessDeniedException e) {
+      // A folder we may not list: nothing of ours can be there.
+    }
   }
 
   /** Deletes the staged file if the run did not commit. */
@@ -81,6 +111,7 @@ public final class OutputFile implements AutoCloseable {
   public void close() throws IOException {
     if (!committed) {
       Files.deleteIfExists(staging);
+      OutputDirectory.untrack(staging);
     }
   }
 }

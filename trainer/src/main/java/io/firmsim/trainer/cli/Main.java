@@ -22,7 +22,11 @@ public final class Main {
     return cli;
   }
 
-  /** Runs the command line and returns its exit code (0 success, 2 bad input, 3 failed run). */
+  /**
+   * Runs the command line and returns its exit code: 0 success, 1 an internal error (a bug) or an
+   * output that could not be written, 2 bad input, 3 a failed run, 130 interrupted (see {@link
+   * io.firmsim.simulator.cli.Main#run(PrintWriter, PrintWriter, String...)}).
+   */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     return io.firmsim.simulator.cli.Main.run(commandLine(), out, err, args);
   }

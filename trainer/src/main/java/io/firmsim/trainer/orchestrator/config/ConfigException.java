@@ -1,5 +1,7 @@
 package io.firmsim.trainer.orchestrator.config;
 
+import io.firmsim.simulator.input.BadInputException;
+
 /**
  * A training configuration file that cannot be used: malformed YAML, an unknown key, a value of the
  * wrong type or out of range, a missing required key, or an inconsistent combination.
@@ -8,7 +10,7 @@ package io.firmsim.trainer.orchestrator.config;
  * of the offending key in dotted form, e.g. {@code config.yaml, line 12, at data.generate.firms:
  * expected an integer, found 'many'}. It is meant to be shown to the user as is.
  */
-public class ConfigException extends RuntimeException {
+public class ConfigException extends BadInputException {
   private static final long serialVersionUID = 1L;
 
   /** The line of the problem (1-based), or -1 if it has none. */

@@ -1,0 +1,190 @@
+package io.firmsim.simulator.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.simulator.engine.DeviceChoice;
+import io.firmsim.simulator.engine.Precision;
+import io.firmsim.simulator.engine.SimulationResult;
+import io.firmsim.simulator.input.BadInputException;
+import io.firmsim.zoo.BuildInfo;
+import io.firmsim.zoo.PaperModel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The record of one {@code simulate} run, written as {@value #FILE} beside {@code aggregates.csv}:
+ * what was run (the command line, seed, mode, dtype, the device asked for and the one used, sizes),
+ * on what (the model, population and macro files with their SHA-256, or the embedded paper model),
+ * by what (firmsim's build, the tensor engine, Java and the operating system) and when. With it an
+ * output can be traced to the inputs and code that made it, and the run repeated.
+ *
+ * <p>The JSON object starts with {@code "format": "firmsim-run"} and {@code "formatVersion"}
+ * ({@value #FORMAT_VERSION}); a reader refuses versions it does not know. Input files are hashed
+ * when the record is made, before the run, by streaming them (any size).
+ */
+final class RunRecord {
+  /** File name of the record in the output folder. */
+  static final String FILE = "run.json";
+
+  /** Version of the record's format. */
+  static final int FORMAT_VERSION = 1;
+
+  private final Map<String, Object> json = new LinkedHashMap<>();
+
+  /**
+   * @param args the command line: the program name and its arguments as given
+   * @param started when the run started
+   */
+  RunRecord(List<String> args, Instant started) {
+    json.put("format", "firmsim-run");
+    json.put("formatVersion", FORMAT_VERSION);
+    json.put("command", "simulate");
+    json.put("commandLine", new ArrayList<>(args));
+    BuildInfo build = BuildInfo.current();
+    Map<String, Object> firmsim = new LinkedHashMap<>();
+    firmsim.put("version", build.version());
+    firmsim.put("commit", build.commit());
+    firmsim.put("dirty", build.dirty());
+    firmsim.put("codeVersion", build.codeVersion());
+    json.put("firmsim", firmsim);
+    Map<String, Object> java = new LinkedHashMap<>();
+    java.put("version", System.getProperty("java.version"));
+    java.put("vendor", System.getProperty("java.vendor"));
+    java.put("vm", System.getProperty("java.vm.name"));
+    json.put("java", java);
+    Map<String, Object> os = new LinkedHashMap<>();
+    os.put("name", System.getProperty("os.name"));
+    os.put("version", System.getProperty("os.version"));
+    os.put("arch", System.getProperty("os.arch"));
+    json.put("os", os);
+    json.put("startTime", started.toString());
+  }
+
+  /** The settings that decide the draws and the arithmetic. */
+  RunRecord settings(
+      long seed, ForwardMode mode, Precision precision, DeviceChoice asked, Device used) {
+    json.put("seed", seed);
+    json.put("mode", mode.name().toLowerCase(Locale.ROOT));
+    json.put("dtype", precision.name().toLowerCase(Locale.ROOT));
+    Map<String, Object> device = new LinkedHashMap<>();
+    device.put("requested", asked.name().toLowerCase(Locale.ROOT));
+    device.put("resolved", used.toString());
+    json.put("device", device);
+    Engine engine = Engine.getEngine("PyTorch");
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("name", engine.getEngineName());
+    e.put("version", engine.getVersion());
+    json.put("engine", e);
+    return this;
+  }
+
+  /** How much was simulated. */
+  RunRecord sizes(int firms, int years, int burnIn, int startYear, int chunkSize, String panel) {
+    json.put("firms", firms);
+    json.put("years", years);
+    json.put("burnIn", burnIn);
+    json.put("startYear", startYear);
+    json.put("chunkSize", chunkSize);
+    json.put("panel", panel);
+    return this;
+  }
+
+  /** The model and the input files (null: not given), each with the SHA-256 of its content. */
+  RunRecord inputs(Path model, Path population, Integer populationYear, Path macro) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (model == null) {
+      m.put("source", "embedded");
+      m.put("name", "Shahnazarian (2004) paper model");
+      m.put("resource", PaperModel.RESOURCE);
+      try (InputStream in = PaperModel.class.getResourceAsStream(PaperModel.RESOURCE)) {
+        if (in == null) {
+          throw new IllegalStateException("embedded model " + PaperModel.RESOURCE + " missing");
+        }
+        m.put("sha256", sha256(in));
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read embedded model " + PaperModel.RESOURCE, e);
+      }
+    } else {
+      m.put("source", "file");
+      m.putAll(file(model));
+    }
+    json.put("model", m);
+    Map<String, Object> p = new LinkedHashMap<>();
+    if (population == null) {
+      p.put("source", "generated");
+    } else {
+      p.put("source", "file");
+      p.putAll(file(population));
+      p.put("year", populationYear);
+    }
+    json.put("population", p);
+    json.put("macro", macro == null ? Map.of("source", "zeros") : withSource(file(macro)));
+    return this;
+  }
+
+  /** The run's end and speed. */
+  RunRecord finish(SimulationResult result, Instant ended) {
+    json.put("endTime", ended.toString());
+    json.put("firmYearsStepped", result.firmYearsStepped());
+    json.put("loopSeconds", result.loopSeconds());
+    return this;
+  }
+
+  /** Writes the record as pretty-printed JSON. */
+  void write(Path file) throws IOException {
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
+  }
+
+  /** The JSON object (for tests). */
+  Map<String, Object> json() {
+    return json;
+  }
+
+  private static Map<String, Object> withSource(Map<String, Object> file) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("source", "file");
+    m.putAll(file);
+    return m;
+  }
+
+  private static Map<String, Object> file(Path path) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    Path abs = path.toAbsolutePath().normalize();
+    m.put("path", abs.toString());
+    try (InputStream in = Files.newInputStream(abs)) {
+      m.put("sha256", sha256(in));
+    } catch (IOException e) {
+      throw new BadInputException(abs + ": cannot read to hash it: " + e.getMessage(), e);
+    }
+    return m;
+  }
+
+  /** SHA-256 of a stream's content, read in blocks (any size), as lower-case hex. */
+  static String sha256(InputStream in) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+    byte[] buffer = new byte[1 << 16];
+    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+      digest.update(buffer, 0, n);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}
