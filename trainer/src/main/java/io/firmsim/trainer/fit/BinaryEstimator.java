@@ -63,11 +63,18 @@ public final class BinaryEstimator {
       double ybar = ones / n;
       double[] start = new double[d.features() + 1];
       start[0] = link == Link.LOGIT ? Math.log(ybar / (1 - ybar)) : Math.log(-Math.log(1 - ybar));
+      boolean checked = false;
+      if (Separation.cells(n, d.features() + 1) <= Separation.EAGER_CELLS) {
+        // Small enough to decide before Newton, which on separated data would run to its
+        // iteration limit with the coefficients diverging.
+        checkSeparation(d, y, null, 0);
+        checked = true;
+      }
       Objective f = (theta, derivatives) -> evaluate(d, target, link, theta, derivatives);
       // The information X'WX (w > 0) at the start doubles as the collinearity check's gram.
       NewtonSolver.Solution s = NewtonSolver.maximise(f, start, options, d::checkCollinearity);
       long certain = certainRows(d, target, link, s.theta());
-      if (!s.converged() || certain > 0) {
+      if (!checked && (!s.converged() || certain > 0)) {
         checkSeparation(d, y, s, certain);
       }
       Covariance covariance = options.binaryCovariance();
@@ -116,35 +123,41 @@ public final class BinaryEstimator {
       verdict = Separation.check(x.toDoubleArray(), d.features() + 1, y);
     }
     if (verdict == Separation.Verdict.NOT_SEPARATED
-        || (verdict == Separation.Verdict.UNDECIDED && certain < y.length)) {
+        || (verdict == Separation.Verdict.UNDECIDED && (s == null || certain < y.length))) {
       return;
     }
-    // Along a separating direction the slopes grow without bound: name the largest ones.
-    double[] theta = s.theta();
-    double largest = 0;
-    for (int j = 1; j < theta.length; j++) {
-      largest = Math.max(largest, Math.abs(theta[j]));
-    }
-    List<String> involved = new ArrayList<>();
-    for (int j = 1; j < theta.length; j++) {
-      if (Math.abs(theta[j]) >= 0.1 * largest) {
-        involved.add(d.featureNames().get(j - 1));
+    String detail = "";
+    if (s != null) {
+      // Along a separating direction the slopes grow without bound: name the largest ones.
+      double[] theta = s.theta();
+      double largest = 0;
+      for (int j = 1; j < theta.length; j++) {
+        largest = Math.max(largest, Math.abs(theta[j]));
       }
+      List<String> involved = new ArrayList<>();
+      for (int j = 1; j < theta.length; j++) {
+        if (Math.abs(theta[j]) >= 0.1 * largest) {
+          involved.add(d.featureNames().get(j - 1));
+        }
+      }
+      detail =
+          " (mostly "
+              + String.join(", ", involved)
+              + "; the fit predicts "
+              + certain
+              + " of "
+              + y.length
+              + " rows with certainty after "
+              + s.iterations()
+              + " iterations)";
     }
     throw new NotEstimableException(
         NotEstimableException.Reason.SEPARATION,
         "perfect separation: a linear combination of the features"
-            + (involved.isEmpty() ? "" : " (mostly " + String.join(", ", involved) + ")")
-            + " separates the outcomes 0 and 1"
-            + (certain == y.length ? " in every row" : "")
-            + "; the coefficients diverge (the fit predicts "
-            + certain
-            + " of "
-            + y.length
-            + " rows with certainty after "
-            + s.iterations()
-            + " iterations) and have no maximum-likelihood estimate. Drop or coarsen those"
-            + " features, or fit on more varied data");
+            + detail
+            + " separates the outcomes 0 and 1 (in some rows at least, ties aside), so the"
+            + " coefficients diverge and have no maximum-likelihood estimate; drop or coarsen the"
+            + " separating features, or fit on more varied data");
   }
 
   /** Rows whose observed outcome the fit predicts with probability within 1e-10 of 1. */
