@@ -222,7 +222,7 @@ public final class FitCommand implements Callable<Integer> {
                   maxIterations,
                   FitOptions.DEFAULTS.parameterTolerance(),
                   FitOptions.DEFAULTS.objectiveTolerance(),
-                  cov));
+                  fam == Family.BINARY ? cov : FitOptions.DEFAULTS.binaryCovariance()));
     }
     ObjectNode json = FitJson.submodel(result, dropped); // refuses non-finite estimates
     try (OutputFile file = OutputFile.begin(out, overwrite)) {
