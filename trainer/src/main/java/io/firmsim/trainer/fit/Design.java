@@ -26,23 +26,15 @@ final class Design implements AutoCloseable {
   private final NDManager manager;
   private final NDArray x; // [p + 1, n], row 0 all ones
   private final List<String> features;
-  private final double[] mean;
   private final double[] sd;
   private final double[] centre; // mean / sd without overflow
   private final int n;
 
   private Design(
-      NDManager manager,
-      NDArray x,
-      List<String> features,
-      double[] mean,
-      double[] sd,
-      double[] centre,
-      int n) {
+      NDManager manager, NDArray x, List<String> features, double[] sd, double[] centre, int n) {
     this.manager = manager;
     this.x = x;
     this.features = List.copyOf(features);
-    this.mean = mean;
     this.sd = sd;
     this.centre = centre;
     this.n = n;
@@ -72,7 +64,6 @@ final class Design implements AutoCloseable {
     // the device once (one copy instead of one per arithmetic step). Moments are taken on the
     // values divided by their largest magnitude, so 1e-300 and 1e300 neither underflow nor
     // overflow; the standardized column is (x / max|x| - relative mean) / relative sd.
-    double[] mean = new double[p];
     double[] sd = new double[p];
     double[] centre = new double[p]; // mean / sd, computed from relative moments
     int q = p + 1;
@@ -99,7 +90,6 @@ final class Design implements AutoCloseable {
                 + mo.maxAbs()
                 + "): it cannot be estimated");
       }
-      mean[j] = mo.mean();
       sd[j] = mo.sd();
       centre[j] = mo.relativeMean() / mo.relativeSd();
       double maxAbs = mo.maxAbs();
@@ -113,7 +103,7 @@ final class Design implements AutoCloseable {
     NDManager m = parent.newSubManager();
     try {
       NDArray x = m.create(design, new Shape(q, n));
-      Design d = new Design(m, x, features, mean, sd, centre, n);
+      Design d = new Design(m, x, features, sd, centre, n);
       if (checkCollinearity) {
         d.checkCollinearity();
       }
