@@ -16,24 +16,27 @@ import org.apache.commons.math3.linear.EigenDecomposition;
  * conditioned, and {@link #toOriginal} maps parameters and their covariance back to the original
  * scale.
  *
- * <p>Construction refuses a constant feature and (almost) perfectly collinear features, naming
- * them. Owns its arrays; close it to free them.
+ * <p>Construction refuses a constant feature ({@link FeatureChecks}: standard deviation at most
+ * 1e-12 of the feature's largest magnitude) and (almost) perfectly collinear features (an
+ * eigenvalue of the standardized features' correlation matrix below 1e-12 of the largest: a
+ * relative criterion, independent of the features' scales), naming them, with a {@link
+ * NotEstimableException}. Owns its arrays; close it to free them.
  */
 final class Design implements AutoCloseable {
   private final NDManager manager;
   private final NDArray x; // [p + 1, n], row 0 all ones
   private final List<String> features;
-  private final double[] mean;
   private final double[] sd;
+  private final double[] centre; // mean / sd without overflow
   private final int n;
 
   private Design(
-      NDManager manager, NDArray x, List<String> features, double[] mean, double[] sd, int n) {
+      NDManager manager, NDArray x, List<String> features, double[] sd, double[] centre, int n) {
     this.manager = manager;
     this.x = x;
     this.features = List.copyOf(features);
-    this.mean = mean;
     this.sd = sd;
+    this.centre = centre;
     this.n = n;
   }
 
@@ -57,55 +60,50 @@ final class Design implements AutoCloseable {
     if (values.length != (long) n * p) {
       throw new IllegalArgumentException("expected " + n + " x " + p + " values");
     }
-    // Standardize on the host, where the values already are, in one pass per moment, and send
-    // the finished design to the device once (one copy instead of one per arithmetic step).
-    double[] mean = new double[p];
+    // Standardize on the host, where the values already are, and send the finished design to
+    // the device once (one copy instead of one per arithmetic step). Moments are taken on the
+    // values divided by their largest magnitude, so 1e-300 and 1e300 neither underflow nor
+    // overflow; the standardized column is (x / max|x| - relative mean) / relative sd.
     double[] sd = new double[p];
-    for (int i = 0; i < n; i++) {
-      int o = i * p;
-      for (int j = 0; j < p; j++) {
-        mean[j] += values[o + j];
-      }
-    }
-    for (int j = 0; j < p; j++) {
-      mean[j] /= n;
-    }
-    for (int i = 0; i < n; i++) {
-      int o = i * p;
-      for (int j = 0; j < p; j++) {
-        double d = values[o + j] - mean[j];
-        sd[j] += d * d;
-      }
-    }
-    for (int j = 0; j < p; j++) {
-      sd[j] = Math.sqrt(sd[j] / n);
-      if (!(sd[j] > 1e-13 * Math.max(1, Math.abs(mean[j])))) {
-        throw new IllegalArgumentException(
-            "feature "
-                + features.get(j)
-                + " is constant ("
-                + mean[j]
-                + " in all "
-                + n
-                + " rows): it cannot be estimated");
-      }
-    }
+    double[] centre = new double[p]; // mean / sd, computed from relative moments
     int q = p + 1;
     // Feature-major [q, n]: each column of the design is one contiguous row, which makes the
     // products X'v and X'WX about twice as fast as with [n, q] (measured on CPU).
     double[] design = new double[n * q];
     java.util.Arrays.fill(design, 0, n, 1.0);
     for (int j = 0; j < p; j++) {
-      double inverseSd = 1 / sd[j];
+      FeatureChecks.Moments mo = FeatureChecks.moments(values, j, p, n);
+      if (mo.constant()) {
+        throw new NotEstimableException(
+            NotEstimableException.Reason.CONSTANT_FEATURE,
+            "feature "
+                + features.get(j)
+                + " is constant in all "
+                + n
+                + " rows (mean "
+                + mo.mean()
+                + ", standard deviation "
+                + mo.sd()
+                + ", at most "
+                + FeatureChecks.RELATIVE_SPREAD
+                + " of its largest magnitude "
+                + mo.maxAbs()
+                + "): it cannot be estimated");
+      }
+      sd[j] = mo.sd();
+      centre[j] = mo.relativeMean() / mo.relativeSd();
+      double maxAbs = mo.maxAbs();
+      double relativeMean = mo.relativeMean();
+      double relativeSd = mo.relativeSd();
       int d = (j + 1) * n;
       for (int i = 0; i < n; i++) {
-        design[d + i] = (values[i * p + j] - mean[j]) * inverseSd;
+        design[d + i] = (values[i * p + j] / maxAbs - relativeMean) / relativeSd;
       }
     }
     NDManager m = parent.newSubManager();
     try {
       NDArray x = m.create(design, new Shape(q, n));
-      Design d = new Design(m, x, features, mean, sd, n);
+      Design d = new Design(m, x, features, sd, centre, n);
       if (checkCollinearity) {
         d.checkCollinearity();
       }
@@ -212,7 +210,7 @@ final class Design implements AutoCloseable {
     for (int k = 0; k < intercepts; k++) {
       t[k][k] = 1;
       for (int j = 0; j < p; j++) {
-        t[k][intercepts + j] = -mean[j] / sd[j];
+        t[k][intercepts + j] = -centre[j];
       }
     }
     for (int j = 0; j < p; j++) {

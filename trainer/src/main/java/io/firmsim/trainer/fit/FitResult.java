@@ -11,7 +11,8 @@ import java.util.List;
  *
  * <p>Objective: the log-likelihood for binary, ordinal and Tobit fits; for Huber fits the robust
  * objective {@code sum(rho(r_i / (s * w_i)))} at the final scale s and weights w. Standard errors
- * come from the observed information (likelihood models) or the sandwich estimator (Huber).
+ * come from the covariance named by {@code covariance}: the expected or observed information
+ * (binary), the observed information (ordinal, Tobit) or the sandwich estimator (Huber).
  *
  * <p>Class is immutable; arrays are copied in and out.
  *
@@ -29,6 +30,7 @@ import java.util.List;
  * @param converged whether both the parameter and the objective changes met their tolerances
  * @param observations rows fitted
  * @param residuals the residual distribution of Huber fits, null otherwise
+ * @param covariance which covariance the standard errors come from
  */
 public record FitResult(
     Family family,
@@ -44,9 +46,11 @@ public record FitResult(
     int iterations,
     boolean converged,
     long observations,
-    ResidualDistribution residuals) {
+    ResidualDistribution residuals,
+    Covariance covariance) {
 
   public FitResult {
+    java.util.Objects.requireNonNull(covariance, "covariance");
     features = List.copyOf(features);
     coefficients = coefficients.clone();
     intercepts = intercepts.clone();
@@ -54,6 +58,85 @@ public record FitResult(
     interceptErrors = interceptErrors.clone();
     if (coefficients.length != features.size() || coefficientErrors.length != features.size()) {
       throw new IllegalArgumentException("coefficients and errors must align with the features");
+    }
+  }
+
+  /**
+   * A result whose standard errors come from the family's usual covariance: Huber's sandwich for
+   * Huber fits, the observed information otherwise.
+   */
+  public FitResult(
+      Family family,
+      Link link,
+      List<String> features,
+      double[] coefficients,
+      double[] intercepts,
+      double scale,
+      double[] coefficientErrors,
+      double[] interceptErrors,
+      double scaleError,
+      double objective,
+      int iterations,
+      boolean converged,
+      long observations,
+      ResidualDistribution residuals) {
+    this(
+        family,
+        link,
+        features,
+        coefficients,
+        intercepts,
+        scale,
+        coefficientErrors,
+        interceptErrors,
+        scaleError,
+        objective,
+        iterations,
+        converged,
+        observations,
+        residuals,
+        family == Family.HUBER ? Covariance.SANDWICH : Covariance.OBSERVED);
+  }
+
+  /**
+   * Refuses a result with a non-finite estimate, standard error or objective (an estimate beyond
+   * the range of a double, or a variance that is not a finite positive number), so that no caller
+   * writes "Infinity" or "NaN" as a coefficient.
+   *
+   * @return this result, all finite
+   * @throws NotEstimableException with reason {@link NotEstimableException.Reason#OVERFLOW}
+   */
+  public FitResult requireFinite() {
+    for (int j = 0; j < coefficients.length; j++) {
+      finite("the coefficient of " + features.get(j), coefficients[j]);
+      finite("the standard error of the coefficient of " + features.get(j), coefficientErrors[j]);
+    }
+    for (int k = 0; k < intercepts.length; k++) {
+      String what = intercepts.length == 1 ? "the intercept" : "intercept " + (k + 1);
+      finite(what, intercepts[k]);
+      finite("the standard error of " + what, interceptErrors[k]);
+    }
+    if (family == Family.TOBIT || family == Family.HUBER) {
+      finite("the scale", scale);
+    }
+    if (family == Family.TOBIT) {
+      finite("the standard error of the scale", scaleError);
+    }
+    finite(family == Family.HUBER ? "the objective" : "the log-likelihood", objective);
+    return this;
+  }
+
+  private void finite(String what, double value) {
+    if (!Double.isFinite(value)) {
+      throw new NotEstimableException(
+          NotEstimableException.Reason.OVERFLOW,
+          "the "
+              + family.jsonName()
+              + " fit overflowed: "
+              + what
+              + " is "
+              + value
+              + " (not representable as a finite double); rescale the features or the target");
     }
   }
 

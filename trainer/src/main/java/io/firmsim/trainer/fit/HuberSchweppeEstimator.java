@@ -30,7 +30,9 @@ public final class HuberSchweppeEstimator {
 
   /**
    * @param schweppe whether to divide residuals by {@code sqrt(1 - h_ii)} (leverage weights)
-   * @throws IllegalArgumentException for non-finite targets, constant or collinear features
+   * @throws NotEstimableException for no more rows than parameters, a constant or collinear
+   *     feature, a target fitted exactly in most rows, or overflow
+   * @throws IllegalArgumentException for non-finite targets (callers check their input first)
    */
   public static FitResult fit(
       NDManager manager,
@@ -45,12 +47,9 @@ public final class HuberSchweppeEstimator {
         throw new IllegalArgumentException("target value " + y[i] + " in row " + (i + 1));
       }
     }
+    FeatureChecks.requireRows("a Huber fit", n, features.size() + 1, true);
     try (Design d = Design.of(manager, features, x, n, false)) {
       int q = d.features() + 1;
-      if (n <= q) {
-        throw new IllegalArgumentException(
-            "a Huber fit of " + q + " parameters needs more than " + q + " rows, found " + n);
-      }
       NDManager m = d.manager();
       NDArray xd = d.x();
       NDArray target = m.create(y);
@@ -95,7 +94,8 @@ public final class HuberSchweppeEstimator {
             break;
           }
           if (!(scale > 0)) {
-            throw new IllegalArgumentException(
+            throw new NotEstimableException(
+                NotEstimableException.Reason.DEGENERATE_TARGET,
                 "the median absolute residual is 0: more than half of the rows are fitted"
                     + " exactly, the robust scale is not defined");
           }
@@ -166,20 +166,22 @@ public final class HuberSchweppeEstimator {
       }
       ResidualDistribution residuals = ResidualDistribution.of(resid.toDoubleArray());
       return new FitResult(
-          Family.HUBER,
-          null,
-          features,
-          coef,
-          new double[] {orig[0][0]},
-          scale,
-          se,
-          new double[] {Math.sqrt(orig[1][0])},
-          Double.NaN,
-          objective,
-          iter,
-          converged,
-          n,
-          residuals);
+              Family.HUBER,
+              null,
+              features,
+              coef,
+              new double[] {orig[0][0]},
+              scale,
+              se,
+              new double[] {Math.sqrt(orig[1][0])},
+              Double.NaN,
+              objective,
+              iter,
+              converged,
+              n,
+              residuals,
+              Covariance.SANDWICH)
+          .requireFinite();
     }
   }
 

@@ -39,7 +39,9 @@ final class NewtonSolver {
     double[] theta = start.clone();
     Objective.Evaluation e = f.evaluate(theta, true);
     if (!Double.isFinite(e.value())) {
-      throw new IllegalStateException("the objective is not finite at the starting values");
+      throw new NotEstimableException(
+          NotEstimableException.Reason.OVERFLOW,
+          "the objective overflows at the starting values (" + e.value() + ")");
     }
     if (atStart != null) {
       atStart.accept(negate(e.hessian()));
@@ -164,7 +166,11 @@ final class NewtonSolver {
     }
   }
 
-  /** The inverse of a symmetric positive definite matrix (a covariance from an information). */
+  /**
+   * The inverse of a symmetric positive definite matrix (a covariance from an information).
+   *
+   * @throws NotEstimableException (overflow) for a singular matrix
+   */
   static double[][] inverse(double[][] a) {
     RealMatrix m = symmetric(a);
     try {
@@ -173,9 +179,10 @@ final class NewtonSolver {
       try {
         return new LUDecomposition(m, 1e-300).getSolver().getInverse().getData();
       } catch (SingularMatrixException s) {
-        throw new IllegalArgumentException(
-            "the information matrix is singular: the features are collinear or a parameter is"
-                + " not identified",
+        throw new NotEstimableException(
+            NotEstimableException.Reason.OVERFLOW,
+            "the information matrix is singular at the estimates (its weights underflowed or"
+                + " overflowed): a parameter is not identified by these data",
             s);
       }
     }

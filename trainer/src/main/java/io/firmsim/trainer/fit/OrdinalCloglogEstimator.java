@@ -22,7 +22,9 @@ public final class OrdinalCloglogEstimator {
 
   /**
    * @param y outcomes -1, 0 or 1
-   * @throws IllegalArgumentException for another outcome value or a missing category
+   * @throws NotEstimableException for a category with no row, more parameters than rows, a constant
+   *     or collinear feature, or overflow
+   * @throws IllegalArgumentException for another outcome value (callers check their input first)
    */
   public static FitResult fit(
       NDManager manager, List<String> features, double[] x, double[] y, FitOptions options) {
@@ -38,13 +40,15 @@ public final class OrdinalCloglogEstimator {
     String[] names = {"-1 (negative)", "0 (zero)", "1 (positive)"};
     for (int k = 0; k < 3; k++) {
       if (counts[k] == 0) {
-        throw new IllegalArgumentException(
+        throw new NotEstimableException(
+            NotEstimableException.Reason.EMPTY_CATEGORY,
             "the ordinal target has no row in category "
                 + names[k]
                 + ": the thresholds are not"
                 + " identified");
       }
     }
+    FeatureChecks.requireRows("an ordinal3 fit", n, features.size() + 2, false);
     try (Design d = Design.of(manager, features, x, n)) {
       NDArray neg = d.manager().create(indicator(y, -1));
       NDArray zero = d.manager().create(indicator(y, 0));
@@ -66,20 +70,22 @@ public final class OrdinalCloglogEstimator {
         se[j] = Math.sqrt(orig[3 + j][2 + j]);
       }
       return new FitResult(
-          Family.ORDINAL3,
-          Link.CLOGLOG,
-          features,
-          coef,
-          new double[] {orig[0][0], orig[0][1]},
-          Double.NaN,
-          se,
-          new double[] {Math.sqrt(orig[1][0]), Math.sqrt(orig[2][1])},
-          Double.NaN,
-          s.value(),
-          s.iterations(),
-          s.converged(),
-          n,
-          null);
+              Family.ORDINAL3,
+              Link.CLOGLOG,
+              features,
+              coef,
+              new double[] {orig[0][0], orig[0][1]},
+              Double.NaN,
+              se,
+              new double[] {Math.sqrt(orig[1][0]), Math.sqrt(orig[2][1])},
+              Double.NaN,
+              s.value(),
+              s.iterations(),
+              s.converged(),
+              n,
+              null,
+              Covariance.OBSERVED)
+          .requireFinite();
     }
   }
 

@@ -20,8 +20,10 @@ public final class TobitLogisticEstimator {
 
   /**
    * @param y non-negative outcomes, some of them 0 (censored) and some positive
-   * @throws IllegalArgumentException for a negative or non-finite target, or one with no positive
-   *     value
+   * @throws NotEstimableException for a target with fewer than two positive values, more parameters
+   *     than rows, a constant or collinear feature, or overflow
+   * @throws IllegalArgumentException for a negative or non-finite target (callers check their input
+   *     first)
    */
   public static FitResult fit(
       NDManager manager, List<String> features, double[] x, double[] y, FitOptions options) {
@@ -39,14 +41,20 @@ public final class TobitLogisticEstimator {
       }
     }
     if (positive < 2) {
-      throw new IllegalArgumentException("the Tobit target has fewer than two positive values");
+      throw new NotEstimableException(
+          NotEstimableException.Reason.DEGENERATE_TARGET,
+          "the Tobit target has fewer than two positive values (" + positive + " of " + n + ")");
     }
-    double mean = sum / n;
-    double ss = 0;
-    for (double v : y) {
-      ss += (v - mean) * (v - mean);
+    FeatureChecks.requireRows("a Tobit fit", n, features.size() + 2, false);
+    // The target's standard deviation, from relative moments (no overflow for SEK-sized values).
+    FeatureChecks.Moments moments = FeatureChecks.moments(y, 0, 1, n);
+    if (moments.relativeSd() == 0) {
+      throw new NotEstimableException(
+          NotEstimableException.Reason.DEGENERATE_TARGET,
+          "the Tobit target takes one value only (" + y[0] + "): nothing to estimate");
     }
-    double ys = Math.sqrt(ss / n);
+    double mean = moments.mean();
+    double ys = moments.sd();
     double[] scaled = new double[n];
     for (int i = 0; i < n; i++) {
       scaled[i] = y[i] / ys;
@@ -74,20 +82,22 @@ public final class TobitLogisticEstimator {
       // Log-likelihood of the original y: the density term shifts by -log(ys) per uncensored row.
       double ll = s.value() - positive * Math.log(ys);
       return new FitResult(
-          Family.TOBIT,
-          null,
-          features,
-          coef,
-          new double[] {orig[0][0] * ys},
-          scale,
-          se,
-          new double[] {Math.sqrt(orig[1][0]) * ys},
-          scaleSe,
-          ll,
-          s.iterations(),
-          s.converged(),
-          n,
-          null);
+              Family.TOBIT,
+              null,
+              features,
+              coef,
+              new double[] {orig[0][0] * ys},
+              scale,
+              se,
+              new double[] {Math.sqrt(orig[1][0]) * ys},
+              scaleSe,
+              ll,
+              s.iterations(),
+              s.converged(),
+              n,
+              null,
+              Covariance.OBSERVED)
+          .requireFinite();
     }
   }
 

@@ -12,9 +12,10 @@ import java.util.List;
 /**
  * A fit as a submodel of a model file (the shape of {@code shahnazarian-2004.json}: {@code family},
  * {@code link}, {@code features}, {@code coefficients}, {@code intercept} or {@code intercepts},
- * {@code scale} for Tobit), plus {@code standardErrors} in the same shape, {@code logLikelihood} or
- * (Huber) {@code objective}, {@code iterations}, {@code converged}, {@code nObs}, {@code
- * notIdentified} features and, for levels, {@code residuals} with its Johnson SU.
+ * {@code scale} for Tobit), plus {@code standardErrors} in the same shape with the {@code
+ * covariance} they come from ({@code expected}, {@code observed} or {@code sandwich}), {@code
+ * logLikelihood} or (Huber) {@code objective}, {@code iterations}, {@code converged}, {@code nObs},
+ * {@code notIdentified} features and, for levels, {@code residuals} with its Johnson SU.
  */
 public final class FitJson {
   public static final ObjectMapper MAPPER = new ObjectMapper();
@@ -53,7 +54,14 @@ public final class FitJson {
     return eq.putObject("submodels");
   }
 
+  /**
+   * The submodel JSON of a fit.
+   *
+   * @throws io.firmsim.trainer.fit.NotEstimableException (overflow) for a fit with a non-finite
+   *     estimate: "Infinity" and "NaN" are never written as coefficients
+   */
   public static ObjectNode submodel(FitResult r, List<String> notIdentified) {
+    r.requireFinite();
     ObjectNode n = MAPPER.createObjectNode();
     ArrayNode features = n.putArray("features");
     r.features().forEach(features::add);
@@ -66,6 +74,7 @@ public final class FitJson {
       n.put("link", r.link().jsonName());
     }
     ObjectNode se = MAPPER.createObjectNode();
+    se.put("covariance", r.covariance().jsonName());
     if (r.family() == Family.ORDINAL3) {
       n.putArray("intercepts").add(r.intercepts()[0]).add(r.intercepts()[1]);
       se.putArray("intercepts").add(r.interceptErrors()[0]).add(r.interceptErrors()[1]);

@@ -126,6 +126,10 @@ public final class ModelFitter {
         }
       }
       return SubmodelOutcome.of(d, r, null, (System.nanoTime() - t0) / 1e9);
+    } catch (io.firmsim.trainer.fit.NotEstimableException e) {
+      // The data do not identify the submodel (separation, a degenerate target...): keep the base
+      // coefficients and say why.
+      return SubmodelOutcome.of(d, null, e.getMessage(), 0);
     } catch (IllegalArgumentException e) {
       String what = d.equationTarget() + "." + d.submodel();
       if (e.getMessage() != null

@@ -123,7 +123,7 @@ final class FitTask implements Task {
           }
         }
         train = Subsamples.of(data.training(), equation, submodel, fewer, false);
-      } catch (IllegalArgumentException e) {
+      } catch (io.firmsim.trainer.fit.NotEstimableException | IllegalArgumentException e) {
         return TaskResult.failed(equation.target() + "." + submodel + ": " + e.getMessage());
       }
     }
