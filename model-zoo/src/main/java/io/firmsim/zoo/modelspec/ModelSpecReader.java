@@ -24,7 +24,9 @@ import java.util.Set;
  * <p>Format: an object with {@code name}, optional {@code title}, {@code source}, {@code units}
  * (must be SEK), {@code formatVersion} (absent means 1; newer versions are refused), {@code
  * constants} and {@code equations}; each equation has {@code table}, {@code target}, {@code method}
- * and {@code submodels}. Unknown keys are refused so a typo never goes unnoticed.
+ * and {@code submodels}. Unknown keys are refused so a typo never goes unnoticed. The optional
+ * {@code provenance} and {@code fit} objects are kept in the {@link ModelSpec} as they are, so a
+ * model read and written again ({@link ModelSpecWriter}) still says where it came from.
  */
 public final class ModelSpecReader {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -153,7 +155,9 @@ public final class ModelSpecReader {
           text(root, "title", src, false),
           text(root, "source", src, false),
           constants,
-          List.of(byTable));
+          List.of(byTable),
+          object(root, "provenance", src),
+          object(root, "fit", src));
     } catch (ModelSpecException e) {
       throw new ModelSpecException(src + ": " + e.getMessage(), e);
     }
@@ -326,6 +330,18 @@ public final class ModelSpecReader {
     } catch (IllegalArgumentException ex) {
       throw new ModelSpecException(where + ": " + ex.getMessage(), ex);
     }
+  }
+
+  /** An optional object-valued key: null when absent or null. */
+  private static JsonNode object(JsonNode node, String key, String where) {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isObject()) {
+      throw new ModelSpecException(where + ": '" + key + "' must be an object");
+    }
+    return v;
   }
 
   private static void checkKeys(JsonNode node, Set<String> known, String where) {

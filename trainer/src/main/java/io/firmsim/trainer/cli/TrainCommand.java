@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Retrains a model from a YAML configuration (docs/TRAINING.md): data, quality gates, one"
           + " fit per submodel in parallel stages, the assembled model and an audit report.",
-      "Unchanged fits of an earlier run are reused; exit 3 when a gate or a fit failed."
+      "Unchanged fits of an earlier run are reused; the model folder is replaced as a whole;"
+          + " exit 3 when a gate or a fit failed (the previous model is kept)."
     })
 public final class TrainCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
@@ -80,6 +81,7 @@ public final class TrainCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
+    run.checkOutput(); // before any work: a refused location leaves everything as it was
     boolean console = System.console() != null;
     RunReport report =
         run.run(
@@ -137,15 +139,23 @@ public final class TrainCommand implements Callable<Integer> {
       return 3;
     }
     if (report.anyFailed()) {
-      spec.commandLine()
-          .getErr()
-          .println(
-              "firmsim: some tasks failed (see "
-                  + run.folder().resolve("report.md")
-                  + "); the others are kept for the next run");
+      PrintWriter err = spec.commandLine().getErr();
+      for (TaskOutcome o : report.withStatus(TaskOutcome.Status.FAILED)) {
+        err.println("firmsim: " + o.taskId() + " failed: " + o.message());
+      }
+      err.println(
+          "firmsim: the run failed; the previous model in "
+              + run.folder()
+              + " (if any) is unchanged; this run's report is "
+              + run.reportFolder().resolve("report.md")
+              + "; the finished fits are kept for the next run");
       return 3;
     }
-    out.println("model written to " + run.modelFile());
+    if (run.written()) {
+      out.println("model written to " + run.modelFile());
+    } else {
+      out.println("no model assembled (--only); fits kept for the next run");
+    }
     out.flush();
     return 0;
   }

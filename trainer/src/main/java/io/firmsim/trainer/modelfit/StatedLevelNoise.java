@@ -7,6 +7,7 @@ import io.firmsim.simulator.engine.DeviceChoice;
 import io.firmsim.simulator.engine.Precision;
 import io.firmsim.simulator.engine.SimulationConfig;
 import io.firmsim.simulator.engine.Simulator;
+import io.firmsim.simulator.macro.MacroPath;
 import io.firmsim.simulator.output.PanelWriter;
 import io.firmsim.simulator.population.StartupPopulation;
 import io.firmsim.trainer.io.FitJson;
@@ -107,6 +108,28 @@ public final class StatedLevelNoise {
 
   /** A sample-mode float64 panel of {@code firms} start-up firms over {@code years} years. */
   public static Panel simulatePanel(ModelSpec spec, int firms, int years, int burnIn, long seed) {
+    return simulatePanel(spec, firms, years, burnIn, seed, MacroPath.zeros(), DeviceChoice.CPU);
+  }
+
+  /**
+   * A sample-mode float64 panel of {@code firms} start-up firms over the reported years {@code 1 ..
+   * years}, simulated under the macro path (burn-in years use the default scenario) on the device.
+   *
+   * @throws IllegalArgumentException when {@code firms * years} rows do not fit in one panel
+   */
+  public static Panel simulatePanel(
+      ModelSpec spec,
+      int firms,
+      int years,
+      int burnIn,
+      long seed,
+      MacroPath macro,
+      DeviceChoice device) {
+    long rows = (long) firms * years;
+    if (rows * Math.max(StateVariable.count(), FlowVariable.count()) > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          firms + " firms x " + years + " years is too large for one in-memory panel");
+    }
     SimulationConfig config =
         SimulationConfig.builder()
             .setModel(spec)
@@ -114,7 +137,8 @@ public final class StatedLevelNoise {
             .optBurnIn(burnIn)
             .optMode(ForwardMode.SAMPLE)
             .optPrecision(Precision.FLOAT64)
-            .optDevice(DeviceChoice.CPU)
+            .optDevice(device)
+            .optMacro(macro)
             .optSeed(seed)
             .build();
     Collector c = new Collector(firms * years);

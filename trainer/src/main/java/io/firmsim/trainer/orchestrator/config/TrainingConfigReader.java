@@ -50,9 +50,9 @@ import java.util.stream.Collectors;
  * data:                         # required
  *   panel: panel.csv            # a firm-year panel file, .csv or .parquet; or instead:
  *   generate:                   # a synthetic panel simulated on the fly (exactly one of the two)
- *     firms: 20000              #   required, &gt;= 1
- *     years: 11                 #   required, recorded years, &gt;= 2
- *     burnIn: 5                 #   default 5, &gt;= 0
+ *     firms: 20000              #   required, &gt;= 1; firms x years &lt;= 50,000,000
+ *     years: 11                 #   required, recorded years, 2..1000
+ *     burnIn: 5                 #   default 5, 0..1000
  *     seed: 1                   #   default 1
  *     model: paper              #   default paper; paper, paper-with-level-noise or a model JSON
  *   macro: macro.csv            # optional macro path; default dgnp = realr = 0
@@ -65,7 +65,7 @@ import java.util.stream.Collectors;
  * training:                     # optional
  *   seed: 1                     # default 1
  *   device: auto                # default auto; auto, cpu or gpu
- *   parallelism: 1              # default 1, &gt;= 1: submodel fits at once
+ *   parallelism: 1              # default 1, 1..1024: submodel fits at once
  *   validationShare: 0.2        # default 0.2, in [0, 1): share of firms held out
  *   defaults:                   # settings of every fit
  *     maxIterations: 100        #   default 100, &gt;= 1
@@ -102,6 +102,18 @@ import java.util.stream.Collectors;
  * feature names are checked against the base model and {@link Feature}. Stateless and thread-safe.
  */
 public final class TrainingConfigReader {
+  /**
+   * The most firm-years a generated panel may have: its state and flow arrays are held in memory
+   * and indexed by int (rows x 40 columns below 2^31).
+   */
+  public static final int MAX_GENERATED_ROWS = 50_000_000;
+
+  /** The most reported or burn-in years of a generated panel. */
+  public static final int MAX_YEARS = 1_000;
+
+  /** The most fits run at once. */
+  public static final int MAX_PARALLELISM = 1_024;
+
   private static final YAMLFactory YAML =
       YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final ObjectMapper MAPPER = new ObjectMapper(YAML);
@@ -257,14 +269,26 @@ public final class TrainingConfigReader {
       } else {
         Obj g = d.obj("generate", true);
         g.allow("firms", "years", "burnIn", "seed", "model");
+        int firms = g.integer("firms", null, 1, MAX_GENERATED_ROWS);
+        int years = g.integer("years", null, 2, MAX_YEARS);
+        int burnIn = g.integer("burnIn", 5, 0, MAX_YEARS);
+        if ((long) firms * years > MAX_GENERATED_ROWS) {
+          throw g.fail(
+              "years",
+              firms
+                  + " firms x "
+                  + years
+                  + " years = "
+                  + (long) firms * years
+                  + " firm-years is above the limit of "
+                  + MAX_GENERATED_ROWS
+                  + " firm-years for a generated panel (it is held in memory); generate fewer"
+                  + " firms or years");
+        }
         generate =
             Optional.of(
                 new Generate(
-                    g.integer("firms", null, 1),
-                    g.integer("years", null, 2),
-                    g.integer("burnIn", 5, 0),
-                    g.longInteger("seed", 1L),
-                    g.model("model", true)));
+                    firms, years, burnIn, g.longInteger("seed", 1L), g.model("model", true)));
       }
       Optional<Path> macro =
           d.has("macro") ? Optional.of(d.existingFile("macro")) : Optional.empty();
@@ -303,7 +327,7 @@ public final class TrainingConfigReader {
           "seed", "device", "parallelism", "validationShare", "defaults", "equations", "submodels");
       long seed = t.longInteger("seed", 1L);
       Device device = t.device("device");
-      int parallelism = t.integer("parallelism", 1, 1);
+      int parallelism = t.integer("parallelism", 1, 1, MAX_PARALLELISM);
       double validationShare = t.share("validationShare", 0.2, false);
       TaskSettings defaults = TaskSettings.DEFAULTS;
       Obj d = t.obj("defaults", false);
@@ -628,6 +652,14 @@ public final class TrainingConfigReader {
           throw fail(key, "expected a mapping of keys to values, found " + found(v));
         }
         return child(key);
+      }
+
+      Integer integer(String key, Integer dflt, int min, int max) {
+        Integer v = integer(key, dflt, min);
+        if (v > max) {
+          throw fail(key, "expected an integer <= " + max + " (the limit), found " + v);
+        }
+        return v;
       }
 
       Integer integer(String key, Integer dflt, int min) {

@@ -39,11 +39,13 @@ import java.util.function.DoublePredicate;
  *       assets)} fails its row.
  *   <li><b>Outliers</b>: per state and flow column (not the fixed characteristics, which are
  *       indicators and shares), a finite value is extreme when its robust z, {@code |x - median| /
- *       (1.4826 MAD)}, exceeds {@code outlierZ}. For a column with {@code MAD = 0} (most values
- *       equal, as in a mostly-zero flow) the median and MAD are those of the values that differ
- *       from the median; a column whose values are all equal has none. Extreme values are counted
- *       and reported; the gate fails when their share of the column's finite values exceeds {@code
- *       maxOutlierShare}.
+ *       scale}, exceeds {@code outlierZ}, where {@code scale = max(1.4826 MAD, IQR / 1.349, 1e-6 x
+ *       median |x| over the non-zero values, 1e-9)}: the floor keeps a column whose values agree to
+ *       many digits from calling rounding noise extreme. For a column with {@code MAD = 0} (most
+ *       values equal, as in a mostly-zero flow) the median and MAD are those of the values that
+ *       differ from the median; a column whose values are all equal has none. Extreme values are
+ *       counted and reported; the gate fails when their share of the column's finite values exceeds
+ *       {@code maxOutlierShare}.
  *   <li><b>MinObservations</b>: on the rows a fit can use ({@link RawPanel#completePanel}) that
  *       have their firm's previous year (the rows of {@code FeatureTable}), every submodel of the
  *       selected equations must have at least {@code minObservations} rows in its subsample (the
@@ -79,6 +81,15 @@ public final class QualityGates {
 
   /** MAD to standard deviation under normality. */
   private static final double MAD_SCALE = 1.4826;
+
+  /** The interquartile range of a standard normal distribution. */
+  private static final double QUARTILE_SPREAD = 1.349;
+
+  /** The outlier gate's scale is at least this share of a column's typical magnitude. */
+  static final double RELATIVE_SCALE_FLOOR = 1e-6;
+
+  /** The outlier gate's scale is at least this (SEK, or the column's unit). */
+  static final double ABSOLUTE_SCALE_FLOOR = 1e-9;
 
   private static final List<Integer> ASSETS = indices(StateVariable.Kind.ASSET);
   private static final List<Integer> LIABILITIES = indices(StateVariable.Kind.LIABILITY);
@@ -407,7 +418,7 @@ public final class QualityGates {
         continue; // all values equal
       }
       double median = centre[0];
-      double scale = MAD_SCALE * centre[1];
+      double scale = robustScale(centre[1], finite);
       double excluded = centre[2];
       Examples extreme = new Examples(raw);
       for (int r = 0; r < raw.rows; r++) {
@@ -455,6 +466,28 @@ public final class QualityGates {
               List.of(),
               counted + " extreme values counted, no column above " + pct(g.maxOutlierShare())));
     }
+  }
+
+  /**
+   * The robust scale of a column: {@code 1.4826 MAD}, or the interquartile range divided by 1.349
+   * when that is larger (both estimate the standard deviation under normality; the second keeps a
+   * column with two modes, such as share capital that most firms leave at the minimum and some
+   * raise, from calling a whole mode extreme), floored at {@value #RELATIVE_SCALE_FLOOR} times the
+   * column's typical magnitude (the median of its non-zero absolute values) and at {@value
+   * #ABSOLUTE_SCALE_FLOOR}, so that a column whose values agree to many digits (a stock that barely
+   * moves) does not call rounding noise an outlier.
+   */
+  static double robustScale(double mad, double[] finite) {
+    double[] magnitudes = Arrays.stream(finite).map(Math::abs).filter(v -> v > 0).toArray();
+    double typical = magnitudes.length == 0 ? 0 : median(magnitudes);
+    double[] sorted = finite.clone();
+    Arrays.sort(sorted);
+    double q25 = sorted[(int) Math.floor(0.25 * (sorted.length - 1))];
+    double q75 = sorted[(int) Math.ceil(0.75 * (sorted.length - 1))];
+    double spread = (q75 - q25) / QUARTILE_SPREAD;
+    return Math.max(
+        Math.max(MAD_SCALE * mad, spread),
+        Math.max(RELATIVE_SCALE_FLOOR * typical, ABSOLUTE_SCALE_FLOOR));
   }
 
   /**

@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * An {@link IncrementalCache} in a directory: one small properties file per task, holding the task
  * id and the key of its last successful run. The file name is the task id with characters other
  * than letters, digits, {@code .}, {@code _} and {@code -} replaced by {@code _}, plus the first 12
- * hex digits of the id's SHA-256, so distinct ids never share a file. Deleting the directory (or
+ * hex digits of the id's SHA-256, so distinct ids never share a file. The entry also holds the
+ * content hash of every output the run wrote ({@code output.ID=HASH}). Deleting the directory (or
  * one file) makes the next run retrain everything (or that task).
  *
  * <p>Files are written to a temporary file and moved into place, so a crash never leaves a
@@ -31,6 +34,7 @@ public final class FileIncrementalCache implements IncrementalCache {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileIncrementalCache.class);
   private static final String SUFFIX = ".properties";
+  private static final String OUTPUT = "output.";
 
   private final Path directory;
 
@@ -48,30 +52,57 @@ public final class FileIncrementalCache implements IncrementalCache {
 
   @Override
   public Optional<String> lastKey(String taskId) {
+    Properties entry = load(taskId);
+    return entry == null ? Optional.empty() : Optional.ofNullable(entry.getProperty("key"));
+  }
+
+  /** The task's entry, or null when there is none or it is unreadable or foreign. */
+  private Properties load(String taskId) {
     Path file = fileOf(taskId);
     Properties entry = new Properties();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       entry.load(reader);
     } catch (NoSuchFileException e) {
-      return Optional.empty();
+      return null;
     } catch (IOException | IllegalArgumentException e) {
       LOG.warn("ignoring unreadable cache entry {}: {}", file, e.toString());
-      return Optional.empty();
+      return null;
     }
     if (!taskId.equals(entry.getProperty("task"))) {
       LOG.warn("ignoring cache entry {}: it belongs to task {}", file, entry.getProperty("task"));
-      return Optional.empty();
+      return null;
     }
-    return Optional.ofNullable(entry.getProperty("key"));
+    return entry;
   }
 
   @Override
   public void record(String taskId, String key) {
+    record(taskId, key, Map.of());
+  }
+
+  @Override
+  public Map<String, String> lastOutputs(String taskId) {
+    Properties entry = load(taskId);
+    if (entry == null) {
+      return Map.of();
+    }
+    Map<String, String> outputs = new TreeMap<>();
+    for (String name : entry.stringPropertyNames()) {
+      if (name.startsWith(OUTPUT)) {
+        outputs.put(name.substring(OUTPUT.length()), entry.getProperty(name));
+      }
+    }
+    return outputs;
+  }
+
+  @Override
+  public void record(String taskId, String key, Map<String, String> outputs) {
     Objects.requireNonNull(key, "key");
     Path file = fileOf(taskId);
     Properties entry = new Properties();
     entry.setProperty("task", taskId);
     entry.setProperty("key", key);
+    outputs.forEach((id, hash) -> entry.setProperty(OUTPUT + id, hash));
     try {
       Files.createDirectories(directory);
       Path temporary = Files.createTempFile(directory, ".entry-", ".tmp");

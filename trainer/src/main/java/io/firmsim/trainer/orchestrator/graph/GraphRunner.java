@@ -3,19 +3,24 @@ package io.firmsim.trainer.orchestrator.graph;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +29,19 @@ import org.slf4j.LoggerFactory;
  * {@link RunOptions#parallelism()} threads, and a stage starts when the previous one has finished.
  *
  * <p><b>Incremental runs.</b> Before running a task, the runner computes its key: the SHA-256 of
- * the task's {@link Task#fingerprint()}, its input artifact ids with their content hashes in the
- * store, and its output ids. When the {@link IncrementalCache} remembers the same key for the task
- * and all its outputs exist in the store, the task is CACHED: it does not run and its outputs, with
- * their stored hashes, are reused. {@link RunOptions#force()} runs every task. After a success the
- * key is recorded; after a failure the entry is invalidated. Because keys use content hashes, a
- * re-run task whose outputs come out identical leaves its dependents up to date.
+ * the task's {@link Task#fingerprint()} (which covers the content hashes of the files it reads, its
+ * settings and the code version), its input artifact ids with their content hashes, and its output
+ * ids. When the {@link IncrementalCache} remembers the same key for the task and every output that
+ * is in the store still has the content hash recorded when it was written, the task is CACHED: it
+ * does not run. An output whose content no longer matches its recorded hash is damaged: the task
+ * runs again and its message says so. An output that is not in the store (an in-memory data set of
+ * an earlier process) is not needed while every task reading it is CACHED too: downstream keys use
+ * its recorded hash. Before the first stage the runner predicts from the cache which tasks will run
+ * and marks the up-to-date producers of their missing inputs, which then run again to provide them
+ * (their message says so). So an unchanged rerun runs nothing, and a change re-runs exactly the
+ * tasks downstream of it. {@link RunOptions#force()} runs every task. After a success the key and
+ * the outputs' hashes are recorded; after a failure the entry is invalidated. Because keys use
+ * content hashes, a re-run task whose outputs come out identical leaves its dependents up to date.
  *
  * <p><b>Failures.</b> A task fails when it returns {@link TaskResult#failed}, throws, returns null,
  * or succeeds without writing every declared output; exceptions are caught, logged with their stack
@@ -81,19 +93,35 @@ public final class GraphRunner {
       SortedSet<String> inputs,
       SortedSet<String> outputs,
       ArtifactStore store) {
+    return key(fingerprint, inputs, outputs, store::hash);
+  }
+
+  /** The incremental key of a task given a function from input id to content hash. */
+  static String key(
+      String fingerprint,
+      SortedSet<String> inputs,
+      SortedSet<String> outputs,
+      Function<String, String> hashes) {
     List<String> parts = new ArrayList<>();
     parts.add("fingerprint");
     parts.add(fingerprint);
     for (String input : inputs) {
       parts.add("input");
       parts.add(input);
-      parts.add(store.hash(input));
+      parts.add(Objects.requireNonNull(hashes.apply(input), "hash of " + input));
     }
     for (String output : outputs) {
       parts.add("output");
       parts.add(output);
     }
     return Hashing.combine(parts);
+  }
+
+  /** Whether a task's last run can be reused, and if not, a note on why (or null). */
+  private record Reuse(boolean ok, Map<String, String> outputs, String note) {
+    static Reuse no(String note) {
+      return new Reuse(false, Map.of(), note);
+    }
   }
 
   /** The state of one run; its maps are touched by the calling thread only. */
@@ -109,6 +137,19 @@ public final class GraphRunner {
 
     private final Object listenerLock = new Object();
     private boolean listenerClosed;
+
+    /** Fingerprints, computed once per task (they may hash input files). */
+    private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
+
+    /**
+     * Content hashes of the outputs of reused (CACHED) tasks, as recorded by their last run: they
+     * key downstream tasks even when the artifact itself is not in the store (an in-memory data set
+     * of an earlier process).
+     */
+    private final Map<String, String> recorded = new ConcurrentHashMap<>();
+
+    /** Up-to-date tasks that run anyway, because a task that runs needs their outputs. */
+    private final Set<String> materialise = new HashSet<>();
 
     Run(TaskGraph graph, ArtifactStore store, IncrementalCache cache, RunOptions options) {
       this.graph = graph;
@@ -126,6 +167,9 @@ public final class GraphRunner {
           stages.size(),
           options.parallelism(),
           options.force() ? " (forced)" : "");
+      if (!options.force()) {
+        plan();
+      }
       ExecutorService pool = Executors.newFixedThreadPool(options.parallelism(), threads());
       boolean interrupted = false;
       try {
@@ -273,6 +317,115 @@ public final class GraphRunner {
       return roots;
     }
 
+    /**
+     * Predicts which tasks are up to date from the cache alone (their keys computed from the
+     * recorded hashes of up-to-date producers) and marks the up-to-date tasks whose outputs are not
+     * in the store but are read by a task that will run: those run again to provide them.
+     */
+    private void plan() {
+      Map<String, String> predicted = new HashMap<>();
+      Set<String> fresh = new HashSet<>();
+      for (Task task : graph.tasks()) {
+        try {
+          SortedSet<String> inputs = graph.inputsOf(task);
+          boolean known = true;
+          for (String input : inputs) {
+            if (graph.producer(input).isEmpty() && store.exists(input)) {
+              predicted.putIfAbsent(input, store.hash(input));
+            }
+            known &= predicted.containsKey(input);
+          }
+          if (!known) {
+            continue;
+          }
+          String key = key(fingerprintOf(task), inputs, graph.outputsOf(task), predicted::get);
+          Reuse reuse = reuse(task, key, graph.outputsOf(task));
+          if (reuse.ok()) {
+            fresh.add(task.id());
+            predicted.putAll(reuse.outputs());
+          }
+        } catch (RuntimeException e) {
+          LOG.debug("task {}: cannot predict whether it is up to date", task.id(), e);
+        }
+      }
+      List<Task> reversed = new ArrayList<>(graph.tasks());
+      java.util.Collections.reverse(reversed);
+      for (Task task : reversed) {
+        if (fresh.contains(task.id()) && !materialise.contains(task.id())) {
+          continue;
+        }
+        for (String input : graph.inputsOf(task)) {
+          Optional<String> producer = graph.producer(input);
+          if (producer.isPresent() && fresh.contains(producer.get()) && !store.exists(input)) {
+            materialise.add(producer.get());
+          }
+        }
+      }
+    }
+
+    private String fingerprintOf(Task task) {
+      return fingerprints.computeIfAbsent(
+          task.id(), id -> Objects.requireNonNull(task.fingerprint(), "task fingerprint"));
+    }
+
+    /** The hash of an input: from the store, or as recorded for the output of a reused task. */
+    private String currentHash(String artifact) {
+      if (store.exists(artifact)) {
+        return store.hash(artifact);
+      }
+      String hash = recorded.get(artifact);
+      if (hash == null) {
+        throw new IllegalStateException("input artifact " + artifact + " is missing");
+      }
+      return hash;
+    }
+
+    /**
+     * Whether the task's last successful run had this key and its outputs are intact: an output in
+     * the store must still have the content hash recorded when it was written (else it is damaged
+     * and the task runs again); an output absent from the store counts as intact (it is produced
+     * again only if a task that runs needs it).
+     */
+    private Reuse reuse(Task task, String key, SortedSet<String> outputs) {
+      Optional<String> last;
+      Map<String, String> hashes;
+      try {
+        last = cache.lastKey(task.id());
+        hashes = cache.lastOutputs(task.id());
+      } catch (RuntimeException e) {
+        LOG.warn("cannot read the cache entry of task {}; running it", task.id(), e);
+        return Reuse.no(null);
+      }
+      if (last.isEmpty() || !last.get().equals(key)) {
+        LOG.debug("task {}: key changed ({} -> {})", task.id(), last.orElse("none"), key);
+        return Reuse.no(null);
+      }
+      Map<String, String> reused = new HashMap<>();
+      for (String output : outputs) {
+        String expected = hashes.get(output);
+        if (expected == null) {
+          return Reuse.no(null); // an entry without output hashes (older format): run again
+        }
+        if (store.exists(output)) {
+          String actual;
+          try {
+            actual = store.hash(output);
+          } catch (RuntimeException e) {
+            actual = "unreadable (" + e.getMessage() + ")";
+          }
+          if (!expected.equals(actual)) {
+            return Reuse.no(
+                "cached artifact "
+                    + output
+                    + " is damaged (its content no longer matches the hash recorded when it was"
+                    + " written); recomputing it (--force recomputes everything)");
+          }
+        }
+        reused.put(output, expected);
+      }
+      return new Reuse(true, reused, null);
+    }
+
     /** Runs on a worker thread: the up-to-date check, then the task itself. */
     private TaskOutcome runTask(Task task, int stage) {
       long start = System.nanoTime();
@@ -280,15 +433,14 @@ public final class GraphRunner {
       SortedSet<String> outputs = graph.outputsOf(task);
       TaskOutcome outcome;
       String key = "";
+      String note = null;
       try {
-        for (String input : inputs) {
-          if (!store.exists(input)) {
-            throw new IllegalStateException("input artifact " + input + " is missing");
-          }
-        }
-        String fingerprint = Objects.requireNonNull(task.fingerprint(), "task fingerprint");
-        key = key(fingerprint, inputs, outputs, store);
-        if (!options.force() && upToDate(task, key, outputs)) {
+        String fingerprint = fingerprintOf(task);
+        key = key(fingerprint, inputs, outputs, this::currentHash);
+        Reuse reuse = options.force() ? Reuse.no(null) : reuse(task, key, outputs);
+        boolean needed = materialise.contains(task.id());
+        if (reuse.ok() && (!needed || outputs.stream().allMatch(store::exists))) {
+          recorded.putAll(reuse.outputs());
           outcome =
               new TaskOutcome(
                   task.id(),
@@ -301,8 +453,21 @@ public final class GraphRunner {
                   key,
                   null);
         } else {
+          note = reuse.ok() ? "up to date; run again to provide its outputs" : reuse.note();
+          if (note != null) {
+            LOG.info("task {}: {}", task.id(), note);
+          }
+          for (String input : inputs) {
+            if (!store.exists(input)) {
+              throw new IllegalStateException(
+                  "input artifact "
+                      + input
+                      + " is missing"
+                      + (recorded.containsKey(input) ? " (give --force to recompute it)" : ""));
+            }
+          }
           TaskResult result = task.run(new TaskContext(task, inputs, outputs, store, key));
-          outcome = check(task, stage, start, key, result, outputs);
+          outcome = withNote(check(task, stage, start, key, result, outputs), note);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -322,7 +487,11 @@ public final class GraphRunner {
       }
       if (outcome.status() == TaskOutcome.Status.SUCCEEDED) {
         try {
-          cache.record(task.id(), key);
+          Map<String, String> written = new TreeMap<>();
+          for (String output : outputs) {
+            written.put(output, store.hash(output));
+          }
+          cache.record(task.id(), key, written);
         } catch (RuntimeException e) {
           LOG.warn("cannot record the key of task {}; it will run again next time", task.id(), e);
         }
@@ -342,26 +511,21 @@ public final class GraphRunner {
       return outcome;
     }
 
-    private boolean upToDate(Task task, String key, SortedSet<String> outputs) {
-      Optional<String> last;
-      try {
-        last = cache.lastKey(task.id());
-      } catch (RuntimeException e) {
-        LOG.warn("cannot read the cache entry of task {}; running it", task.id(), e);
-        return false;
+    private static TaskOutcome withNote(TaskOutcome o, String note) {
+      if (note == null) {
+        return o;
       }
-      if (last.isEmpty() || !last.get().equals(key)) {
-        LOG.debug("task {}: key changed ({} -> {})", task.id(), last.orElse("none"), key);
-        return false;
-      }
-      for (String output : outputs) {
-        if (!store.exists(output)) {
-          LOG.debug("task {}: key unchanged but output {} is missing", task.id(), output);
-          return false;
-        }
-      }
-      LOG.debug("task {}: up to date (key {})", task.id(), key);
-      return true;
+      String message = o.message().isEmpty() ? note : note + "; " + o.message();
+      return new TaskOutcome(
+          o.taskId(),
+          o.kind(),
+          o.stage(),
+          o.status(),
+          message,
+          o.metrics(),
+          o.wallTime(),
+          o.key(),
+          o.error());
     }
 
     private TaskOutcome check(

@@ -1,6 +1,10 @@
 package io.firmsim.trainer.orchestrator.graph;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -24,6 +28,23 @@ public final class Hashing {
   /** The SHA-256 of the text's UTF-8 bytes, as lower-case hex. */
   public static String sha256(String text) {
     return sha256(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The SHA-256 of a file's content, read in a stream of small blocks (never the whole file at
+   * once, so files of any size can be hashed in constant memory).
+   *
+   * @throws IOException when the file cannot be read
+   */
+  public static String sha256(Path file) throws IOException {
+    MessageDigest digest = digest();
+    byte[] buffer = new byte[1 << 16];
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.firmsim.trainer.orchestrator.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firmsim.trainer.io.FitJson;
 import io.firmsim.trainer.orchestrator.graph.Task;
@@ -9,41 +10,51 @@ import io.firmsim.trainer.orchestrator.graph.TaskResult;
 import io.firmsim.zoo.modelspec.EquationSpec;
 import io.firmsim.zoo.modelspec.ModelSpec;
 import io.firmsim.zoo.modelspec.ModelSpecReader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import io.firmsim.zoo.modelspec.ModelSpecWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
- * Task kind {@code assemble}: the fitted submodels of every equation into one model file in the
- * format of the paper spec (plus fit statistics, residual distributions and the provenance block),
- * written to the output directory atomically and only when every fit succeeded. Reads every {@code
- * submodel:*} artifact; writes {@value #MODEL}.
+ * Task kind {@code assemble}: the fitted submodels of every equation into one model in the format
+ * of the paper spec (plus fit statistics, residual distributions, the submodels not estimated with
+ * the reason under {@code fit.notEstimated}, and the provenance block). Reads every {@code
+ * submodel:*} artifact; writes {@value #MODEL}, the model JSON, which the run writes to its output
+ * location together with the reports once every task succeeded. Equations left out of the run and
+ * submodels the data could not estimate keep the base model's coefficients. When not one fitted
+ * submodel could be estimated the task fails: there is no model to write.
  *
- * <p>The file holds no timestamps or timings, so the same configuration, data and seed give the
- * same bytes (timings and times go to the run report).
+ * <p>The model holds no timestamps or timings, so the same settings, data and seed give the same
+ * bytes (timings and times go to the run report), whichever command ran.
  */
 final class AssembleTask implements Task {
   static final String MODEL = "model";
 
   private final ModelSpec base;
+  private final String baseIdentity;
   private final Set<String> fitted; // equation targets whose submodels are fitted in this run
-  private final Path file;
   private final String name;
-  private final Map<String, Object> provenance;
+  private final Supplier<Map<String, Object>> provenance;
+  private Map<String, Object> provenanceValue;
 
   /**
-   * @param file where the model goes
-   * @param provenance the run's provenance without times (config and data hashes, seed, device,
-   *     library versions, commit)
+   * @param baseIdentity what identifies the base model's content (its file hash)
+   * @param provenance the run's provenance without times or row counts (data hashes, seed, device,
+   *     library versions, firmsim's build); computed on first use
    */
   AssembleTask(
-      ModelSpec base, Set<String> fitted, Path file, String name, Map<String, Object> provenance) {
+      ModelSpec base,
+      String baseIdentity,
+      Set<String> fitted,
+      String name,
+      Supplier<Map<String, Object>> provenance) {
     this.base = base;
+    this.baseIdentity = baseIdentity;
     this.fitted = Set.copyOf(fitted);
-    this.file = file;
     this.name = name;
     this.provenance = provenance;
   }
@@ -77,51 +88,78 @@ final class AssembleTask implements Task {
     return Set.of(MODEL);
   }
 
-  @Override
-  public String fingerprint() {
-    return "assemble "
-        + file
-        + " name="
-        + name
-        + " fitted="
-        + new java.util.TreeSet<>(fitted)
-        + " provenance="
-        + provenance;
+  private synchronized Map<String, Object> provenance() {
+    if (provenanceValue == null) {
+      provenanceValue = provenance.get();
+    }
+    return provenanceValue;
   }
 
   @Override
-  public TaskResult run(TaskContext context) throws Exception {
+  public String fingerprint() {
+    return "assemble name="
+        + name
+        + " base="
+        + baseIdentity
+        + " fitted="
+        + new TreeSet<>(fitted)
+        + " provenance="
+        + provenance();
+  }
+
+  @Override
+  public TaskResult run(TaskContext context) {
     ObjectNode root =
         FitJson.modelHead(
             base,
             name,
-            "Retrained " + (base.title() == null ? base.name() : base.title()),
-            "firmsim train");
+            "Refit of " + (base.title() == null ? base.name() : base.title()),
+            "firmsim refit of " + base.name());
+    ArrayNode notEstimated = FitJson.MAPPER.createArrayNode();
+    List<String> reasons = new ArrayList<>();
+    int estimated = 0;
+    JsonNode rows = null;
     for (EquationSpec e : base.equations()) {
       ObjectNode subs = FitJson.addEquation(root, e);
       for (String s : e.method().submodels()) {
-        if (fitted.contains(e.target())) {
-          JsonNode artifact = context.input(FitTask.artifact(e.target(), s), JsonNode.class);
-          subs.set(s, artifact.get("submodel").deepCopy());
-        } else {
+        if (!fitted.contains(e.target())) {
           // Equations left out of the run keep the base model's submodels.
-          subs.set(s, io.firmsim.trainer.modelfit.ModelFitter.baseSubmodel(e.submodel(s)));
+          subs.set(s, ModelSpecWriter.submodel(e.submodel(s)));
+          continue;
+        }
+        JsonNode artifact = context.input(FitTask.artifact(e.target(), s), JsonNode.class);
+        rows = artifact.get("rows");
+        if (artifact.has("notEstimated")) {
+          JsonNode why = artifact.get("notEstimated");
+          subs.set(s, ModelSpecWriter.submodel(e.submodel(s)));
+          notEstimated.add(why.deepCopy());
+          reasons.add(
+              why.get("submodel").asText()
+                  + " ("
+                  + why.get("reason").asText()
+                  + ": "
+                  + why.get("detail").asText()
+                  + ")");
+        } else {
+          subs.set(s, artifact.get("submodel").deepCopy());
+          estimated++;
         }
       }
     }
-    root.set("provenance", FitJson.MAPPER.valueToTree(provenance));
-    ModelSpecReader.parse(root, file.toString()); // what we write must load
-    byte[] bytes = DirectoryArtifactStore.canonical(root);
-    Path abs = file.toAbsolutePath();
-    Files.createDirectories(abs.getParent());
-    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-    try {
-      Files.write(tmp, bytes);
-      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
+    if (estimated == 0) {
+      return TaskResult.failed(
+          "no submodel could be estimated from the data, so no model was written: "
+              + String.join("; ", reasons));
     }
-    context.output(MODEL, abs, io.firmsim.trainer.orchestrator.graph.Hashing.sha256(bytes));
-    return TaskResult.succeeded(Map.of("file", abs.toString()));
+    root.putObject("fit").set("notEstimated", notEstimated);
+    ObjectNode prov = FitJson.MAPPER.valueToTree(provenance());
+    if (rows != null && prov.get("data") instanceof ObjectNode data) {
+      data.set("rows", rows.deepCopy());
+    }
+    root.set("provenance", prov);
+    ModelSpecReader.parse(root, name); // what we write must load
+    context.output(MODEL, root, DirectoryArtifactStore.hash(root));
+    return TaskResult.succeeded(
+        Map.of("estimated", estimated, "notEstimated", notEstimated.size()));
   }
 }

@@ -1,5 +1,8 @@
 package io.firmsim.trainer.orchestrator.train;
 
+import io.firmsim.simulator.engine.DeviceChoice;
+import io.firmsim.simulator.macro.MacroPath;
+import io.firmsim.simulator.macro.MacroPathReader;
 import io.firmsim.trainer.modelfit.StatedLevelNoise;
 import io.firmsim.trainer.orchestrator.config.TrainingConfig;
 import io.firmsim.trainer.orchestrator.gates.RawPanel;
@@ -8,6 +11,7 @@ import io.firmsim.trainer.orchestrator.graph.Task;
 import io.firmsim.trainer.orchestrator.graph.TaskContext;
 import io.firmsim.trainer.orchestrator.graph.TaskResult;
 import io.firmsim.trainer.panel.Panel;
+import io.firmsim.trainer.panel.ParquetPanelReader;
 import io.firmsim.zoo.PaperModel;
 import io.firmsim.zoo.modelspec.ModelSpec;
 import io.firmsim.zoo.modelspec.ModelSpecReader;
@@ -17,27 +21,29 @@ import java.util.Set;
 
 /**
  * Task kind {@code data}: the firm-year panel, read from a CSV file (kept raw so the quality gates
- * can count bad cells) or generated with the simulator. Writes {@value #PANEL}, whose content hash
- * is the SHA-256 of the file or, for a generated panel, of its generating settings (the simulator
- * is deterministic for a seed).
+ * can count bad cells) or a Parquet file, or generated with the simulator under the configured
+ * macro path ({@code data.macro}, the one the features use) on the configured device ({@code
+ * training.device}). Writes {@value #PANEL}, whose content hash is derived from the SHA-256 of the
+ * file or, for a generated panel, from everything that determines it (settings, the macro file's
+ * and generating model's content, the device and the code version: the simulator is deterministic
+ * for a seed).
  */
 final class DataTask implements Task {
   static final String PANEL = "dataset:panel";
 
-  private final TrainingConfig.Data data;
-  private final String canonicalSection;
-  private final String codeVersion;
-  private final String panelSha256;
+  /** The first reported year of a generated panel (the simulator's default start year). */
+  static final int FIRST_YEAR = 1;
 
-  /**
-   * @param panelSha256 the SHA-256 of the panel file (computed once by the run for its provenance),
-   *     null for a generated panel
-   */
-  DataTask(TrainingConfig config, String codeVersion, String panelSha256) {
-    this.panelSha256 = panelSha256;
+  private final TrainingConfig.Data data;
+  private final TrainingConfig.Device device;
+  private final String codeVersion;
+  private final InputFiles files;
+
+  DataTask(TrainingConfig config, String codeVersion, InputFiles files) {
     this.data = config.data();
-    this.canonicalSection = config.canonical("data");
+    this.device = config.training().device();
     this.codeVersion = codeVersion;
+    this.files = files;
   }
 
   @Override
@@ -62,27 +68,60 @@ final class DataTask implements Task {
 
   @Override
   public String fingerprint() {
-    return "data " + canonicalSection + " code=" + codeVersion;
+    if (data.panel().isPresent()) {
+      // What is read is the file's content; the macro path is not read here (the gates task
+      // builds the features with it).
+      return "data panel sha256="
+          + files.sha256(data.panel().get())
+          + " parquet="
+          + data.parquet()
+          + " code="
+          + codeVersion;
+    }
+    TrainingConfig.Generate g = data.generate().orElseThrow();
+    return "data generate firms="
+        + g.firms()
+        + " years="
+        + g.years()
+        + " burnIn="
+        + g.burnIn()
+        + " seed="
+        + g.seed()
+        + " model="
+        + files.identity(g.model(), codeVersion)
+        + " macro="
+        + data.macro().map(files::sha256).orElse("none")
+        + " device="
+        + device.yamlName()
+        + " code="
+        + codeVersion;
   }
 
   @Override
   public TaskResult run(TaskContext context) throws Exception {
     if (data.panel().isPresent()) {
       Path file = data.panel().get();
-      String hash = panelSha256;
+      String hash = files.sha256(file);
       // A Parquet panel is typed and complete by construction; a CSV one is kept raw so that
       // the gates can count bad cells.
       RawPanel raw =
           data.parquet()
-              ? RawPanel.of(io.firmsim.trainer.panel.ParquetPanelReader.read(file), file.toString())
+              ? RawPanel.of(ParquetPanelReader.read(file), file.toString())
               : RawPanel.readCsv(file);
-      context.output(PANEL, raw, hash);
+      context.output(PANEL, raw, Hashing.combine(java.util.List.of("panel", hash)));
       return TaskResult.succeeded(Map.of("rows", raw.rows(), "sha256", hash));
     }
     TrainingConfig.Generate g = data.generate().orElseThrow();
     ModelSpec model = generatingModel(g.model());
-    Panel panel = StatedLevelNoise.simulatePanel(model, g.firms(), g.years(), g.burnIn(), g.seed());
-    String hash = Hashing.sha256("generated " + canonicalSection + " code=" + codeVersion);
+    MacroPath macro =
+        data.macro().isPresent()
+            ? MacroPathReader.read(data.macro().get(), FIRST_YEAR, g.years())
+            : MacroPath.zeros();
+    DeviceChoice choice = DeviceChoice.valueOf(device.name());
+    Panel panel =
+        StatedLevelNoise.simulatePanel(
+            model, g.firms(), g.years(), g.burnIn(), g.seed(), macro, choice);
+    String hash = Hashing.sha256(fingerprint());
     context.output(PANEL, RawPanel.of(panel, "generated panel"), hash);
     return TaskResult.succeeded(Map.of("rows", panel.rows(), "sha256", hash));
   }

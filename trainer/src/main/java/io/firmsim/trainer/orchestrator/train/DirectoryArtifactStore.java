@@ -15,10 +15,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.NoSuchElementException;
 
 /**
- * Artifacts of a training run: JSON artifacts (fitted submodels, kind {@code submodel}) are kept as
- * files in a directory so that a later run can reuse them (incremental training); everything else
- * (data sets) lives in memory for one run. A JSON artifact's content hash is the SHA-256 of its
- * canonical bytes, so a reloaded artifact has the hash it was written with.
+ * Artifacts of a training run: JSON artifacts (fitted submodels, kind {@code submodel}, and the
+ * assembled {@code model}) are kept as files in a directory so that a later run can reuse them
+ * (incremental training); everything else (data sets) lives in memory for one run. A JSON
+ * artifact's content hash is the SHA-256 of its canonical bytes, recomputed from the file when it
+ * is reloaded: a file damaged since it was written no longer has the hash the incremental cache
+ * recorded, and the runner recomputes it.
  */
 final class DirectoryArtifactStore implements ArtifactStore {
   private final Path directory;
@@ -29,7 +31,7 @@ final class DirectoryArtifactStore implements ArtifactStore {
   }
 
   private static boolean persistent(String id) {
-    return id.startsWith("submodel:");
+    return id.startsWith("submodel:") || id.equals(AssembleTask.MODEL);
   }
 
   private Path file(String id) {
@@ -87,6 +89,11 @@ final class DirectoryArtifactStore implements ArtifactStore {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read artifact " + f, e);
     }
+  }
+
+  /** The content hash of a JSON artifact: the SHA-256 of its {@link #canonical} bytes. */
+  static String hash(JsonNode node) {
+    return Hashing.sha256(canonical(node));
   }
 
   /** Pretty-printed JSON with a trailing newline: the bytes written for a JSON artifact. */

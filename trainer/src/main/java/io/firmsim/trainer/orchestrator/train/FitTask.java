@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firmsim.trainer.fit.CollinearFeaturesException;
 import io.firmsim.trainer.fit.FitResult;
+import io.firmsim.trainer.fit.NotEstimableException;
 import io.firmsim.trainer.fit.SubmodelFitter;
 import io.firmsim.trainer.io.FitJson;
 import io.firmsim.trainer.orchestrator.graph.Task;
@@ -12,6 +13,7 @@ import io.firmsim.trainer.orchestrator.graph.TaskResult;
 import io.firmsim.trainer.panel.SubmodelData;
 import io.firmsim.trainer.panel.Subsamples;
 import io.firmsim.zoo.modelspec.EquationSpec;
+import io.firmsim.zoo.modelspec.Family;
 import io.firmsim.zoo.vocabulary.Feature;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,10 +27,16 @@ import java.util.function.Supplier;
  * evaluated on the training and validation rows. Reads {@value #DATA}; writes {@code
  * submodel:TARGET.name}, a JSON object with the submodel (model-file shape, fit statistics) and its
  * metrics. Features constant or collinear in the subsample are dropped and listed as not
- * identified. A fit that does not converge fails the task unless its settings allow it.
+ * identified. A submodel the data cannot estimate ({@link NotEstimableException}, caught by type;
+ * fewer than {@value #MIN_ROWS_PER_PARAMETER} rows per parameter counts as such) succeeds with an
+ * artifact that says why ({@code notEstimated}), and the assembled model keeps the base model's
+ * coefficients there. A fit that does not converge fails the task unless its settings allow it.
  */
 final class FitTask implements Task {
   static final String DATA = "dataset:training";
+
+  /** A submodel with fewer rows per parameter is not estimated (the base coefficients stay). */
+  static final int MIN_ROWS_PER_PARAMETER = 10;
 
   private final EquationSpec equation;
   private final String submodel;
@@ -97,35 +105,62 @@ final class FitTask implements Task {
     TrainingData data = context.input(DATA, TrainingData.class);
     SubmodelData train =
         Subsamples.of(data.training(), equation, submodel, settings.features(), true);
+    String name = equation.target() + "." + submodel;
     FitResult fit;
     List<String> notIdentified = new ArrayList<>(train.droppedConstant());
-    while (true) {
-      try (NDManager m = managers.get()) {
-        fit =
-            SubmodelFitter.fit(
-                m,
-                train.family(),
-                train.link(),
-                train.features(),
-                train.x(),
-                train.y(),
-                settings.schweppe(),
-                settings.options());
-        break;
-      } catch (CollinearFeaturesException e) {
-        // Not identified in these rows: drop the last feature of the collinear set and refit.
-        String drop = e.features().get(e.features().size() - 1);
-        notIdentified.add(drop);
-        List<Feature> fewer = new ArrayList<>();
-        for (String f : train.features()) {
-          if (!f.equals(drop)) {
-            fewer.add(Feature.byName(f).orElseThrow());
-          }
-        }
-        train = Subsamples.of(data.training(), equation, submodel, fewer, false);
-      } catch (io.firmsim.trainer.fit.NotEstimableException | IllegalArgumentException e) {
-        return TaskResult.failed(equation.target() + "." + submodel + ": " + e.getMessage());
+    try {
+      int parameters = train.p() + (train.family() == Family.ORDINAL3 ? 2 : 1);
+      if (train.n() < MIN_ROWS_PER_PARAMETER * parameters) {
+        throw new NotEstimableException(
+            NotEstimableException.Reason.TOO_FEW_ROWS,
+            train.n()
+                + " rows for "
+                + parameters
+                + " parameters (fewer than "
+                + MIN_ROWS_PER_PARAMETER
+                + " per parameter)");
       }
+      while (true) {
+        try (NDManager m = managers.get()) {
+          fit =
+              SubmodelFitter.fit(
+                  m,
+                  train.family(),
+                  train.link(),
+                  train.features(),
+                  train.x(),
+                  train.y(),
+                  settings.schweppe(),
+                  settings.options());
+          break;
+        } catch (CollinearFeaturesException e) {
+          // Not identified in these rows: drop the last feature of the collinear set and refit.
+          String drop = e.features().get(e.features().size() - 1);
+          notIdentified.add(drop);
+          List<Feature> fewer = new ArrayList<>();
+          for (String f : train.features()) {
+            if (!f.equals(drop)) {
+              fewer.add(Feature.byName(f).orElseThrow());
+            }
+          }
+          train = Subsamples.of(data.training(), equation, submodel, fewer, false);
+        }
+      }
+    } catch (NotEstimableException e) {
+      // A property of the data: the model keeps the base coefficients and says why.
+      ObjectNode artifact = FitJson.MAPPER.createObjectNode();
+      artifact
+          .putObject("notEstimated")
+          .put("submodel", name)
+          .put("reason", e.reason().name())
+          .put("detail", e.getMessage());
+      rows(artifact, data);
+      context.output(
+          artifact(equation.target(), submodel), artifact, DirectoryArtifactStore.hash(artifact));
+      return new TaskResult(
+          TaskResult.Status.SUCCEEDED,
+          "not estimable (" + e.reason() + "): " + e.getMessage() + "; base coefficients kept",
+          Map.of("rows", train.n(), "notEstimated", e.reason().name()));
     }
     List<Feature> kept = new ArrayList<>();
     for (String f : fit.features()) {
@@ -140,21 +175,30 @@ final class FitTask implements Task {
     ObjectNode artifact = FitJson.MAPPER.createObjectNode();
     artifact.set("submodel", FitJson.submodel(fit, notIdentified));
     artifact.set("metrics", FitJson.MAPPER.valueToTree(metrics));
-    context.output(artifact(equation.target(), submodel), artifact, null);
+    rows(artifact, data);
+    context.output(
+        artifact(equation.target(), submodel), artifact, DirectoryArtifactStore.hash(artifact));
     Map<String, Object> summary = new LinkedHashMap<>(metrics);
     summary.put("iterations", fit.iterations());
     summary.put("converged", fit.converged());
     summary.put("rows", fit.observations());
     if (!fit.converged() && !settings.allowNonConverged()) {
       return TaskResult.failed(
-          equation.target()
-              + "."
-              + submodel
+          name
               + " did not converge in "
               + fit.iterations()
               + " iterations (allowNonConverged: false)",
           summary);
     }
     return TaskResult.succeeded(summary);
+  }
+
+  /** The row counts of the data, for the model's provenance. */
+  private static void rows(ObjectNode artifact, TrainingData data) {
+    artifact
+        .putObject("rows")
+        .put("panel", data.panelRows())
+        .put("training", data.training().rows())
+        .put("validation", data.validation().rows());
   }
 }

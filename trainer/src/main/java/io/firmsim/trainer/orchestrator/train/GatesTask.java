@@ -19,19 +19,28 @@ import java.util.function.Consumer;
 
 /**
  * Task kind {@code gates}: the data-quality gates on the panel and, when they pass, the split into
- * training and validation firms and their feature tables. A failed gate fails this task, so no fit
- * runs and nothing is written to the model output. Reads {@value DataTask#PANEL}; writes {@value
- * FitTask#DATA}.
+ * training and validation firms and their feature tables (built with the macro path, whose content
+ * hash is part of this task's key). A failed gate fails this task, so no fit runs and nothing is
+ * written to the model output. Reads {@value DataTask#PANEL}; writes {@value FitTask#DATA}.
  */
 final class GatesTask implements Task {
   private final TrainingConfig config;
   private final ModelSpec base;
   private final Consumer<GateReport> reports;
+  private final String codeVersion;
+  private final InputFiles files;
 
-  GatesTask(TrainingConfig config, ModelSpec base, Consumer<GateReport> reports) {
+  GatesTask(
+      TrainingConfig config,
+      ModelSpec base,
+      Consumer<GateReport> reports,
+      String codeVersion,
+      InputFiles files) {
     this.config = config;
     this.base = base;
     this.reports = reports;
+    this.codeVersion = codeVersion;
+    this.files = files;
   }
 
   @Override
@@ -64,8 +73,12 @@ final class GatesTask implements Task {
         + config.training().validationShare()
         + " equations="
         + config.training().equations()
+        + " base="
+        + files.identity(config.model().base(), codeVersion)
         + " macro="
-        + config.data().macro();
+        + config.data().macro().map(files::sha256).orElse("none")
+        + " code="
+        + codeVersion;
   }
 
   @Override

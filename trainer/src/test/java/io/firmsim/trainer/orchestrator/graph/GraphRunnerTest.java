@@ -152,15 +152,62 @@ class GraphRunnerTest {
     IncrementalCache cache = IncrementalCache.inMemory();
     runner.run(graph, store, cache, options(2));
 
-    // The output of "a" disappears: "a" runs again, writes the same content hash, and the
-    // tasks downstream stay up to date.
+    // The output of "a" disappears and "b" changes: "b" needs "x", so "a" runs again to provide
+    // it, writes the same content hash, and "c", which reads the same "x", stays up to date.
     store.remove("x");
+    byId.get("b").fingerprint("v2");
     RunReport report = runner.run(graph, store, cache, options(2));
 
     assertEquals(
-        Map.of("a", Status.SUCCEEDED, "b", Status.CACHED, "c", Status.CACHED, "d", Status.CACHED),
+        Map.of(
+            "a",
+            Status.SUCCEEDED,
+            "b",
+            Status.SUCCEEDED,
+            "c",
+            Status.CACHED,
+            "d",
+            Status.SUCCEEDED),
         statuses(report));
     assertEquals(2, byId.get("a").runs.get());
+    assertTrue(report.outcome("a").orElseThrow().message().contains("provide"));
+  }
+
+  @Test
+  void missingIntermediateOutputIsNotRecomputedWhenNothingNeedsIt() {
+    List<TestTask> tasks = TaskGraphTest.diamond();
+    TaskGraph graph = TaskGraph.of(tasks);
+    IncrementalCache cache = IncrementalCache.inMemory();
+    runner.run(graph, store, cache, options(2));
+
+    // An in-memory data set of an earlier process is gone, but every task reading it is up to
+    // date: the rerun reuses everything and keys its dependents with the recorded hash.
+    store.remove("x");
+    RunReport report = runner.run(graph, store, cache, options(2));
+
+    assertEquals(4, report.withStatus(Status.CACHED).size(), report.summary());
+    tasks.forEach(task -> assertEquals(1, task.runs.get(), task.id()));
+  }
+
+  @Test
+  void damagedArtifactIsRecomputedAndSaysSo() {
+    List<TestTask> tasks = TaskGraphTest.diamond();
+    Map<String, TestTask> byId = byId(tasks);
+    TaskGraph graph = TaskGraph.of(tasks);
+    IncrementalCache cache = IncrementalCache.inMemory();
+    runner.run(graph, store, cache, options(2));
+
+    // "y" now holds other content than "b" wrote: "b" runs again and its dependents follow only
+    // if its content changes (it does not: "b" is deterministic).
+    store.put("y", "tampered", "0000");
+    RunReport report = runner.run(graph, store, cache, options(2));
+
+    assertEquals(
+        Map.of("a", Status.CACHED, "b", Status.SUCCEEDED, "c", Status.CACHED, "d", Status.CACHED),
+        statuses(report));
+    assertEquals(2, byId.get("b").runs.get());
+    assertTrue(report.outcome("b").orElseThrow().message().contains("damaged"));
+    assertEquals("b->y", store.get("y"));
   }
 
   @Test
