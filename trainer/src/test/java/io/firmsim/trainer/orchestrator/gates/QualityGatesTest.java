@@ -42,8 +42,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class QualityGatesTest {
   private static final ModelSpec PAPER = PaperModel.load();
+  /**
+   * Every equation but ROT: with market weights of a 4000-firm market (MODEL.md section 1) ROT
+   * events are rare (3 in 15,000 firm-years), too rare for the minimum-observation gates on a
+   * 600-firm panel; those gates are tested on their own below.
+   */
   private static final List<String> ALL =
-      PAPER.equations().stream().map(EquationSpec::target).toList();
+      PAPER.equations().stream().map(EquationSpec::target).filter(t -> !t.equals("ROT")).toList();
 
   /**
    * The defaults with observation thresholds for a small panel: 600 firms over 4 years have only a
