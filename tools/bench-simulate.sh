@@ -21,7 +21,7 @@ for mode in sample mean; do
     for r in $(seq 1 "$repeats"); do
       log="$out/log"
       /usr/bin/time -v ./firmsim simulate --firms "$firms" --years "$years" --burn-in 0 \
-        --mode "$mode" --dtype "$dtype" --out "$out/run" --quiet >"$log" 2>&1
+        --mode "$mode" --dtype "$dtype" --out "$out/run" --overwrite --quiet >"$log" 2>&1
       line=$(grep '^simulated' "$log")
       secs=$(sed -E 's/.* in ([0-9.]+) s.*/\1/' <<<"$line")
       rate=$(sed -E 's/.*\(([0-9]+) firm-years\/s\).*/\1/' <<<"$line")
