@@ -10,16 +10,14 @@ import io.firmsim.simulator.engine.Precision;
 import io.firmsim.simulator.engine.SimulationResult;
 import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.zoo.BuildInfo;
+import io.firmsim.zoo.Hashing;
 import io.firmsim.zoo.PaperModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -114,7 +112,7 @@ final class RunRecord {
         if (in == null) {
           throw new IllegalStateException("embedded model " + PaperModel.RESOURCE + " missing");
         }
-        m.put("sha256", sha256(in));
+        m.put("sha256", Hashing.sha256(in));
       } catch (IOException e) {
         throw new IllegalStateException("cannot read embedded model " + PaperModel.RESOURCE, e);
       }
@@ -166,25 +164,10 @@ final class RunRecord {
     Path abs = path.toAbsolutePath().normalize();
     m.put("path", abs.toString());
     try (InputStream in = Files.newInputStream(abs)) {
-      m.put("sha256", sha256(in));
+      m.put("sha256", Hashing.sha256(in));
     } catch (IOException e) {
       throw new BadInputException(abs + ": cannot read to hash it: " + e.getMessage(), e);
     }
     return m;
-  }
-
-  /** SHA-256 of a stream's content, read in blocks (any size), as lower-case hex. */
-  static String sha256(InputStream in) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
-    byte[] buffer = new byte[1 << 16];
-    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-      digest.update(buffer, 0, n);
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 }

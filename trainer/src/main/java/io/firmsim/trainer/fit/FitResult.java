@@ -62,43 +62,6 @@ public record FitResult(
   }
 
   /**
-   * A result whose standard errors come from the family's usual covariance: Huber's sandwich for
-   * Huber fits, the observed information otherwise.
-   */
-  public FitResult(
-      Family family,
-      Link link,
-      List<String> features,
-      double[] coefficients,
-      double[] intercepts,
-      double scale,
-      double[] coefficientErrors,
-      double[] interceptErrors,
-      double scaleError,
-      double objective,
-      int iterations,
-      boolean converged,
-      long observations,
-      ResidualDistribution residuals) {
-    this(
-        family,
-        link,
-        features,
-        coefficients,
-        intercepts,
-        scale,
-        coefficientErrors,
-        interceptErrors,
-        scaleError,
-        objective,
-        iterations,
-        converged,
-        observations,
-        residuals,
-        family == Family.HUBER ? Covariance.SANDWICH : Covariance.OBSERVED);
-  }
-
-  /**
    * Refuses a result with a non-finite estimate, standard error or objective (an estimate beyond
    * the range of a double, or a variance that is not a finite positive number), so that no caller
    * writes "Infinity" or "NaN" as a coefficient.

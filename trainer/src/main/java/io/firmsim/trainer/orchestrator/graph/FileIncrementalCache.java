@@ -1,5 +1,6 @@
 package io.firmsim.trainer.orchestrator.graph;
 
+import io.firmsim.zoo.Hashing;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package io.firmsim.trainer.orchestrator.train;
 
 import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.trainer.orchestrator.config.TrainingConfig;
-import io.firmsim.trainer.orchestrator.graph.Hashing;
+import io.firmsim.zoo.Hashing;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.firmsim.trainer.orchestrator.graph.TaskOutcome.Status;
+import io.firmsim.zoo.Hashing;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,5 +1,6 @@
 package io.firmsim.trainer.orchestrator.graph;
 
+import io.firmsim.zoo.Hashing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

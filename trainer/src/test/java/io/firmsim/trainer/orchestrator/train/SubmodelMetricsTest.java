@@ -3,6 +3,7 @@ package io.firmsim.trainer.orchestrator.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.firmsim.trainer.fit.Covariance;
 import io.firmsim.trainer.fit.FitResult;
 import io.firmsim.trainer.modelfit.StatedLevelNoise;
 import io.firmsim.trainer.panel.Panel;
@@ -48,7 +49,8 @@ class SubmodelMetricsTest {
             1,
             true,
             6,
-            null);
+            null,
+            Covariance.SANDWICH);
     SubmodelData data =
         new SubmodelData("X", "level", Family.HUBER, null, List.of("a"), x, y, 6, List.of());
     Map<String, Object> m = SubmodelMetrics.of(fit, data);
@@ -75,7 +77,8 @@ class SubmodelMetricsTest {
             1,
             true,
             6,
-            null);
+            null,
+            Covariance.OBSERVED);
     SubmodelData data =
         new SubmodelData("X", "prob", Family.BINARY, Link.LOGIT, List.of("a"), x, y, 6, List.of());
     Map<String, Object> m = SubmodelMetrics.of(fit, data);

@@ -1,4 +1,4 @@
-package io.firmsim.trainer.orchestrator.graph;
+package io.firmsim.zoo;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,8 +11,8 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * SHA-256 helpers for content hashes of artifacts and for the runner's incremental keys. Hashes are
- * lower-case hex strings of 64 characters.
+ * SHA-256 helpers for content hashes: of input files and artifacts (run records, provenance) and of
+ * the training runner's incremental keys. Hashes are lower-case hex strings of 64 characters.
  *
  * <p>Stateless and thread-safe.
  */
@@ -37,12 +37,22 @@ public final class Hashing {
    * @throws IOException when the file cannot be read
    */
   public static String sha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return sha256(in);
+    }
+  }
+
+  /**
+   * The SHA-256 of a stream's remaining content, read in blocks (constant memory); the stream is
+   * not closed.
+   *
+   * @throws IOException when the stream cannot be read
+   */
+  public static String sha256(InputStream in) throws IOException {
     MessageDigest digest = digest();
     byte[] buffer = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        digest.update(buffer, 0, n);
-      }
+    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+      digest.update(buffer, 0, n);
     }
     return HexFormat.of().formatHex(digest.digest());
   }
