@@ -1,6 +1,7 @@
 package io.firmsim.simulator.engine;
 
 import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.simulator.backend.Backend;
 import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.macro.MacroPath;
 import io.firmsim.zoo.modelspec.ModelSpec;
@@ -37,6 +38,9 @@ public final class SimulationConfig {
    */
   public static final int MAX_CHUNK_SIZE = 1 << 24;
 
+  /** Most workers, and most intra-op threads per worker. */
+  public static final int MAX_WORKERS = 1024;
+
   private final ModelSpec model;
   private final ForwardMode mode;
   private final Precision precision;
@@ -47,6 +51,9 @@ public final class SimulationConfig {
   private final long seed;
   private final MacroPath macro;
   private final int chunkSize;
+  private final Backend backend;
+  private final int workers;
+  private final Integer threads;
 
   private SimulationConfig(Builder b) {
     model = b.model;
@@ -59,6 +66,9 @@ public final class SimulationConfig {
     seed = b.seed;
     macro = b.macro;
     chunkSize = b.chunkSize;
+    backend = b.backend;
+    workers = b.workers;
+    threads = b.threads;
   }
 
   public static Builder builder() {
@@ -123,6 +133,28 @@ public final class SimulationConfig {
     return chunkSize;
   }
 
+  /** Which implementation runs the simulation year (DJL eager, or the ONNX year graph). */
+  public Backend backend() {
+    return backend;
+  }
+
+  /**
+   * Chunks simulated at once, each by its own worker thread with its own copy of the year (default
+   * 1). Results do not depend on it: chunk results are committed in chunk order.
+   */
+  public int workers() {
+    return workers;
+  }
+
+  /**
+   * Intra-op threads of each worker's tensor engine, or null for the engine's own choice (DJL:
+   * PyTorch's process-wide setting; ONNX Runtime: one per core divided among the workers). Results
+   * do not depend on it.
+   */
+  public Integer threads() {
+    return threads;
+  }
+
   /** Builder; {@code setModel} and {@code setYears} are required. */
   public static final class Builder {
     private ModelSpec model;
@@ -135,6 +167,9 @@ public final class SimulationConfig {
     private long seed;
     private MacroPath macro = MacroPath.zeros();
     private Integer chunkSize; // null: the precision's default
+    private Backend backend = Backend.DJL;
+    private int workers = 1;
+    private Integer threads;
 
     private Builder() {}
 
@@ -189,6 +224,23 @@ public final class SimulationConfig {
       return this;
     }
 
+    public Builder optBackend(Backend backend) {
+      this.backend = backend;
+      return this;
+    }
+
+    /** Chunks simulated at once (default 1). */
+    public Builder optWorkers(int workers) {
+      this.workers = workers;
+      return this;
+    }
+
+    /** Intra-op threads per worker; null for the engine's choice. */
+    public Builder optThreads(Integer threads) {
+      this.threads = threads;
+      return this;
+    }
+
     /**
      * @throws IllegalStateException without a model
      * @throws BadInputException naming the first setting to fix, and the limit it breaks
@@ -201,6 +253,15 @@ public final class SimulationConfig {
       Objects.requireNonNull(precision, "precision");
       Objects.requireNonNull(device, "device");
       Objects.requireNonNull(macro, "macro");
+      Objects.requireNonNull(backend, "backend");
+      if (workers < 1 || workers > MAX_WORKERS) {
+        throw new BadInputException(
+            "workers must be between 1 and " + MAX_WORKERS + ", found " + workers);
+      }
+      if (threads != null && (threads < 1 || threads > MAX_WORKERS)) {
+        throw new BadInputException(
+            "threads must be between 1 and " + MAX_WORKERS + ", found " + threads);
+      }
       if (years < 1) {
         throw new BadInputException("years must be at least 1, found " + years);
       }

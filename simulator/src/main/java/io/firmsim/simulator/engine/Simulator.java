@@ -1,22 +1,15 @@
 package io.firmsim.simulator.engine;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-import io.firmsim.models.equations.ForwardMode;
 import io.firmsim.models.step.FirmYearBlock;
+import io.firmsim.simulator.backend.ChunkJob;
+import io.firmsim.simulator.backend.ChunkRunner;
+import io.firmsim.simulator.backend.ChunkSink;
+import io.firmsim.simulator.backend.WindowResult;
+import io.firmsim.simulator.backend.YearBackend;
 import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.output.PanelWriter;
 import io.firmsim.simulator.population.Population;
 import io.firmsim.simulator.population.PopulationSource;
-import io.firmsim.simulator.random.CounterRng;
 import io.firmsim.zoo.vocabulary.FlowVariable;
 import io.firmsim.zoo.vocabulary.StateVariable;
 import java.io.IOException;
@@ -24,28 +17,31 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
 /**
- * The batched Monte Carlo loop: firms in chunks, years inside each chunk, one {@link FirmYearBlock}
- * forward pass per chunk-year on the selected device.
+ * The batched Monte Carlo loop: firms in chunks, years inside each chunk, one forward pass of the
+ * simulation year per chunk-year on the configured backend ({@link YearBackend}: DJL eager, or the
+ * ONNX year graph in ONNX Runtime).
  *
- * <p>Memory: a chunk's state is a {@code [chunk, variables]} tensor; each year runs in its own
- * sub-manager that is closed when the year ends, so device memory is O(chunk size) and does not
- * grow with the number of years (when a panel is written, the chunk's yearly outputs are kept until
- * the chunk ends and are then copied to the host together). The per-year aggregates on the host
- * grow with the years simulated ({@link AggregateTable}), not with the years asked for.
+ * <p>Workers: {@link SimulationConfig#workers()} threads each take the next chunk in firm order and
+ * simulate it with their own {@link ChunkRunner}. Their results are committed in chunk order: the
+ * tile sums of a year are added to the aggregates chunk after chunk, panel rows are written chunk
+ * after chunk, and the balance violation reported is the one a single worker would meet first.
+ * Results therefore do not depend on the number of workers.
  *
- * <p>Host transfers: uniform draws go to the device once per chunk-year; per-tile sums and balance
- * gaps come back to the host every {@link #FLUSH_YEARS} years and at chunk boundaries, panel rows
- * at chunk boundaries.
+ * <p>Memory: a runner's memory is O(chunk size) and does not grow with the number of years; the
+ * per-year aggregates on the host grow with the years simulated ({@link AggregateTable}), not with
+ * the years asked for. With a panel, each worker holds its chunk's reported years until they are
+ * written.
  *
- * <p>Determinism: draws are a pure function of (seed, firm id, year, equation) ({@link CounterRng})
- * and every firm's computation is row-local, so a firm's trajectory does not depend on the chunk
- * size or on the other firms in its chunk. Aggregates are summed in a fixed order: each 512-firm
- * tile by a fixed pairwise tree of elementwise additions on the device, then the tiles in firm
- * order in float64 on the host; chunks are whole tiles, so the sums do not depend on the chunk size
- * or the thread count either.
+ * <p>Determinism: draws are a pure function of (seed, firm id, year, equation) and every firm's
+ * computation is row-local, so a firm's trajectory does not depend on the chunk size, on the other
+ * firms in its chunk, or on the worker that runs it. Aggregates are summed in a fixed order: each
+ * 512-firm tile by a fixed pairwise tree of elementwise additions, then the tiles in firm order in
+ * float64 on the host; chunks are whole tiles, so the sums do not depend on the chunk size, the
+ * worker count or the thread count either.
  */
 public final class Simulator {
   private static final int V = StateVariable.count();
@@ -86,51 +82,77 @@ public final class Simulator {
    */
   public SimulationResult run(
       PopulationSource population, PanelWriter panel, LongConsumer progress) {
-    Engine engine = Engine.getEngine("PyTorch");
-    Device device = config.device().resolve(engine);
-    DataType dtype = config.precision().dataType();
-    int years = config.years();
-    int burnIn = config.burnIn();
+    int size = population.size();
+    int chunkSize = alignedChunkSize(config.chunkSize());
+    int uniformColumns = new FirmYearBlock(config.model(), config.mode()).uniformColumns();
+    checkChunkArrays(Math.min(chunkSize, alignedChunkSize(size)), uniformColumns);
+    int chunks = (int) (((long) size + chunkSize - 1) / chunkSize);
     int total = config.totalYears();
-    int firstYear = config.firstYear();
     AggregateTable table = new AggregateTable(V + F);
-    long stepped = 0;
-    long loopNanos = 0;
-    CounterRng rng = new CounterRng(config.seed());
-    boolean sample = config.mode() == ForwardMode.SAMPLE;
-
-    try (NDManager base = NDManager.newBaseManager(device, engine.getEngineName())) {
-      FirmYearBlock block = new FirmYearBlock(config.model(), config.mode());
-      block.initialize(base, dtype, new Shape(-1, V), new Shape(2));
-      ParameterStore ps = new ParameterStore(base, false);
-      int size = population.size();
-      int chunkSize = alignedChunkSize(config.chunkSize());
-      checkChunkArrays(Math.min(chunkSize, alignedChunkSize(size)), block.uniformColumns());
-      for (int from = 0; from < size; from += chunkSize) {
-        int to = Math.min(size, from + chunkSize);
-        Population chunk = population.slice(from, to);
-        long start = System.nanoTime();
-        ChunkOutput out =
-            runChunk(
-                block,
-                ps,
-                base,
-                chunk,
-                firstYear,
-                total,
-                rng,
-                sample,
-                dtype,
-                panel != null,
-                table,
-                progress);
-        loopNanos += System.nanoTime() - start;
-        stepped += (long) chunk.size() * total;
-        if (panel != null) {
-          writePanel(panel, chunk.firmIds(), out, burnIn, years, firstYear);
+    Commits commits =
+        new Commits(chunks, (total + flushYears - 1) / flushYears, table, panel, progress);
+    try (YearBackend backend = YearBackend.open(config, flushYears)) {
+      int workers = Math.max(1, Math.min(config.workers(), chunks));
+      AtomicInteger next = new AtomicInteger();
+      Runnable work =
+          () -> {
+            try (ChunkRunner runner = backend.newRunner()) {
+              for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                if (commits.stopped(c)) {
+                  return;
+                }
+                int from = c * chunkSize;
+                int to = (int) Math.min(size, (long) from + chunkSize);
+                Population chunk = population.slice(from, to);
+                ChunkJob job =
+                    new ChunkJob(
+                        c,
+                        chunk.firmIds(),
+                        chunk.values(),
+                        alignedChunkSize(chunk.size()),
+                        panel != null);
+                try {
+                  runner.run(job, commits.sink(c, chunk.firmIds()));
+                } catch (Aborted e) {
+                  return;
+                }
+              }
+            } catch (Throwable t) {
+              commits.fail(t);
+            }
+          };
+      long start = System.nanoTime();
+      if (workers == 1) {
+        work.run();
+      } else {
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+          Thread t = new Thread(work, "firmsim-worker-" + w);
+          t.setDaemon(true);
+          threads.add(t);
+          t.start();
         }
+        join(threads, commits);
       }
+      long loopNanos = System.nanoTime() - start;
+      commits.rethrow();
+      long stepped = (long) size * total;
       return new SimulationResult(config.startYear(), size, table, stepped, loopNanos / 1e9);
+    }
+  }
+
+  private static void join(List<Thread> threads, Commits commits) {
+    try {
+      for (Thread t : threads) {
+        t.join();
+      }
+    } catch (InterruptedException e) {
+      commits.fail(e);
+      for (Thread t : threads) {
+        t.interrupt();
+      }
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("simulation interrupted", e);
     }
   }
 
@@ -161,216 +183,171 @@ public final class Simulator {
     }
   }
 
-  /** Host copies of one chunk's panel rows (burn-in excluded), when a panel is written. */
-  private static final class ChunkOutput {
-    double[][] panelState; // per reported year [n * V]
-    double[][] panelFlows;
-  }
-
-  private ChunkOutput runChunk(
-      FirmYearBlock block,
-      ParameterStore ps,
-      NDManager base,
-      Population chunk,
-      int firstYear,
-      int total,
-      CounterRng rng,
-      boolean sample,
-      DataType dtype,
-      boolean keepPanel,
-      AggregateTable table,
-      LongConsumer progress) {
-    int n = chunk.size();
-    // The last chunk is padded with all-zero firms up to a whole tile; they are simulated (their
-    // values are meaningless) and dropped from every output.
-    int rows = alignedChunkSize(n);
-    NDIndex real = new NDIndex("0:{}", n);
-    long[] ids = chunk.firmIds();
-    int burnIn = config.burnIn();
-    boolean f32 = dtype == DataType.FLOAT32;
-    boolean[] drawn = block.readsUniform();
-    int columns = drawn.length;
-    double[] u64 = sample && !f32 ? new double[rows * columns] : null;
-    float[] u32 = sample && f32 ? new float[rows * columns] : null;
-    try (NDManager chunkManager = base.newSubManager()) {
-      double[] values = java.util.Arrays.copyOf(chunk.values(), rows * V);
-      NDArray state = chunkManager.create(values, new Shape(rows, V));
-      if (f32) {
-        state = state.toType(DataType.FLOAT32, false);
-      }
-      Window window = new Window(chunkManager.newSubManager(), 0);
-      List<NDArray> states = new ArrayList<>();
-      List<NDArray> flows = new ArrayList<>();
-      for (int k = 0; k < total; k++) {
-        int year = firstYear + k;
-        try (NDManager yearManager = chunkManager.newSubManager()) {
-          // The year's temporaries (and, without a panel, last year's state) die with its scope.
-          if (keepPanel) {
-            state.tempAttach(yearManager);
-          } else {
-            state.attach(yearManager);
-          }
-          NDArray macro =
-              yearManager
-                  .create(new double[] {config.macro().dgnp(year), config.macro().realr(year)})
-                  .toType(dtype, false);
-          NDList in = new NDList(state, macro);
-          if (sample) {
-            if (f32) {
-              rng.fill(ids, 0, n, year, drawn, u32);
-              in.add(yearManager.create(u32, new Shape(rows, columns)));
-            } else {
-              rng.fill(ids, 0, n, year, drawn, u64);
-              in.add(yearManager.create(u64, new Shape(rows, columns)));
-            }
-          }
-          NDList out = block.forward(ps, in, false);
-          NDArray next = out.get(0);
-          NDArray gap = out.get(2).get(real);
-          // A non-finite gap (NaN) must count as a violation: max() would hide it otherwise.
-          // Only the year's largest gap and its firm are kept: O(years) scalars, not O(firms).
-          NDArray safeGap = NDArrays.where(gap.isNaN(), gap.onesLike().mul(Double.MAX_VALUE), gap);
-          NDManager w = window.manager;
-          keep(w, window.gapMax, safeGap.max().toType(DataType.FLOAT64, false).reshape(1));
-          keep(w, window.gapNaN, gap.isNaN().any().toType(DataType.FLOAT64, false).reshape(1));
-          keep(w, window.gapArgMax, safeGap.argMax().toType(DataType.FLOAT64, false).reshape(1));
-          if (k >= burnIn) {
-            keep(w, window.tileSums, tileSums(next, out.get(1), n, rows));
-          }
-          if (keepPanel && k >= burnIn) {
-            states.add(keep(chunkManager, null, next.get(real)));
-            flows.add(keep(chunkManager, null, out.get(1).get(real)));
-          }
-          next.attach(chunkManager);
-          state = next;
-        }
-        if (progress != null) {
-          progress.accept(n);
-        }
-        if (k + 1 == total || (k + 1 - window.firstYear) == flushYears) {
-          flush(window, ids, firstYear, burnIn, rows / TILE, table);
-          window.manager.close();
-          if (k + 1 < total) {
-            window = new Window(chunkManager.newSubManager(), k + 1);
-          }
-        }
-      }
-      ChunkOutput o = new ChunkOutput();
-      if (keepPanel) {
-        // Chunk boundary: the panel rows come back to the host.
-        o.panelState = new double[total - burnIn][];
-        o.panelFlows = new double[total - burnIn][];
-        for (int k = burnIn; k < total; k++) {
-          o.panelState[k - burnIn] = toDoubles(states.get(k - burnIn));
-          o.panelFlows[k - burnIn] = toDoubles(flows.get(k - burnIn));
-        }
-      }
-      return o;
-    }
-  }
-
-  /** A run of consecutive years of one chunk whose sums and gaps are still on the device. */
-  private static final class Window {
-    final NDManager manager;
-    final int firstYear; // index k of its first year, burn-in included
-    final NDList gapMax = new NDList();
-    final NDList gapArgMax = new NDList();
-    final NDList gapNaN = new NDList();
-    final NDList tileSums = new NDList(); // reported years only, [tiles, V + F] each
-
-    Window(NDManager manager, int firstYear) {
-      this.manager = manager;
-      this.firstYear = firstYear;
+  /** Thrown into a worker whose chunk's results are no longer wanted. */
+  private static final class Aborted extends RuntimeException {
+    Aborted() {
+      super(null, null, false, false);
     }
   }
 
   /**
-   * Brings a window's gaps and tile sums to the host: checks the balance identity of each year and
-   * adds the tile sums to the table, tile after tile in firm order.
+   * Commits the workers' results in chunk order: slot {@code w < windows} is flush window {@code w}
+   * (years {@code w * flushYears ..}), slot {@code windows} the panel; chunk {@code c} commits a
+   * slot once chunk {@code c - 1} has. A chunk is always taken by a worker after every chunk before
+   * it, and no chunk waits for a later one, so this cannot deadlock.
+   *
+   * <p>Failures: a balance violation stops its chunk and every later one, while earlier chunks go
+   * on (one of them may fail first in chunk order, as a single worker would have seen); any other
+   * failure stops every worker.
    */
-  private void flush(
-      Window window, long[] ids, int firstYear, int burnIn, int tiles, AggregateTable table) {
-    double tolerance = config.precision().tolerance();
-    double[] maxGap = toDoubles(NDArrays.concat(window.gapMax));
-    double[] worstFirm = toDoubles(NDArrays.concat(window.gapArgMax));
-    double[] anyNaN = toDoubles(NDArrays.concat(window.gapNaN));
-    for (int j = 0; j < maxGap.length; j++) {
-      int k = window.firstYear + j;
-      double g = anyNaN[j] > 0 ? Double.NaN : maxGap[j];
-      if (!(g <= tolerance)) {
-        throw new BalanceViolationException(ids[(int) worstFirm[j]], firstYear + k, g, tolerance);
+  private final class Commits {
+    private final int[] nextChunk; // per slot, the chunk whose turn it is
+    private final int panelSlot;
+    private final AggregateTable table;
+    private final PanelWriter panel;
+    private final LongConsumer progress;
+    private Throwable error;
+    private BalanceViolationException violation;
+    private int violationChunk = Integer.MAX_VALUE;
+
+    Commits(int chunks, int windows, AggregateTable table, PanelWriter panel, LongConsumer p) {
+      this.nextChunk = new int[windows + 1];
+      this.panelSlot = windows;
+      this.table = table;
+      this.panel = panel;
+      this.progress = p;
+    }
+
+    ChunkSink sink(int chunk, long[] ids) {
+      return new ChunkSink() {
+        @Override
+        public void window(WindowResult w) {
+          commitWindow(chunk, ids, w);
+        }
+
+        @Override
+        public void panel(double[][] states, double[][] flows) {
+          commitPanel(chunk, ids, states, flows);
+        }
+
+        @Override
+        public void yearDone(int firms) {
+          stepped(chunk, firms);
+        }
+      };
+    }
+
+    synchronized boolean stopped(int chunk) {
+      return error != null || violationChunk < chunk;
+    }
+
+    synchronized void fail(Throwable t) {
+      if (error == null) {
+        error = t;
       }
-      if (k >= burnIn) {
-        table.ensureRows(k - burnIn + 1);
-        table.maxGap(k - burnIn, g);
+      notifyAll();
+    }
+
+    synchronized void stepped(int chunk, int firms) {
+      if (stopped(chunk)) {
+        throw new Aborted();
+      }
+      if (progress != null) {
+        progress.accept(firms);
       }
     }
-    if (window.tileSums.isEmpty()) {
-      return;
-    }
-    double[] sums = toDoubles(NDArrays.stack(window.tileSums)); // [years, tiles, V + F]
-    int width = V + F;
-    int firstReported = Math.max(window.firstYear, burnIn);
-    for (int j = 0; j < window.tileSums.size(); j++) {
-      int row = firstReported + j - burnIn;
-      for (int t = 0; t < tiles; t++) {
-        table.add(row, sums, (j * tiles + t) * width);
+
+    /** Waits for chunk {@code chunk}'s turn at {@code slot}. */
+    private void await(int chunk, int slot) {
+      while (nextChunk[slot] != chunk) {
+        if (stopped(chunk)) {
+          throw new Aborted();
+        }
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new Aborted();
+        }
+      }
+      if (stopped(chunk)) {
+        throw new Aborted();
       }
     }
-  }
 
-  /**
-   * Per-tile sums of every state and flow column, {@code [tiles, V + F]} in float64: each tile's
-   * 512 firms are summed in the run's precision by a fixed pairwise tree, nine rounds of adding the
-   * tile's second half to its first. Elementwise additions round each element once, whatever the
-   * shape, device or thread count, so a tile's sum depends only on its firms' values (a reduction
-   * kernel would choose its order from the shape). The padding firms of the last chunk count as
-   * zeros. A tree over 512 values is within {@code 9 * eps} of the exact sum, relative to the sum
-   * of the absolute values.
-   */
-  private static NDArray tileSums(NDArray state, NDArray flows, int n, int rows) {
-    return NDArrays.concat(new NDList(tileTree(state, n, rows), tileTree(flows, n, rows)), 1)
-        .toType(DataType.FLOAT64, false);
-  }
+    private void done(int slot) {
+      nextChunk[slot]++;
+      notifyAll();
+    }
 
-  private static NDArray tileTree(NDArray values, int n, int rows) {
-    long width = values.getShape().get(1);
-    NDArray x = values;
-    if (n < rows) {
-      NDArray padding = values.getManager().zeros(new Shape(rows - n, width), x.getDataType());
-      x = NDArrays.concat(new NDList(x.get(new NDIndex("0:{}", n)), padding), 0);
+    /**
+     * Checks the balance identity of each year of the window and adds its tile sums to the table,
+     * tile after tile in firm order.
+     */
+    synchronized void commitWindow(int chunk, long[] ids, WindowResult w) {
+      int slot = w.firstYear() / flushYears;
+      await(chunk, slot);
+      double tolerance = config.precision().tolerance();
+      int burnIn = config.burnIn();
+      for (int j = 0; j < w.years(); j++) {
+        int k = w.firstYear() + j;
+        double g = w.maxGap(j);
+        if (!(g <= tolerance)) {
+          violation =
+              new BalanceViolationException(
+                  ids[w.worstRow(j)], config.firstYear() + k, g, tolerance);
+          violationChunk = chunk;
+          notifyAll();
+          throw new Aborted();
+        }
+        if (k >= burnIn) {
+          table.ensureRows(k - burnIn + 1);
+          table.maxGap(k - burnIn, g);
+        }
+      }
+      int width = V + F;
+      double[] sums = w.tileSums();
+      int tiles = w.tiles();
+      int years = w.reportedYears(width);
+      for (int j = 0; j < years; j++) {
+        int row = w.firstReported() + j - burnIn;
+        for (int t = 0; t < tiles; t++) {
+          table.add(row, sums, (j * tiles + t) * width);
+        }
+      }
+      done(slot);
     }
-    long tiles = rows / TILE;
-    x = x.reshape(tiles, TILE, width);
-    for (long half = TILE / 2; half >= 1; half /= 2) {
-      NDList halves = x.split(2, 1); // views: no copy before the addition
-      x = halves.get(0).add(halves.get(1));
-    }
-    return x.reshape(tiles, width);
-  }
 
-  private static NDArray keep(NDManager owner, NDList list, NDArray array) {
-    array.attach(owner);
-    if (list != null) {
-      list.add(array);
+    synchronized void commitPanel(int chunk, long[] ids, double[][] states, double[][] flows) {
+      await(chunk, panelSlot);
+      writePanel(panel, ids, states, flows, config.years(), config.startYear());
+      done(panelSlot);
     }
-    return array;
-  }
 
-  private static double[] toDoubles(NDArray a) {
-    if (a.getDataType() == DataType.FLOAT64) {
-      return a.toDoubleArray();
+    /** After the workers: the first failure, in chunk order for balance violations. */
+    synchronized void rethrow() {
+      if (error instanceof RuntimeException) {
+        throw (RuntimeException) error;
+      }
+      if (error instanceof Error) {
+        throw (Error) error;
+      }
+      if (error != null) {
+        throw new IllegalStateException("simulation failed: " + error, error);
+      }
+      if (violation != null) {
+        throw violation;
+      }
     }
-    float[] f = a.toFloatArray();
-    double[] d = new double[f.length];
-    for (int i = 0; i < f.length; i++) {
-      d[i] = f[i];
-    }
-    return d;
   }
 
   private static void writePanel(
-      PanelWriter panel, long[] ids, ChunkOutput out, int burnIn, int years, int firstYear) {
+      PanelWriter panel,
+      long[] ids,
+      double[][] states,
+      double[][] flows,
+      int years,
+      int startYear) {
     int n = ids.length;
     long[] rowIds = new long[years];
     int[] rowYears = new int[years];
@@ -379,11 +356,10 @@ public final class Simulator {
     try {
       for (int i = 0; i < n; i++) {
         for (int y = 0; y < years; y++) {
-          int k = burnIn + y;
           rowIds[y] = ids[i];
-          rowYears[y] = firstYear + k;
-          System.arraycopy(out.panelState[y], i * V, st, y * V, V);
-          System.arraycopy(out.panelFlows[y], i * F, fl, y * F, F);
+          rowYears[y] = startYear + y;
+          System.arraycopy(states[y], i * V, st, y * V, V);
+          System.arraycopy(flows[y], i * F, fl, y * F, F);
         }
         panel.write(rowIds, rowYears, st, fl, years);
       }

@@ -1,0 +1,24 @@
+package io.firmsim.simulator.backend;
+
+import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.simulator.engine.Precision;
+import io.firmsim.zoo.modelspec.ModelSpec;
+
+/**
+ * Where the ONNX backend takes its year graph from: the serialized ONNX model of one simulation
+ * year (inputs {@code state [N, S]}, {@code uniforms [N, U]} in sample mode, {@code macro [2]};
+ * outputs {@code new_state [N, S]}, {@code flows [N, F]}, {@code balance_gap [N]}).
+ */
+@FunctionalInterface
+public interface YearGraphSource {
+  /** The year graph of {@code spec} in {@code mode} and {@code precision}. */
+  byte[] yearGraph(ModelSpec spec, ForwardMode mode, Precision precision);
+
+  /** The graph exported from the model by firmsim's year-graph exporter. */
+  static YearGraphSource exporter() {
+    return (spec, mode, precision) -> {
+      throw new io.firmsim.simulator.input.BadInputException(
+          "--backend onnx: this build has no year-graph exporter yet");
+    };
+  }
+}
