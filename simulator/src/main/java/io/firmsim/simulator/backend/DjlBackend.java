@@ -46,14 +46,16 @@ final class DjlBackend implements YearBackend {
   private final int flushYears;
   private final Engine engine;
   private final Device device;
+  private final int threadsBefore;
 
   DjlBackend(SimulationConfig config, int flushYears) {
     this.config = config;
     this.flushYears = flushYears;
     this.engine = Engine.getEngine("PyTorch");
     this.device = config.device().resolve(engine);
+    this.threadsBefore = ai.djl.pytorch.jni.JniUtils.getNumThreads();
     if (config.threads() != null) {
-      // Process-wide; threads that start after this (the workers) take it up.
+      // Process-wide; threads that start after this (the workers) take it up. Restored on close.
       ai.djl.pytorch.jni.JniUtils.setNumThreads(config.threads());
     }
   }
@@ -69,7 +71,11 @@ final class DjlBackend implements YearBackend {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    if (config.threads() != null) {
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(threadsBefore);
+    }
+  }
 
   /** One worker's block, parameters and manager. */
   private final class Runner implements ChunkRunner {

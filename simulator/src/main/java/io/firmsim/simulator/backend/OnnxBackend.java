@@ -8,7 +8,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.firmsim.models.equations.ForwardMode;
-import io.firmsim.models.step.FirmYearBlock;
+import io.firmsim.models.step.YearProgram;
 import io.firmsim.simulator.engine.DeviceChoice;
 import io.firmsim.simulator.engine.Precision;
 import io.firmsim.simulator.engine.SimulationConfig;
@@ -33,7 +33,7 @@ import java.util.Map;
  * reuses its arena for the graph's intermediates. The state buffers alternate between years.
  *
  * <p>Draws, tiles and checks are those of the DJL backend: uniforms are hashed on the host by
- * {@link CounterRng} into the columns {@link FirmYearBlock#readsUniform()} names, chunks are whole
+ * {@link CounterRng} into the columns {@link YearProgram#readsUniform()} names, chunks are whole
  * tiles padded with all-zero firms, per-tile sums are formed on the host by {@link TileSums}, and
  * each year's largest balance gap and its firm are found on the host, a NaN gap counting as a
  * violation.
@@ -72,7 +72,7 @@ final class OnnxBackend implements YearBackend {
     this.graph = source.yearGraph(config.model(), config.mode(), config.precision());
     this.drawn =
         config.mode() == ForwardMode.SAMPLE
-            ? new FirmYearBlock(config.model(), config.mode()).readsUniform()
+            ? new YearProgram(config.model(), config.mode()).readsUniform()
             : new boolean[0];
     this.threads =
         config.threads() != null

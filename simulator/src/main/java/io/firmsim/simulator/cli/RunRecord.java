@@ -90,6 +90,16 @@ final class RunRecord {
     return this;
   }
 
+  /** Which backend ran the year, with how many workers and intra-op threads per worker. */
+  RunRecord backend(String name, int workers, int threads) {
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("name", name);
+    b.put("workers", workers);
+    b.put("threadsPerWorker", threads);
+    json.put("backend", b);
+    return this;
+  }
+
   /** How much was simulated. */
   RunRecord sizes(int firms, int years, int burnIn, int startYear, int chunkSize, String panel) {
     json.put("firms", firms);

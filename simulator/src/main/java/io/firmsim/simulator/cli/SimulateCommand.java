@@ -3,6 +3,8 @@ package io.firmsim.simulator.cli;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.simulator.backend.Backend;
+import io.firmsim.simulator.backend.Threading;
 import io.firmsim.simulator.engine.DeviceChoice;
 import io.firmsim.simulator.engine.Precision;
 import io.firmsim.simulator.engine.SimulationConfig;
@@ -194,10 +196,27 @@ public final class SimulateCommand implements Callable<Integer> {
   Integer chunkSize;
 
   @Option(
+      names = "--backend",
+      defaultValue = "djl",
+      description =
+          "djl (DJL's PyTorch engine, eager) or onnx (the exported year graph in ONNX Runtime) "
+              + "(default: ${DEFAULT-VALUE}). Results agree within the float tolerance.")
+  String backend;
+
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      description =
+          "Chunks simulated at once, each by its own thread (default: the backend's, "
+              + "see README). Results do not depend on it.")
+  Integer workers;
+
+  @Option(
       names = "--threads",
       paramLabel = "N",
       description =
-          "CPU threads of the tensor engine (default: the engine's). Results do not depend on it.")
+          "CPU threads of the tensor engine per worker (default: the backend's). Results do not "
+              + "depend on it.")
   Integer threads;
 
   @Option(names = "--quiet", description = "No progress bar.")
@@ -209,6 +228,7 @@ public final class SimulateCommand implements Callable<Integer> {
     ForwardMode forwardMode = parse(ForwardMode.class, "--mode", mode, "sample|mean");
     Precision precision = parsePrecision();
     DeviceChoice deviceChoice = parse(DeviceChoice.class, "--device", device, "auto|cpu|gpu");
+    Backend backendChoice = parse(Backend.class, "--backend", backend, "djl|onnx");
     String panelText = panel.toLowerCase(Locale.ROOT);
     if (!panelText.equals("none") && !panelText.equals("csv") && !panelText.equals("parquet")) {
       throw new BadInputException("--panel must be csv, parquet or none, found '" + panel + "'");
@@ -228,9 +248,10 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     // Before any work: a run must not end, hours later, unable to write its result.
     OutputDirectory.check(out, overwrite);
-    if (threads != null) {
+    Threading threading = Threading.choose(backendChoice, workers, threads);
+    if (backendChoice == Backend.DJL) {
       // Read by DJL's PyTorch engine when it loads, which happens after this point.
-      System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threading.threads()));
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
 
@@ -272,7 +293,8 @@ public final class SimulateCommand implements Callable<Integer> {
     int chunk =
         chunkSize != null
             ? chunkSize
-            : defaultChunkSize(precision, !panelText.equals("none"), years + burn);
+            : defaultChunkSize(
+                precision, !panelText.equals("none"), years + burn, threading.workers());
     SimulationConfig config =
         SimulationConfig.builder()
             .setModel(spec)
@@ -285,11 +307,15 @@ public final class SimulateCommand implements Callable<Integer> {
             .optSeed(seed)
             .optMacro(macroPath)
             .optChunkSize(chunk)
+            .optBackend(backendChoice)
+            .optWorkers(threading.workers())
+            .optThreads(threading.threads())
             .build();
     Device resolvedDevice = resolve(deviceChoice);
     RunRecord record =
         new RunRecord(commandLine(), started)
             .settings(seed, forwardMode, precision, deviceChoice, resolvedDevice)
+            .backend(backendChoice.optionName(), threading.workers(), threading.threads())
             .sizes(source.size(), years, burn, startYear, chunk, panelText)
             .inputs(model, population, populationYear, macro);
 
@@ -383,8 +409,13 @@ public final class SimulateCommand implements Callable<Integer> {
               MAX_CHUNK_SIZE,
               chunkSize));
     }
-    if (threads != null && threads < 1) {
-      throw new BadInputException("--threads must be at least 1, found " + threads);
+    if (threads != null && (threads < 1 || threads > SimulationConfig.MAX_WORKERS)) {
+      throw new BadInputException(
+          "--threads must be between 1 and " + SimulationConfig.MAX_WORKERS + ", found " + threads);
+    }
+    if (workers != null && (workers < 1 || workers > SimulationConfig.MAX_WORKERS)) {
+      throw new BadInputException(
+          "--workers must be between 1 and " + SimulationConfig.MAX_WORKERS + ", found " + workers);
     }
     if (population == null) {
       checkFirmYears(firms == null ? 1000 : firms, simulated);
@@ -450,12 +481,14 @@ public final class SimulateCommand implements Callable<Integer> {
    * With a panel every simulated year of a chunk (burn-in included) is kept on the host until the
    * chunk ends: keep chunks to about 4 million firm-years (1.6 GB in float64).
    */
-  private static int defaultChunkSize(Precision precision, boolean withPanel, int simulatedYears) {
+  private static int defaultChunkSize(
+      Precision precision, boolean withPanel, int simulatedYears, int workers) {
     int chunk = precision.defaultChunkSize();
     if (!withPanel) {
       return chunk;
     }
-    return Math.max(1024, Math.min(chunk, 4_000_000 / Math.max(1, simulatedYears)));
+    // Each worker holds its chunk's years: the 4 million firm-years are shared among them.
+    return Math.max(1024, Math.min(chunk, 4_000_000 / workers / Math.max(1, simulatedYears)));
   }
 
   private Precision parsePrecision() {

@@ -266,7 +266,10 @@ class SimulateCommandTest {
         Arguments.of(List.of("--firms", "10", "--dtype", "float16"), "--dtype must be"),
         Arguments.of(List.of("--firms", "10", "--years", "0"), "--years must be at least 1"),
         Arguments.of(List.of("--firms", "10", "--panel", "xlsx"), "--panel must be"),
-        Arguments.of(List.of("--firms", "10", "--device", "tpu"), "--device must be"));
+        Arguments.of(List.of("--firms", "10", "--device", "tpu"), "--device must be"),
+        Arguments.of(List.of("--firms", "10", "--backend", "tf"), "--backend must be djl|onnx"),
+        Arguments.of(List.of("--firms", "10", "--workers", "0"), "--workers must be between 1"),
+        Arguments.of(List.of("--firms", "10", "--threads", "0"), "--threads must be between 1"));
   }
 
   @ParameterizedTest(name = "{0}")

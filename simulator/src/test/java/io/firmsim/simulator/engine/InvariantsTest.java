@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.simulator.backend.Backend;
 import io.firmsim.simulator.output.PanelWriter;
 import io.firmsim.simulator.population.StartupPopulation;
 import io.firmsim.zoo.PaperModel;
@@ -16,13 +17,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Invariants of MODEL.md sections 1 and 4, recomputed in plain Java from every panel row (not taken
  * from the simulator's own check): the balance identity and every clamp, for 10,000 firms over 50
- * years in sample mode, in both precisions.
+ * years in sample mode, in both precisions, on each backend.
  */
 class InvariantsTest {
 
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments>
+      backendsAndPrecisions() {
+    return DeterminismTest.backendsAndPrecisions();
+  }
+
   @ParameterizedTest
-  @EnumSource(Precision.class)
-  void balanceIdentityAndClampsHoldForFiftyYears(Precision precision) {
+  @org.junit.jupiter.params.provider.MethodSource("backendsAndPrecisions")
+  void balanceIdentityAndClampsHoldForFiftyYears(Backend backend, Precision precision) {
     ModelSpec spec = PaperModel.load();
     int firms = 10_000;
     int years = 50;
@@ -35,6 +41,7 @@ class InvariantsTest {
             .optDevice(DeviceChoice.CPU)
             .optSeed(2024)
             .optChunkSize(4096)
+            .optBackend(backend)
             .build();
     InvariantChecker checker =
         new InvariantChecker(precision.tolerance(), spec.constants().minShareCapital());
@@ -47,9 +54,14 @@ class InvariantsTest {
       assertTrue(result.maxBalanceGap(y) <= precision.tolerance());
     }
     System.out.printf(
-        "%s: largest balance gap %.3e, largest negative stock %.3e (relative to the scale K); "
+        "%s %s: largest balance gap %.3e, largest negative stock %.3e (relative to the scale K); "
             + "%d of %d rows beyond tolerance against total assets alone%n",
-        precision, checker.worstGap, checker.worstNegative, checker.beyondAssetScale, checker.rows);
+        backend,
+        precision,
+        checker.worstGap,
+        checker.worstNegative,
+        checker.beyondAssetScale,
+        checker.rows);
     // The clamps must actually bind somewhere, or this test would not test them.
     assertTrue(checker.scAtMinimum > 0, "SC never at its minimum");
     assertTrue(checker.palloAtMpa > 0, "PALLO never at MPA");
@@ -63,8 +75,9 @@ class InvariantsTest {
    * firms are 50 in a market of 50 ({@code marketw} about 0.02, against 1/4000 by default): large
    * weights are what runs mean-mode firms down.
    */
-  @org.junit.jupiter.api.Test
-  void meanModeFirmsRunDownToNoAssetsStayWithinTheWidenedScale() {
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void meanModeFirmsRunDownToNoAssetsStayWithinTheWidenedScale(Backend backend) {
     ModelSpec spec = PaperModel.load();
     SimulationConfig config =
         SimulationConfig.builder()
@@ -73,6 +86,7 @@ class InvariantsTest {
             .optMode(ForwardMode.MEAN)
             .optPrecision(Precision.FLOAT64)
             .optDevice(DeviceChoice.CPU)
+            .optBackend(backend)
             .build();
     InvariantChecker checker = new InvariantChecker(1e-9, spec.constants().minShareCapital());
     new Simulator(config).run(new StartupPopulation(1, 50, spec.constants(), 50), checker, null);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.simulator.backend.Backend;
 import io.firmsim.simulator.population.Population;
 import io.firmsim.simulator.population.PopulationSource;
 import io.firmsim.simulator.population.StartupPopulation;
@@ -13,18 +14,20 @@ import io.firmsim.zoo.vocabulary.FlowVariable;
 import io.firmsim.zoo.vocabulary.StateVariable;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The batched tensor path against a scalar per-firm implementation of MODEL.md written
  * independently in plain Java ({@link ReferenceFirmModel}): mean mode, float64, 1,000 generated
- * firms, 20 years, every state column and flow of every firm-year.
+ * firms, 20 years, every state column and flow of every firm-year, on each backend.
  */
 class ReferenceParityTest {
   private static final double TOLERANCE = 1e-9;
 
-  @Test
-  void batchedMeanPathMatchesScalarReferenceValueByValue() {
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void batchedMeanPathMatchesScalarReferenceValueByValue(Backend backend) {
     int firms = 1000;
     int years = 20;
     StartupPopulation source = new StartupPopulation(7, firms, PaperModel.load().constants());
@@ -37,6 +40,7 @@ class ReferenceParityTest {
             .optPrecision(Precision.FLOAT64)
             .optDevice(DeviceChoice.CPU)
             .optChunkSize(256)
+            .optBackend(backend)
             .build();
     PanelCollector panel = new PanelCollector();
     new Simulator(config).run(PopulationSource.of(start), panel, null);
@@ -72,7 +76,7 @@ class ReferenceParityTest {
         state = next;
       }
     }
-    System.out.println("largest relative difference " + worst + " at " + worstAt);
+    System.out.println(backend + ": largest relative difference " + worst + " at " + worstAt);
     assertTrue(worst <= TOLERANCE, "largest relative difference " + worst + " at " + worstAt);
   }
 

@@ -1,0 +1,65 @@
+package io.firmsim.simulator.backend;
+
+/**
+ * How a run uses the CPU cores: workers (chunks simulated at once, each on its own thread) times
+ * intra-op threads per worker. The defaults are what measured fastest on the 2-core machine and
+ * held up best when other processes shared it (docs/BENCHMARKS.md); results do not depend on either
+ * number.
+ *
+ * <p>Class is immutable.
+ */
+public final class Threading {
+  private final int workers;
+  private final int threads;
+
+  private Threading(int workers, int threads) {
+    this.workers = workers;
+    this.threads = threads;
+  }
+
+  /**
+   * The settings for {@code backend}, with the ones given (null: the default) on a machine with
+   * {@link Runtime#availableProcessors()} cores.
+   */
+  public static Threading choose(Backend backend, Integer workers, Integer threads) {
+    return choose(backend, workers, threads, Runtime.getRuntime().availableProcessors());
+  }
+
+  static Threading choose(Backend backend, Integer workers, Integer threads, int cores) {
+    int c = Math.max(1, cores);
+    int w;
+    if (workers != null) {
+      w = workers;
+    } else if (threads != null) {
+      w = Math.max(1, c / threads);
+    } else {
+      w = defaultWorkers(backend, c);
+    }
+    int t = threads != null ? threads : Math.max(1, c / w);
+    return new Threading(w, t);
+  }
+
+  private static int defaultWorkers(Backend backend, int cores) {
+    switch (backend) {
+      case ONNX:
+        return cores;
+      case DJL:
+      default:
+        return 1;
+    }
+  }
+
+  public int workers() {
+    return workers;
+  }
+
+  /** Intra-op threads per worker. */
+  public int threads() {
+    return threads;
+  }
+
+  @Override
+  public String toString() {
+    return workers + " worker(s) x " + threads + " thread(s)";
+  }
+}
