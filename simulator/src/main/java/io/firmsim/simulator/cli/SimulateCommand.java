@@ -190,9 +190,9 @@ public final class SimulateCommand implements Callable<Integer> {
       names = "--chunk-size",
       paramLabel = "FIRMS",
       description =
-          "Firms per device batch, rounded up to a multiple of 512 (default: 131072 "
-              + "for float32, 65536 for float64; with a panel, smaller so that a chunk's years fit "
-              + "in memory). Results do not depend on it.")
+          "Firms per device batch, rounded up to a multiple of 512 (default: djl 131072 "
+              + "for float32, 65536 for float64; onnx 8192; with a panel, smaller so that the "
+              + "workers' chunks fit in memory). Results do not depend on it.")
   Integer chunkSize;
 
   @Option(
@@ -294,7 +294,11 @@ public final class SimulateCommand implements Callable<Integer> {
         chunkSize != null
             ? chunkSize
             : defaultChunkSize(
-                precision, !panelText.equals("none"), years + burn, threading.workers());
+                backendChoice,
+                precision,
+                !panelText.equals("none"),
+                years + burn,
+                threading.workers());
     SimulationConfig config =
         SimulationConfig.builder()
             .setModel(spec)
@@ -482,8 +486,8 @@ public final class SimulateCommand implements Callable<Integer> {
    * chunk ends: keep chunks to about 4 million firm-years (1.6 GB in float64).
    */
   private static int defaultChunkSize(
-      Precision precision, boolean withPanel, int simulatedYears, int workers) {
-    int chunk = precision.defaultChunkSize();
+      Backend backend, Precision precision, boolean withPanel, int simulatedYears, int workers) {
+    int chunk = SimulationConfig.defaultChunkSize(backend, precision);
     if (!withPanel) {
       return chunk;
     }

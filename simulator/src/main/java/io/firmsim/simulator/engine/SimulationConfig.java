@@ -155,6 +155,19 @@ public final class SimulationConfig {
     return threads;
   }
 
+  /**
+   * Firms per chunk unless asked otherwise. DJL: {@link Precision#defaultChunkSize()} (large chunks
+   * amortize its per-operation cost). ONNX Runtime: {@link #ONNX_CHUNK_SIZE}, small enough that a
+   * year's intermediates stay in the core's cache while its arena reuses their memory
+   * (docs/BENCHMARKS.md).
+   */
+  public static int defaultChunkSize(Backend backend, Precision precision) {
+    return backend == Backend.ONNX ? ONNX_CHUNK_SIZE : precision.defaultChunkSize();
+  }
+
+  /** Default chunk of the ONNX backend, in both precisions. */
+  public static final int ONNX_CHUNK_SIZE = 8192;
+
   /** Builder; {@code setModel} and {@code setYears} are required. */
   public static final class Builder {
     private ModelSpec model;
@@ -305,7 +318,7 @@ public final class SimulationConfig {
                 + Integer.MAX_VALUE);
       }
       if (chunkSize == null) {
-        chunkSize = precision.defaultChunkSize();
+        chunkSize = defaultChunkSize(backend, precision);
       }
       if (chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
         throw new BadInputException(

