@@ -11,6 +11,14 @@ final class Close {
   private Close() {}
 
   static void assertClose(String what, double[] expected, double[] actual, double rel, double abs) {
+    double[] floor = new double[expected.length];
+    java.util.Arrays.fill(floor, abs);
+    assertClose(what, expected, actual, rel, floor);
+  }
+
+  /** As above with an absolute floor per element. */
+  static void assertClose(
+      String what, double[] expected, double[] actual, double rel, double[] abs) {
     if (expected.length != actual.length) {
       fail(what + ": " + expected.length + " expected values, " + actual.length + " actual");
     }
@@ -25,7 +33,7 @@ final class Close {
         }
         continue;
       }
-      double bound = rel * Math.max(Math.abs(e), Math.abs(a)) + abs;
+      double bound = rel * Math.max(Math.abs(e), Math.abs(a)) + abs[i];
       double excess = Math.abs(e - a) / bound;
       if (excess > 1 && excess > worstExcess) {
         worst = i;
@@ -47,7 +55,7 @@ final class Close {
               + ", tolerance "
               + rel
               + " relative + "
-              + abs
+              + abs[worst]
               + ")");
     }
   }
