@@ -1,8 +1,11 @@
 package io.firmsim.simulator.backend;
 
 import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.models.onnx.OnnxDType;
+import io.firmsim.models.onnx.YearGraphExporter;
 import io.firmsim.simulator.engine.Precision;
 import io.firmsim.zoo.modelspec.ModelSpec;
+import java.util.Map;
 
 /**
  * Where the ONNX backend takes its year graph from: the serialized ONNX model of one simulation
@@ -16,9 +19,11 @@ public interface YearGraphSource {
 
   /** The graph exported from the model by firmsim's year-graph exporter. */
   static YearGraphSource exporter() {
-    return (spec, mode, precision) -> {
-      throw new io.firmsim.simulator.input.BadInputException(
-          "--backend onnx: this build has no year-graph exporter yet");
-    };
+    return (spec, mode, precision) ->
+        YearGraphExporter.export(
+            spec,
+            mode,
+            precision == Precision.FLOAT32 ? OnnxDType.FLOAT32 : OnnxDType.FLOAT64,
+            Map.of());
   }
 }
