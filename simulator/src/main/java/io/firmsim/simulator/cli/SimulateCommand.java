@@ -199,7 +199,7 @@ public final class SimulateCommand implements Callable<Integer> {
       paramLabel = "FIRMS",
       description =
           "Firms per device batch, rounded up to a multiple of 512 (default: djl 131072 "
-              + "for float32, 65536 for float64; onnx 8192; with a panel, smaller so that the "
+              + "for float32, 65536 for float64; onnx 8192 and 4096; with a panel, smaller so that the "
               + "workers' chunks fit in memory). Results do not depend on it.")
   Integer chunkSize;
 
