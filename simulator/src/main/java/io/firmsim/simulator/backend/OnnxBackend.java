@@ -55,7 +55,7 @@ final class OnnxBackend implements YearBackend {
   private final OrtEnvironment env;
   private final byte[] graph;
   private final boolean[] drawn;
-  private final boolean cuda;
+  private volatile boolean cuda;
   private final int threads;
 
   OnnxBackend(SimulationConfig config, int flushYears, YearGraphSource source) {
@@ -95,6 +95,28 @@ final class OnnxBackend implements YearBackend {
     // The environment is process-wide and stays; sessions close with their runners.
   }
 
+  /**
+   * A session on the year graph: with the CUDA provider when asked for, or under {@code auto} when
+   * this build has it (then falling back to the CPU if no GPU can be used).
+   */
+  private OrtSession session() {
+    try {
+      try (OrtSession.SessionOptions o = options()) {
+        return env.createSession(graph, o);
+      } catch (OrtException e) {
+        if (!cuda || config.device() != DeviceChoice.AUTO) {
+          throw e;
+        }
+        cuda = false;
+        try (OrtSession.SessionOptions o = options()) {
+          return env.createSession(graph, o);
+        }
+      }
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime cannot load the year graph: " + e, e);
+    }
+  }
+
   private OrtSession.SessionOptions options() throws OrtException {
     OrtSession.SessionOptions o = new OrtSession.SessionOptions();
     try {
@@ -130,11 +152,7 @@ final class OnnxBackend implements YearBackend {
       f32 = config.precision() == Precision.FLOAT32;
       sample = config.mode() == ForwardMode.SAMPLE;
       rng = new CounterRng(config.seed());
-      try (OrtSession.SessionOptions o = options()) {
-        session = env.createSession(graph, o);
-      } catch (OrtException e) {
-        throw new IllegalStateException("ONNX Runtime cannot load the year graph: " + e, e);
-      }
+      session = session();
       try {
         columns = check();
       } catch (RuntimeException e) {

@@ -90,6 +90,53 @@ class SimulateCommandTest {
   }
 
   /**
+   * {@code --backend onnx} writes the same outputs as the default backend: in mean mode the
+   * aggregates agree to float64 rounding, and run.json names the backend and its threading.
+   */
+  @Test
+  void onnxBackendWritesTheSameAggregatesAndRecordsItself() throws IOException {
+    List<List<String>> rows = new ArrayList<>();
+    for (String backend : new String[] {"djl", "onnx"}) {
+      Path dir = tmp.resolve(backend);
+      Outcome o =
+          simulate(
+              "--firms",
+              "1500",
+              "--years",
+              "3",
+              "--mode",
+              "mean",
+              "--backend",
+              backend,
+              "--workers",
+              "2",
+              "--chunk-size",
+              "512",
+              "--out",
+              dir.toString());
+      assertEquals(0, o.code(), o.err());
+      rows.add(Files.readAllLines(dir.resolve("aggregates.csv")));
+      String record = Files.readString(dir.resolve("run.json"));
+      assertTrue(
+          record
+              .replaceAll("\\s", "")
+              .contains("\"backend\":{\"name\":\"" + backend + "\",\"workers\":2"),
+          record);
+    }
+    assertEquals(rows.get(0).size(), rows.get(1).size());
+    assertEquals(rows.get(0).get(0), rows.get(1).get(0));
+    for (int r = 1; r < rows.get(0).size(); r++) {
+      String[] a = rows.get(0).get(r).split(",");
+      String[] b = rows.get(1).get(r).split(",");
+      for (int c = 0; c < a.length - 1; c++) { // the last column is the largest balance gap
+        double x = Double.parseDouble(a[c]);
+        double y = Double.parseDouble(b[c]);
+        assertEquals(x, y, 1e-12 * Math.max(1, Math.abs(x)), "row " + r + " column " + c);
+      }
+    }
+  }
+
+  /**
    * A panel year read back as a population gives exactly the panel's values, and simulating on from
    * it (with the next start year, so the same draws) reproduces the rest of the original run line
    * for line.
