@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.simulator.backend.Backend;
 import io.firmsim.simulator.population.StartupPopulation;
 import io.firmsim.zoo.PaperModel;
 import io.firmsim.zoo.modelspec.ModelSpec;
@@ -14,7 +15,8 @@ import io.firmsim.zoo.vocabulary.FlowVariable;
 import java.io.InputStream;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A fitted level's residual distribution is added to the level: in sample mode as Johnson SU draws,
@@ -39,7 +41,7 @@ class LevelNoiseTest {
     return ModelSpecReader.parse(root, "paper+noise");
   }
 
-  private static PanelCollector run(ModelSpec spec, ForwardMode mode, int firms) {
+  private static PanelCollector run(ModelSpec spec, ForwardMode mode, int firms, Backend backend) {
     SimulationConfig config =
         SimulationConfig.builder()
             .setModel(spec)
@@ -48,17 +50,19 @@ class LevelNoiseTest {
             .optPrecision(Precision.FLOAT64)
             .optDevice(DeviceChoice.CPU)
             .optSeed(9)
+            .optBackend(backend)
             .build();
     PanelCollector panel = new PanelCollector();
     new Simulator(config).run(new StartupPopulation(9, firms, spec.constants()), panel, null);
     return panel;
   }
 
-  @Test
-  void sampleModeAddsJohnsonSuDrawsToTheLevel() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void sampleModeAddsJohnsonSuDrawsToTheLevel(Backend backend) throws Exception {
     int firms = 20_000;
-    PanelCollector plain = run(PaperModel.load(), ForwardMode.SAMPLE, firms);
-    PanelCollector noisy = run(withOibdNoise(), ForwardMode.SAMPLE, firms);
+    PanelCollector plain = run(PaperModel.load(), ForwardMode.SAMPLE, firms, backend);
+    PanelCollector noisy = run(withOibdNoise(), ForwardMode.SAMPLE, firms, backend);
     double[] noise = new double[firms];
     for (int i = 0; i < firms; i++) {
       noise[i] =
@@ -122,10 +126,11 @@ class LevelNoiseTest {
     assertTrue(p > 1e-3, "OIBD noise does not follow the Johnson SU: KS p = " + p);
   }
 
-  @Test
-  void meanModeAddsTheNoiseExpectation() throws Exception {
-    PanelCollector plain = run(PaperModel.load(), ForwardMode.MEAN, 1000);
-    PanelCollector noisy = run(withOibdNoise(), ForwardMode.MEAN, 1000);
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void meanModeAddsTheNoiseExpectation(Backend backend) throws Exception {
+    PanelCollector plain = run(PaperModel.load(), ForwardMode.MEAN, 1000, backend);
+    PanelCollector noisy = run(withOibdNoise(), ForwardMode.MEAN, 1000, backend);
     double mean = XI - LAMBDA * Math.exp(1 / (2 * DELTA * DELTA)) * Math.sinh(GAMMA / DELTA);
     for (int i = 0; i < 1000; i++) {
       double d =
