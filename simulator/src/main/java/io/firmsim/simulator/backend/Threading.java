@@ -18,14 +18,15 @@ public final class Threading {
   }
 
   /**
-   * The settings for {@code backend}, with the ones given (null: the default) on a machine with
-   * {@link Runtime#availableProcessors()} cores.
+   * The settings on the resolved device, with the ones given (null: the default), on a machine with
+   * {@link Runtime#availableProcessors()} cores. Both backends get the same defaults (the backend
+   * is named so that they may differ).
    */
-  public static Threading choose(Backend backend, Integer workers, Integer threads) {
-    return choose(backend, workers, threads, Runtime.getRuntime().availableProcessors());
+  public static Threading choose(Backend backend, Integer workers, Integer threads, boolean gpu) {
+    return choose(workers, threads, gpu, Runtime.getRuntime().availableProcessors());
   }
 
-  static Threading choose(Backend backend, Integer workers, Integer threads, int cores) {
+  static Threading choose(Integer workers, Integer threads, boolean gpu, int cores) {
     int c = Math.max(1, cores);
     int w;
     if (workers != null) {
@@ -33,20 +34,13 @@ public final class Threading {
     } else if (threads != null) {
       w = Math.max(1, c / threads);
     } else {
-      w = defaultWorkers(backend, c);
+      // On CPU one chunk per core, each worked by one thread: small chunks stay near their core,
+      // no thread waits on another within an operation, and nothing spins while other processes
+      // want the cores (docs/BENCHMARKS.md). On a GPU one worker feeds the device.
+      w = gpu ? 1 : c;
     }
     int t = threads != null ? threads : Math.max(1, c / w);
     return new Threading(w, t);
-  }
-
-  private static int defaultWorkers(Backend backend, int cores) {
-    switch (backend) {
-      case ONNX:
-        return cores;
-      case DJL:
-      default:
-        return 1;
-    }
   }
 
   public int workers() {

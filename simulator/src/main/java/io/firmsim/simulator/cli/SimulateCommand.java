@@ -198,9 +198,10 @@ public final class SimulateCommand implements Callable<Integer> {
       names = "--chunk-size",
       paramLabel = "FIRMS",
       description =
-          "Firms per device batch, rounded up to a multiple of 512 (default: djl 131072 "
-              + "for float32, 65536 for float64; onnx 8192 and 4096; with a panel, smaller so that the "
-              + "workers' chunks fit in memory). Results do not depend on it.")
+          "Firms per device batch, rounded up to a multiple of 512 (default on CPU: djl "
+              + "32768, onnx 8192 in float32 and 4096 in float64; on a GPU 131072 in float32, "
+              + "65536 in float64; with a panel, smaller so that the workers' chunks fit in "
+              + "memory). Results do not depend on it.")
   Integer chunkSize;
 
   @Option(
@@ -215,16 +216,16 @@ public final class SimulateCommand implements Callable<Integer> {
       names = "--workers",
       paramLabel = "N",
       description =
-          "Chunks simulated at once, each by its own thread (default: the backend's, "
-              + "see README). Results do not depend on it.")
+          "Chunks simulated at once, each by its own thread (default: one per core on "
+              + "CPU, 1 on a GPU). Results do not depend on it.")
   Integer workers;
 
   @Option(
       names = "--threads",
       paramLabel = "N",
       description =
-          "CPU threads of the tensor engine per worker (default: the backend's). Results do not "
-              + "depend on it.")
+          "CPU threads of the tensor engine per worker (default: the cores divided among "
+              + "the workers). Results do not depend on it.")
   Integer threads;
 
   @Option(names = "--quiet", description = "No progress bar.")
@@ -256,11 +257,11 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     // Before any work: a run must not end, hours later, unable to write its result.
     OutputDirectory.check(out, overwrite);
-    Threading threading = Threading.choose(backendChoice, workers, threads);
-    if (backendChoice == Backend.DJL) {
-      // Read by DJL's PyTorch engine when it loads, which happens after this point.
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threading.threads()));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    // Read by DJL's PyTorch engine when it loads, which happens after this point; the intra-op
+    // threads per worker are set when the simulation starts, once the device is known.
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    if (threads != null) {
+      System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
     }
 
     ResolvedModel resolvedModel = ModelSource.resolve(model, modelsDir);
@@ -299,12 +300,13 @@ public final class SimulateCommand implements Callable<Integer> {
     long stepped = checkFirmYears(source.size(), years + burn);
     MacroPath macroPath =
         macro == null ? MacroPath.zeros() : MacroPathReader.read(macro, startYear, years);
+    Device resolvedDevice = resolve(deviceChoice);
+    Threading threading = Threading.choose(backendChoice, workers, threads, resolvedDevice.isGpu());
     int chunk =
         chunkSize != null
             ? chunkSize
             : defaultChunkSize(
-                backendChoice,
-                precision,
+                SimulationConfig.defaultChunkSize(backendChoice, precision, resolvedDevice.isGpu()),
                 !panelText.equals("none"),
                 years + burn,
                 threading.workers());
@@ -324,7 +326,6 @@ public final class SimulateCommand implements Callable<Integer> {
             .optWorkers(threading.workers())
             .optThreads(threading.threads())
             .build();
-    Device resolvedDevice = resolve(deviceChoice);
     RunRecord record =
         new RunRecord(commandLine(), started)
             .settings(seed, forwardMode, precision, deviceChoice, resolvedDevice)
@@ -496,8 +497,7 @@ public final class SimulateCommand implements Callable<Integer> {
    * chunk ends: keep chunks to about 4 million firm-years (1.6 GB in float64).
    */
   private static int defaultChunkSize(
-      Backend backend, Precision precision, boolean withPanel, int simulatedYears, int workers) {
-    int chunk = SimulationConfig.defaultChunkSize(backend, precision);
+      int chunk, boolean withPanel, int simulatedYears, int workers) {
     if (!withPanel) {
       return chunk;
     }
