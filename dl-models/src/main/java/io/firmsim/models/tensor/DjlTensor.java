@@ -8,9 +8,9 @@ import java.util.Objects;
 
 /**
  * {@link Tensor} evaluated eagerly on a DJL {@link NDArray}: every operation runs at once on the
- * array's engine and device, and its result belongs to the manager of the operand it was called
- * on (DJL's rule), so a caller that scopes its inputs to a sub-manager frees every intermediate
- * when it closes that manager.
+ * array's engine and device, and its result belongs to the manager of the operand it was called on
+ * (DJL's rule), so a caller that scopes its inputs to a sub-manager frees every intermediate when
+ * it closes that manager.
  */
 public final class DjlTensor implements Tensor {
   private static final double SQRT2 = Math.sqrt(2);
