@@ -1,6 +1,6 @@
 package io.firmsim.models.equations;
 
-import ai.djl.ndarray.NDArray;
+import io.firmsim.models.tensor.Tensor;
 import io.firmsim.zoo.modelspec.EquationSpec;
 import java.util.List;
 
@@ -18,15 +18,15 @@ public abstract class BinaryHurdleBlock extends EquationBlock {
   }
 
   /** The probability of a non-zero value from its linear predictor. */
-  protected abstract NDArray probability(NDArray eta);
+  protected abstract Tensor probability(Tensor eta);
 
   @Override
-  public NDArray combine(List<NDArray> eta, NDArray uniform) {
-    NDArray p = probability(eta.get(0));
-    NDArray level = eta.get(1);
+  public Tensor combine(List<Tensor> eta, Tensor uniform) {
+    Tensor p = probability(eta.get(0));
+    Tensor level = eta.get(1);
     if (mode() == ForwardMode.MEAN) {
       return p.mul(level);
     }
-    return level.mul(mask(uniform.lt(p), level));
+    return level.mul(uniform.lt(p).toValues(level));
   }
 }

@@ -9,7 +9,10 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.firmsim.models.tensor.DjlTensor;
+import io.firmsim.models.tensor.Tensor;
 import io.firmsim.zoo.modelspec.EquationSpec;
+import io.firmsim.zoo.modelspec.ResidualNoise;
 import io.firmsim.zoo.modelspec.SubmodelSpec;
 import io.firmsim.zoo.vocabulary.Feature;
 import java.util.ArrayList;
@@ -21,15 +24,18 @@ import java.util.Objects;
  * One behavioural equation as a DJL block: tensors in, tensors out.
  *
  * <p>Input: {@code NDList(features [N, F])} in {@link ForwardMode#MEAN}, {@code NDList(features [N,
- * F], uniforms [N])} in {@link ForwardMode#SAMPLE}, where the columns of {@code features} are
- * {@link #features()} (the union of the submodels' features, selected once outside the block).
- * Output: {@code NDList(value [N])}.
+ * F], uniforms [N, uniformColumns()])} in {@link ForwardMode#SAMPLE}, where the columns of {@code
+ * features} are {@link #features()} (the union of the submodels' features, selected once outside
+ * the block) and those of {@code uniforms} are {@link #uniformColumnNames()}: the equation's draw
+ * (when its method draws), then one per predictor row with residual level noise (trained models). A
+ * single uniform column may also be given as {@code [N]}. Output: {@code NDList(value [N])}.
  *
  * <p>The block has {@link #predictors()} linear predictor rows, held as the parameters {@code
  * weight [P, F]} and {@code bias [P]}; {@link #combine} maps the predictor values to the equation's
  * value, which is what the subclasses (one per method) implement. The firm-year step evaluates the
- * predictors of many equations in one fused matrix product and calls {@link #combine} on the
- * result, so both paths share the method logic.
+ * predictors of many equations in one fused matrix product and calls {@link #evaluate} on the
+ * result, so both paths share the method logic. The logic is written on {@link Tensor}, so the ONNX
+ * exporter records the same computation as a graph.
  */
 public abstract class EquationBlock extends AbstractBlock {
   private final EquationSpec spec;
@@ -38,6 +44,7 @@ public abstract class EquationBlock extends AbstractBlock {
   private final List<Predictor> predictors;
   private final Parameter weight;
   private final Parameter bias;
+  private final ResidualNoise[] noise; // per predictor row, null for none
 
   protected EquationBlock(EquationSpec spec, ForwardMode mode, List<Predictor> predictors) {
     this.spec = Objects.requireNonNull(spec, "spec");
@@ -48,6 +55,10 @@ public abstract class EquationBlock extends AbstractBlock {
       union.addAll(s.features());
     }
     this.features = List.copyOf(union);
+    this.noise = new ResidualNoise[this.predictors.size()];
+    for (int r = 0; r < noise.length; r++) {
+      noise[r] = this.predictors.get(r).submodel().noise();
+    }
     double[][] w = predictorWeights(this.features);
     double[] flat = new double[w.length * this.features.size()];
     double[] b = new double[w.length];
@@ -113,6 +124,39 @@ public abstract class EquationBlock extends AbstractBlock {
     return false;
   }
 
+  /**
+   * Width of the uniforms input in sample mode: 1 when the method draws ({@link #needsUniform()}),
+   * plus one per predictor row with residual level noise; 0 in mean mode.
+   */
+  public int uniformColumns() {
+    return uniformColumnNames().size();
+  }
+
+  /**
+   * The uniform columns read in sample mode, in order: {@code "draw"} when the method draws, then
+   * {@code "<submodel>.noise"} for each predictor row with residual noise. Empty in mean mode.
+   */
+  public List<String> uniformColumnNames() {
+    List<String> names = new ArrayList<>();
+    if (mode != ForwardMode.SAMPLE) {
+      return names;
+    }
+    if (needsUniform()) {
+      names.add("draw");
+    }
+    for (int r = 0; r < noise.length; r++) {
+      if (noise[r] != null) {
+        names.add(predictors.get(r).submodel().name() + ".noise");
+      }
+    }
+    return names;
+  }
+
+  /** The residual level noise of each predictor row (null where none), in predictor order. */
+  public List<ResidualNoise> noise() {
+    return java.util.Collections.unmodifiableList(java.util.Arrays.asList(noise.clone()));
+  }
+
   /** The input columns this block expects: the union of its submodels' features. */
   public List<Feature> features() {
     return features;
@@ -144,14 +188,53 @@ public abstract class EquationBlock extends AbstractBlock {
   }
 
   /**
-   * The equation's value from its predictor values.
+   * The equation's value from its predictor values, before any residual level noise.
    *
-   * @param eta one {@code [N]} array per predictor row, in {@link #predictors()} order
+   * @param eta one {@code [N]} tensor per predictor row, in {@link #predictors()} order
    * @param uniform {@code [N]} uniform draws in [0, 1) in sample mode, ignored (may be null) in
    *     mean mode
    * @return the value, {@code [N]}
    */
-  public abstract NDArray combine(List<NDArray> eta, NDArray uniform);
+  public abstract Tensor combine(List<Tensor> eta, Tensor uniform);
+
+  /**
+   * The equation's value: residual level noise added to the noisy predictor rows (its mean in mean
+   * mode, a Johnson SU draw in sample mode), then {@link #combine}.
+   *
+   * @param eta one {@code [N]} tensor per predictor row, in {@link #predictors()} order
+   * @param uniforms the {@link #uniformColumnNames()} columns, each {@code [N]}; empty in mean mode
+   */
+  public Tensor evaluate(List<Tensor> eta, List<Tensor> uniforms) {
+    if (uniforms.size() != uniformColumns()) {
+      throw new IllegalArgumentException(
+          spec + " reads " + uniformColumns() + " uniform columns, got " + uniforms.size());
+    }
+    int next = needsUniform() ? 1 : 0;
+    List<Tensor> rows = new ArrayList<>(eta.size());
+    for (int r = 0; r < eta.size(); r++) {
+      Tensor level = eta.get(r);
+      ResidualNoise e = noise[r];
+      if (e != null) {
+        level =
+            mode == ForwardMode.MEAN
+                ? level.add(e.mean())
+                : level.add(draw(e, uniforms.get(next++)));
+      }
+      rows.add(level);
+    }
+    return combine(rows, needsUniform() ? uniforms.get(0) : null);
+  }
+
+  /**
+   * A Johnson SU draw {@code xi + lambda sinh((Z - gamma) / delta)} with {@code Z = Phi^-1(U)}. U
+   * is kept 1e-7 (float32) or 1e-16 (float64) away from 0 and 1 so that Z stays finite (|Z| below
+   * 5.2 or 8.2).
+   */
+  static Tensor draw(ResidualNoise e, Tensor uniform) {
+    double eps = uniform.isSinglePrecision() ? 1e-7 : 1e-16;
+    Tensor z = uniform.clip(eps, 1 - eps).normalQuantile();
+    return z.sub(e.gamma()).div(e.delta()).sinh().mul(e.lambda()).add(e.xi());
+  }
 
   @Override
   protected NDList forwardInternal(
@@ -169,12 +252,27 @@ public abstract class EquationBlock extends AbstractBlock {
     NDArray column = b.expandDims(1);
     column.attach(x.getManager());
     NDArray eta = product.add(column);
-    List<NDArray> rows = new ArrayList<>(predictors.size());
+    List<Tensor> rows = new ArrayList<>(predictors.size());
     for (int r = 0; r < predictors.size(); r++) {
-      rows.add(eta.get(r));
+      rows.add(DjlTensor.of(eta.get(r)));
     }
-    NDArray u = needsUniform() ? inputs.get(1) : null;
-    return new NDList(combine(rows, u));
+    List<Tensor> u = new ArrayList<>();
+    int s = uniformColumns();
+    if (s > 0) {
+      if (inputs.size() < 2) {
+        throw new IllegalArgumentException(spec + " in sample mode needs uniforms [N, " + s + "]");
+      }
+      NDArray uniforms = inputs.get(1);
+      if (uniforms.getShape().dimension() == 1 && s == 1) {
+        u.add(DjlTensor.of(uniforms));
+      } else {
+        NDArray columns = uniforms.transpose();
+        for (int c = 0; c < s; c++) {
+          u.add(DjlTensor.of(columns.get(c)));
+        }
+      }
+    }
+    return new NDList(DjlTensor.unwrap(evaluate(rows, u)));
   }
 
   @Override
@@ -211,19 +309,14 @@ public abstract class EquationBlock extends AbstractBlock {
    * accuracy for small arguments, the denominator lies in [1, 2], and for large x (or an overflowed
    * {@code exp}) {@code tanh} saturates at 1, giving exactly 1.
    */
-  protected static NDArray cloglog(NDArray eta) {
-    NDArray t = eta.exp().mul(0.5).tanh();
+  protected static Tensor cloglog(Tensor eta) {
+    Tensor t = eta.exp().mul(0.5).tanh();
     return t.mul(2).div(t.add(1));
   }
 
   /** {@code 1 / (1 + exp(-eta))}. */
-  protected static NDArray logit(NDArray eta) {
-    return eta.getNDArrayInternal().sigmoid();
-  }
-
-  /** A 0/1 mask of {@code condition} in the dtype of {@code like}. */
-  protected static NDArray mask(NDArray condition, NDArray like) {
-    return condition.toType(like.getDataType(), false);
+  protected static Tensor logit(Tensor eta) {
+    return eta.sigmoid();
   }
 
   /** Creates a parameter array from fixed values, whatever shape and dtype are asked. */

@@ -1,6 +1,6 @@
 package io.firmsim.models.equations;
 
-import ai.djl.ndarray.NDArray;
+import io.firmsim.models.tensor.Tensor;
 import io.firmsim.zoo.modelspec.EquationSpec;
 import java.util.List;
 
@@ -16,7 +16,7 @@ public final class HsBlock extends EquationBlock {
   }
 
   @Override
-  public NDArray combine(List<NDArray> eta, NDArray uniform) {
+  public Tensor combine(List<Tensor> eta, Tensor uniform) {
     return eta.get(0);
   }
 }

@@ -1,6 +1,6 @@
 package io.firmsim.models.equations;
 
-import ai.djl.ndarray.NDArray;
+import io.firmsim.models.tensor.Tensor;
 import io.firmsim.zoo.modelspec.EquationSpec;
 
 /** Method LLG: a binary cloglog probability of a non-zero value times a Huber level. */
@@ -10,7 +10,7 @@ public final class LlgBlock extends BinaryHurdleBlock {
   }
 
   @Override
-  protected NDArray probability(NDArray eta) {
+  protected Tensor probability(Tensor eta) {
     return cloglog(eta);
   }
 }

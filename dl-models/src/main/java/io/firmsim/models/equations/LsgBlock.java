@@ -1,6 +1,6 @@
 package io.firmsim.models.equations;
 
-import ai.djl.ndarray.NDArray;
+import io.firmsim.models.tensor.Tensor;
 import io.firmsim.zoo.modelspec.EquationSpec;
 import java.util.List;
 
@@ -25,20 +25,20 @@ public final class LsgBlock extends EquationBlock {
   }
 
   @Override
-  public NDArray combine(List<NDArray> eta, NDArray uniform) {
-    NDArray pPos = cloglog(eta.get(0));
-    NDArray pNeg = cloglog(eta.get(1));
+  public Tensor combine(List<Tensor> eta, Tensor uniform) {
+    Tensor pPos = cloglog(eta.get(0));
+    Tensor pNeg = cloglog(eta.get(1));
     // Divide both by their sum where it exceeds one: divisor max(1, p+ + p-).
-    NDArray norm = pPos.add(pNeg).maximum(1);
+    Tensor norm = pPos.add(pNeg).maximum(1);
     pPos = pPos.div(norm);
     pNeg = pNeg.div(norm);
-    NDArray pos = eta.get(2).maximum(0);
-    NDArray neg = eta.get(3).minimum(0);
+    Tensor pos = eta.get(2).maximum(0);
+    Tensor neg = eta.get(3).minimum(0);
     if (mode() == ForwardMode.MEAN) {
       return pPos.mul(pos).add(pNeg.mul(neg));
     }
-    NDArray isPos = mask(uniform.lt(pPos), pos);
-    NDArray isNeg = mask(uniform.gte(pPos).logicalAnd(uniform.lt(pPos.add(pNeg))), pos);
+    Tensor isPos = uniform.lt(pPos).toValues(pos);
+    Tensor isNeg = uniform.gte(pPos).and(uniform.lt(pPos.add(pNeg))).toValues(pos);
     return pos.mul(isPos).add(neg.mul(isNeg));
   }
 }

@@ -1,6 +1,6 @@
 package io.firmsim.models.equations;
 
-import ai.djl.ndarray.NDArray;
+import io.firmsim.models.tensor.Tensor;
 import io.firmsim.zoo.modelspec.EquationSpec;
 import java.util.List;
 
@@ -26,16 +26,16 @@ public final class MunoBlock extends EquationBlock {
   }
 
   @Override
-  public NDArray combine(List<NDArray> eta, NDArray uniform) {
-    NDArray p1 = cloglog(eta.get(0));
-    NDArray p2 = cloglog(eta.get(1)).maximum(p1);
-    NDArray pos = eta.get(2).maximum(0);
-    NDArray neg = eta.get(3).minimum(0);
+  public Tensor combine(List<Tensor> eta, Tensor uniform) {
+    Tensor p1 = cloglog(eta.get(0));
+    Tensor p2 = cloglog(eta.get(1)).maximum(p1);
+    Tensor pos = eta.get(2).maximum(0);
+    Tensor neg = eta.get(3).minimum(0);
     if (mode() == ForwardMode.MEAN) {
       return p2.neg().add(1).mul(pos).add(p1.mul(neg));
     }
-    NDArray isNeg = mask(uniform.lt(p1), pos);
-    NDArray isPos = mask(uniform.gte(p2), pos);
+    Tensor isNeg = uniform.lt(p1).toValues(pos);
+    Tensor isPos = uniform.gte(p2).toValues(pos);
     return pos.mul(isPos).add(neg.mul(isNeg));
   }
 }

@@ -1,6 +1,6 @@
 package io.firmsim.models.equations;
 
-import ai.djl.ndarray.NDArray;
+import io.firmsim.models.tensor.Tensor;
 import io.firmsim.zoo.modelspec.EquationSpec;
 import java.util.List;
 
@@ -23,12 +23,12 @@ public final class TobitBlock extends EquationBlock {
   }
 
   @Override
-  public NDArray combine(List<NDArray> eta, NDArray uniform) {
-    NDArray latent = eta.get(0);
+  public Tensor combine(List<Tensor> eta, Tensor uniform) {
+    Tensor latent = eta.get(0);
     if (mode() == ForwardMode.MEAN) {
-      return latent.div(scale).getNDArrayInternal().softPlus().mul(scale);
+      return latent.div(scale).softplus().mul(scale);
     }
-    NDArray logistic = uniform.div(uniform.neg().add(1)).log();
+    Tensor logistic = uniform.div(uniform.neg().add(1)).log();
     return latent.add(logistic.mul(scale)).maximum(0);
   }
 }

@@ -28,8 +28,8 @@ import static io.firmsim.zoo.vocabulary.StateVariable.RR;
 import static io.firmsim.zoo.vocabulary.StateVariable.SC;
 import static io.firmsim.zoo.vocabulary.StateVariable.URE;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
+import io.firmsim.models.tensor.Mask;
+import io.firmsim.models.tensor.Tensor;
 import io.firmsim.zoo.modelspec.ModelConstants;
 import io.firmsim.zoo.modelspec.ModelSpec;
 import io.firmsim.zoo.vocabulary.Feature;
@@ -70,20 +70,20 @@ final class Year {
   private static final int T_ROT = t("ROT");
   private static final int[] MPA_SOURCES = Feature.MPA_SOURCES.stream().mapToInt(Year::t).toArray();
 
-  private final NDArray[] s; // last year's state, by StateVariable index
+  private final Tensor[] s; // last year's state, by StateVariable index
   private final ModelConstants c;
-  private final NDArray[] q = new NDArray[ModelSpec.TARGETS.size()]; // this year's values
-  private final NDArray[] laggedCache = new NDArray[Feature.values().length];
-  private NDArray mtdm;
-  private NDArray mpa;
-  private NDArray ta;
-  private NDArray reserves; // available periodical reserves, PF0_1 + ... + PF5_1 (step 10)
+  private final Tensor[] q = new Tensor[ModelSpec.TARGETS.size()]; // this year's values
+  private final Tensor[] laggedCache = new Tensor[Feature.values().length];
+  private Tensor mtdm;
+  private Tensor mpa;
+  private Tensor ta;
+  private Tensor reserves; // available periodical reserves, PF0_1 + ... + PF5_1 (step 10)
   // closing values
-  private NDArray[] next;
-  private NDArray[] flows;
-  private NDArray gap;
+  private Tensor[] next;
+  private Tensor[] flows;
+  private Tensor gap;
 
-  Year(NDArray[] lastState, ModelConstants constants) {
+  Year(Tensor[] lastState, ModelConstants constants) {
     this.s = lastState;
     this.c = constants;
   }
@@ -92,15 +92,15 @@ final class Year {
     return ModelSpec.TARGETS.indexOf(target);
   }
 
-  private NDArray s(StateVariable v) {
+  private Tensor s(StateVariable v) {
     return s[v.index()];
   }
 
   // ------------------------------------------------------------------ features
 
   /** A lagged feature (MODEL.md section 2), computed once per year. */
-  NDArray lagged(Feature f) {
-    NDArray v = laggedCache[f.ordinal()];
+  Tensor lagged(Feature f) {
+    Tensor v = laggedCache[f.ordinal()];
     if (v == null) {
       v = computeLagged(f);
       laggedCache[f.ordinal()] = v;
@@ -108,7 +108,7 @@ final class Year {
     return v;
   }
 
-  private NDArray computeLagged(Feature f) {
+  private Tensor computeLagged(Feature f) {
     switch (f) {
       case dcasht_1:
         return s(CASHFL).sub(s(CASHFL_1));
@@ -131,7 +131,7 @@ final class Year {
       case ddmpat_12:
         return lagged(Feature.ddmpat_1).square();
       case ddmpat_13:
-        return lagged(Feature.ddmpat_1).pow(3);
+        return lagged(Feature.ddmpat_1).cube();
       case dmpat_1:
         return s(DMPA);
       case TDEPMAt_1:
@@ -195,7 +195,7 @@ final class Year {
    * A current-year feature from the values as they are now. Not cached: a later constraint (the
    * machinery scaling, the EDEPBU cap) may change a value after an earlier depth has read it.
    */
-  NDArray current(Feature f) {
+  Tensor current(Feature f) {
     switch (f) {
       case EDEPMAt:
         return need(T_EDEPMA);
@@ -223,7 +223,7 @@ final class Year {
       case IBUt2:
         return need(T_IBU).square();
       case IBUt3:
-        return need(T_IBU).pow(3);
+        return need(T_IBU).cube();
       case DIBU:
         return indicator(need(T_IBU).neq(0));
       case OIBDt:
@@ -231,7 +231,7 @@ final class Year {
       case OIBDt2:
         return need(T_OIBD).square();
       case OIBDt3:
-        return need(T_OIBD).pow(3);
+        return need(T_OIBD).cube();
       case FIt:
         return need(T_FI);
       case FIt2:
@@ -302,8 +302,8 @@ final class Year {
     }
   }
 
-  private NDArray need(int eq) {
-    NDArray v = q[eq];
+  private Tensor need(int eq) {
+    Tensor v = q[eq];
     if (v == null) {
       throw new IllegalStateException(
           ModelSpec.TARGETS.get(eq) + " read before its equation ran (dependency order broken)");
@@ -311,14 +311,14 @@ final class Year {
     return v;
   }
 
-  private NDArray indicator(NDArray condition) {
-    return condition.toType(s[0].getDataType(), false);
+  private Tensor indicator(Mask condition) {
+    return condition.toValues(s[0]);
   }
 
   // ------------------------------------------------------------------ equations and constraints
 
   /** Stores an equation's raw value after the constraint MODEL.md section 4 puts on it alone. */
-  void setEquation(int eq, NDArray v) {
+  void setEquation(int eq, Tensor v) {
     if (eq == T_EDEPMA || eq == T_EDEPBU || eq == T_FI || eq == T_FE) {
       v = v.maximum(0);
     } else if (eq == T_IBU) {
@@ -357,21 +357,21 @@ final class Year {
       // Step 4: machinery cannot lose more than it has. MA_1 + IMA is taken as at least 0:
       // rounding can leave MA_1 at -1e-11, and then a firm with nothing going out would get
       // 0 * (negative / 0) = NaN, or a negative factor.
-      NDArray sma = q[T_SMA];
-      NDArray edepma = q[T_EDEPMA];
-      NDArray available = s(MA).add(q[T_IMA]).maximum(0);
-      NDArray out = sma.add(edepma);
-      NDArray over = out.gt(available);
-      NDArray factor = available.div(out);
-      q[T_SMA] = NDArrays.where(over, sma.mul(factor), sma);
-      q[T_EDEPMA] = NDArrays.where(over, edepma.mul(factor), edepma);
+      Tensor sma = q[T_SMA];
+      Tensor edepma = q[T_EDEPMA];
+      Tensor available = s(MA).add(q[T_IMA]).maximum(0);
+      Tensor out = sma.add(edepma);
+      Mask over = available.lt(out);
+      Tensor factor = available.div(out);
+      q[T_SMA] = over.select(sma.mul(factor), sma);
+      q[T_EDEPMA] = over.select(edepma.mul(factor), edepma);
       // Step 5: maximum tax depreciation.
       mtdm = s(CMA).add(q[T_IMA]).sub(q[T_SMA]).maximum(0).mul(c.maxTaxDepreciationRate());
     }
     if (mpa == null && allDone(MPA_SOURCES)) {
       // Step 12.
       ta = q[T_OTA].sub(q[T_TDEPBU]).sub(s(OL));
-      NDArray pbase =
+      Tensor pbase =
           q[T_OIBD]
               .sub(q[T_EDEPBU])
               .add(q[T_FI])
@@ -401,36 +401,36 @@ final class Year {
     for (int i = 0; i < q.length; i++) {
       need(i);
     }
-    NDArray oibd = q[T_OIBD];
-    NDArray edepbu = q[T_EDEPBU];
-    NDArray fi = q[T_FI];
-    NDArray fe = q[T_FE];
-    NDArray tdepma = q[T_TDEPMA];
-    NDArray pallo = q[T_PALLO];
-    NDArray zpf = q[T_ZPF];
-    NDArray oa = q[T_OA];
-    NDArray tl = q[T_TL];
-    NDArray ima = q[T_IMA];
-    NDArray sma = q[T_SMA];
-    NDArray edepma = q[T_EDEPMA];
-    NDArray ibu = q[T_IBU];
-    NDArray dofa = q[T_DOFA];
-    NDArray dca = q[T_DCA];
-    NDArray dcl = q[T_DCL];
-    NDArray dll = q[T_DLL];
-    NDArray dsc = q[T_DSC];
-    NDArray drr = q[T_DRR];
-    NDArray dour = q[T_DOUR];
+    Tensor oibd = q[T_OIBD];
+    Tensor edepbu = q[T_EDEPBU];
+    Tensor fi = q[T_FI];
+    Tensor fe = q[T_FE];
+    Tensor tdepma = q[T_TDEPMA];
+    Tensor pallo = q[T_PALLO];
+    Tensor zpf = q[T_ZPF];
+    Tensor oa = q[T_OA];
+    Tensor tl = q[T_TL];
+    Tensor ima = q[T_IMA];
+    Tensor sma = q[T_SMA];
+    Tensor edepma = q[T_EDEPMA];
+    Tensor ibu = q[T_IBU];
+    Tensor dofa = q[T_DOFA];
+    Tensor dca = q[T_DCA];
+    Tensor dcl = q[T_DCL];
+    Tensor dll = q[T_DLL];
+    Tensor dsc = q[T_DSC];
+    Tensor drr = q[T_DRR];
+    Tensor dour = q[T_DOUR];
 
-    NDArray ebt = oibd.sub(edepbu).add(fi).sub(fe).sub(tdepma).sub(pallo).add(zpf).add(oa);
-    NDArray taxBase = ebt.sub(tl).add(ta);
-    NDArray tax = taxBase.maximum(0).mul(c.taxRate());
-    NDArray rot = q[T_ROT].maximum(0).minimum(tax);
-    NDArray ftax = tax.sub(rot);
-    NDArray nbi = ebt.sub(ftax);
-    NDArray ol = taxBase.neg().maximum(0);
-    NDArray div1 = s(StateVariable.DIV);
-    NDArray cashfl =
+    Tensor ebt = oibd.sub(edepbu).add(fi).sub(fe).sub(tdepma).sub(pallo).add(zpf).add(oa);
+    Tensor taxBase = ebt.sub(tl).add(ta);
+    Tensor tax = taxBase.maximum(0).mul(c.taxRate());
+    Tensor rot = q[T_ROT].maximum(0).minimum(tax);
+    Tensor ftax = tax.sub(rot);
+    Tensor nbi = ebt.sub(ftax);
+    Tensor ol = taxBase.neg().maximum(0);
+    Tensor div1 = s(StateVariable.DIV);
+    Tensor cashfl =
         oibd.add(fi)
             .sub(fe)
             .add(oa)
@@ -445,10 +445,10 @@ final class Year {
             .sub(ibu)
             .sub(dofa)
             .sub(dca);
-    NDArray mcash = s(URE).add(nbi).sub(drr);
-    NDArray div = cashfl.minimum(mcash).maximum(0);
+    Tensor mcash = s(URE).add(nbi).sub(drr);
+    Tensor div = cashfl.minimum(mcash).maximum(0);
 
-    next = new NDArray[StateVariable.count()];
+    next = new Tensor[StateVariable.count()];
     set(MA, s(MA).add(ima).sub(sma).sub(edepma));
     set(BU, s(BU).add(ibu).sub(edepbu));
     set(OFA, s(OFA).add(dofa));
@@ -467,15 +467,15 @@ final class Year {
     // the clamp ZPF = available binds, every old vintage is emptied exactly: the subtractions
     // below could leave a rounding remainder (1e-12) that next year would make ZPF positive and
     // flip the indicator DZPF.
-    NDArray emptied = zpf.gte(reserves);
-    NDArray nothing = zpf.zerosLike();
-    NDArray remaining = zpf.sub(s(PF5));
+    Mask emptied = zpf.gte(reserves);
+    Tensor nothing = zpf.zerosLike();
+    Tensor remaining = zpf.sub(s(PF5));
     StateVariable[] older = {PF4, PF3, PF2, PF1, PF0};
     StateVariable[] aged = {PF5, PF4, PF3, PF2, PF1};
     for (int i = 0; i < older.length; i++) {
-      NDArray vintage = s(older[i]);
-      NDArray taken = remaining.minimum(vintage);
-      set(aged[i], NDArrays.where(emptied, nothing, vintage.sub(taken)));
+      Tensor vintage = s(older[i]);
+      Tensor taken = remaining.minimum(vintage);
+      set(aged[i], emptied.select(nothing, vintage.sub(taken)));
       remaining = remaining.sub(taken);
     }
     set(PF0, pallo);
@@ -505,7 +505,7 @@ final class Year {
       }
     }
 
-    flows = new NDArray[FlowVariable.count()];
+    flows = new Tensor[FlowVariable.count()];
     flows[FlowVariable.OIBD.index()] = oibd;
     flows[FlowVariable.FI.index()] = fi;
     flows[FlowVariable.FE.index()] = fe;
@@ -528,9 +528,9 @@ final class Year {
     flows[FlowVariable.MTDM.index()] = mtdm;
 
     // The balance identity, checked rather than assumed.
-    NDArray assets = next(CA).add(next(MA)).add(next(BU)).add(next(OFA));
-    NDArray liabilities = next(CL);
-    NDArray liabilityScale = next(CL).abs();
+    Tensor assets = next(CA).add(next(MA)).add(next(BU)).add(next(OFA));
+    Tensor liabilities = next(CL);
+    Tensor liabilityScale = next(CL).abs();
     for (StateVariable v :
         new StateVariable[] {LL, ASD, OUR, SC, RR, URE, PF0, PF1, PF2, PF3, PF4, PF5}) {
       liabilities = liabilities.add(next(v));
@@ -539,15 +539,15 @@ final class Year {
     gap = assets.sub(liabilities).abs().div(assets.maximum(liabilityScale).maximum(1));
   }
 
-  private void set(StateVariable v, NDArray value) {
+  private void set(StateVariable v, Tensor value) {
     next[v.index()] = value;
   }
 
-  NDArray next(StateVariable v) {
+  Tensor next(StateVariable v) {
     return next[v.index()];
   }
 
-  NDArray flow(FlowVariable f) {
+  Tensor flow(FlowVariable f) {
     return flows[f.index()];
   }
 
@@ -562,7 +562,7 @@ final class Year {
    * The rounding error of the identity is bounded by the sum of the absolute items, so that is the
    * scale used here; for a firm whose equity items are all positive it equals total assets.
    */
-  NDArray balanceGap() {
+  Tensor balanceGap() {
     return gap;
   }
 }

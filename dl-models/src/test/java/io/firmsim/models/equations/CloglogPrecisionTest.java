@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.firmsim.models.tensor.DjlTensor;
+import io.firmsim.models.tensor.Tensor;
 import io.firmsim.zoo.PaperModel;
 import io.firmsim.zoo.modelspec.EquationSpec;
 import io.firmsim.zoo.modelspec.Method;
@@ -43,7 +45,9 @@ class CloglogPrecisionTest {
 
   private static double[] evaluate(NDManager m, double[] eta, DataType dtype) {
     NDArray e = m.create(eta).toType(dtype, false);
-    return EquationBlock.cloglog(e).toType(DataType.FLOAT64, false).toDoubleArray();
+    return DjlTensor.unwrap(EquationBlock.cloglog(DjlTensor.of(e)))
+        .toType(DataType.FLOAT64, false)
+        .toDoubleArray();
   }
 
   private static double relative(double got, double want) {
@@ -145,11 +149,14 @@ class CloglogPrecisionTest {
         int r = flat.length / eta.length;
         for (DataType dt : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
           NDArray all = m.create(flat, new Shape(r, eta.length)).toType(dt, false);
-          List<NDArray> in = new ArrayList<>();
+          List<Tensor> in = new ArrayList<>();
           for (int k = 0; k < r; k++) {
-            in.add(all.get(k));
+            in.add(DjlTensor.of(all.get(k)));
           }
-          double[] got = block.combine(in, null).toType(DataType.FLOAT64, false).toDoubleArray();
+          double[] got =
+              DjlTensor.unwrap(block.combine(in, null))
+                  .toType(DataType.FLOAT64, false)
+                  .toDoubleArray();
           for (int i = 0; i < eta.length; i++) {
             double rel = relative(signs.get(probe) * got[i], exact(eta[i]));
             double limit = dt == DataType.FLOAT32 ? FLOAT32_RELATIVE : FLOAT64_RELATIVE;
