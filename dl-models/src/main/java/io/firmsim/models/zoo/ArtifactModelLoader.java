@@ -14,6 +14,7 @@ import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorFactory;
 import ai.djl.util.Progress;
+import io.firmsim.zoo.artifact.Artifact;
 import io.firmsim.zoo.modelspec.ModelSpecException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ final class ArtifactModelLoader implements ModelLoader {
 
   @Override
   public MRL getMrl() {
-    Repository repo = Repository.newInstance(name, zoo.root().resolve(name));
+    Repository repo = Repository.newInstance(name, zoo.repository().root().resolve(name));
     return MRL.undefined(repo, FirmsimModelZoo.GROUP_ID, name);
   }
 
@@ -78,7 +79,6 @@ final class ArtifactModelLoader implements ModelLoader {
       throws IOException, ModelNotFoundException, MalformedModelException {
     Map<String, String> filters = criteria.getFilters();
     String version = filters == null ? null : filters.get(VERSION);
-    Path dir = zoo.resolve(name, version);
     Class<I> in = criteria.getInputClass();
     Class<O> out = criteria.getOutputClass();
     TranslatorFactory factory = criteria.getTranslatorFactory();
@@ -93,7 +93,7 @@ final class ArtifactModelLoader implements ModelLoader {
                 + out.getName());
       }
     }
-    YearArtifact artifact = YearArtifact.verify(dir);
+    Artifact artifact = zoo.resolve(name, version);
     Map<String, Object> arguments =
         criteria.getArguments() == null ? new HashMap<>() : new HashMap<>(criteria.getArguments());
     YearSettings settings = YearSettings.of(arguments);
@@ -145,6 +145,6 @@ final class ArtifactModelLoader implements ModelLoader {
 
   @Override
   public String toString() {
-    return FirmsimModelZoo.GROUP_ID + ":" + name + " in " + zoo.root();
+    return FirmsimModelZoo.GROUP_ID + ":" + name + " in " + zoo.repository().root();
   }
 }

@@ -3,6 +3,8 @@ package io.firmsim.models.zoo;
 import ai.djl.Model;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockFactory;
+import io.firmsim.zoo.artifact.Artifact;
+import io.firmsim.zoo.artifact.ArtifactReader;
 import io.firmsim.zoo.modelspec.ModelSpecException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -34,7 +36,17 @@ public final class FirmYearBlockFactory implements BlockFactory {
 
   @Override
   public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) {
-    YearArtifact artifact = YearArtifact.verify(modelPath);
+    try {
+      return block(model, modelPath, arguments);
+    } catch (RuntimeException e) {
+      // DJL does not close a model whose block factory fails: free its manager here.
+      model.close();
+      throw e;
+    }
+  }
+
+  private static Block block(Model model, Path modelPath, Map<String, ?> arguments) {
+    Artifact artifact = ArtifactReader.open(modelPath);
     String engine = model.getNDManager().getEngine().getEngineName();
     switch (engine) {
       case Engines.PYTORCH:

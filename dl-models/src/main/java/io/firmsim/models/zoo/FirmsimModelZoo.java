@@ -1,41 +1,38 @@
 package io.firmsim.models.zoo;
 
-import ai.djl.repository.Version;
 import ai.djl.repository.zoo.ModelLoader;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ModelZoo;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.firmsim.zoo.artifact.Artifact;
+import io.firmsim.zoo.artifact.ModelRepository;
+import io.firmsim.zoo.artifact.ModelRepositoryException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
+import java.util.TreeSet;
 
 /**
- * The firmsim model zoo (group id {@value #GROUP_ID}): one model loader per artifact name in the
- * local repository, a directory of {@code NAME/VERSION/} artifact directories. The repository is
- * read at every lookup, so artifacts written while the process runs are found. Its location is the
- * system property {@value #LOCATION_PROPERTY}, else the environment variable {@value
- * #LOCATION_ENV}, else {@code ~/.firmsim/models}.
+ * The firmsim model zoo (group id {@value #GROUP_ID}): one model loader per model name of the local
+ * {@link ModelRepository} ({@code NAME/VERSION/} artifact directories), the embedded paper model
+ * ({@value ModelRepository#PAPER}) included. The repository is read at every lookup, so artifacts
+ * written while the process runs are found. Its root is the system property {@value #ROOT_PROPERTY}
+ * if set, else {@link ModelRepository#at}'s (the environment variable {@value ModelRepository#ENV},
+ * else {@code ~/.firmsim/models}).
  *
  * <p>Registered with DJL through {@link FirmsimZooProvider} (ServiceLoader), so {@code
- * Criteria.builder().optGroupId("io.firmsim").optArtifactId(NAME)} finds it.
+ * Criteria.builder().optGroupId("io.firmsim").optArtifactId(NAME)} finds it; the Criteria filter
+ * {@code version} picks a version (default: the highest).
  *
- * <p>Class is thread-safe.
+ * <p>Class is immutable and thread-safe.
  */
 public final class FirmsimModelZoo extends ModelZoo {
   /** The zoo's DJL group id. */
   public static final String GROUP_ID = "io.firmsim";
 
-  /** System property naming the local repository. */
-  public static final String LOCATION_PROPERTY = "firmsim.repository";
-
-  /** Environment variable naming the local repository. */
-  public static final String LOCATION_ENV = "FIRMSIM_REPOSITORY";
+  /** System property naming the repository's root (takes precedence over the environment). */
+  public static final String ROOT_PROPERTY = "firmsim.models";
 
   private final Path root;
 
@@ -49,19 +46,13 @@ public final class FirmsimModelZoo extends ModelZoo {
     this.root = root.toAbsolutePath().normalize();
   }
 
-  /** The local repository's directory. */
-  public Path root() {
+  /** The repository this zoo reads now. */
+  public ModelRepository repository() {
     if (root != null) {
-      return root;
+      return new ModelRepository(root);
     }
-    String p = System.getProperty(LOCATION_PROPERTY);
-    if (p == null || p.isBlank()) {
-      p = System.getenv(LOCATION_ENV);
-    }
-    if (p == null || p.isBlank()) {
-      return Paths.get(System.getProperty("user.home"), ".firmsim", "models");
-    }
-    return Paths.get(p).toAbsolutePath().normalize();
+    String p = System.getProperty(ROOT_PROPERTY);
+    return ModelRepository.at(p == null || p.isBlank() ? null : Path.of(p));
   }
 
   @Override
@@ -88,59 +79,24 @@ public final class FirmsimModelZoo extends ModelZoo {
     return names().contains(name) ? new ArtifactModelLoader(this, name) : null;
   }
 
-  /** Names with at least one version directory, sorted. */
+  /** The repository's names and the paper model's, sorted. */
   List<String> names() {
-    Path r = root();
-    List<String> names = new ArrayList<>();
-    if (!Files.isDirectory(r)) {
-      return names;
-    }
-    try (Stream<Path> s = Files.list(r)) {
-      s.filter(Files::isDirectory)
-          .filter(d -> !versions(d).isEmpty())
-          .map(d -> d.getFileName().toString())
-          .filter(n -> !n.startsWith("."))
-          .sorted()
-          .forEach(names::add);
-    } catch (IOException e) {
-      return names;
-    }
-    return names;
-  }
-
-  /** Version directories of a name (those holding a metadata.json), oldest first. */
-  private static List<String> versions(Path nameDir) {
-    List<String> versions = new ArrayList<>();
-    try (Stream<Path> s = Files.list(nameDir)) {
-      s.filter(d -> Files.isRegularFile(d.resolve(YearArtifact.METADATA)))
-          .map(d -> d.getFileName().toString())
-          .filter(v -> !v.startsWith("."))
-          .forEach(versions::add);
-    } catch (IOException e) {
-      return versions;
-    }
-    versions.sort(Comparator.comparing(Version::new));
-    return versions;
+    TreeSet<String> names = new TreeSet<>(repository().names());
+    names.add(ModelRepository.PAPER);
+    return new ArrayList<>(names);
   }
 
   /**
-   * The directory of {@code name} at {@code version}, or at its latest version when null.
+   * The verified artifact of {@code name} at {@code version}, or at its highest version when null.
    *
-   * @throws ModelNotFoundException when there is none
+   * @throws ModelNotFoundException when the repository does not hold it
+   * @throws io.firmsim.zoo.artifact.ArtifactException when it is damaged
    */
-  Path resolve(String name, String version) throws ModelNotFoundException {
-    Path nameDir = root().resolve(name);
-    List<String> versions = versions(nameDir);
-    if (versions.isEmpty()) {
-      throw new ModelNotFoundException("no model " + name + " in " + root());
+  Artifact resolve(String name, String version) throws ModelNotFoundException {
+    try {
+      return repository().resolve(version == null ? name : name + "/" + version);
+    } catch (ModelRepositoryException e) {
+      throw new ModelNotFoundException(e.getMessage(), e);
     }
-    if (version == null) {
-      return nameDir.resolve(versions.get(versions.size() - 1));
-    }
-    if (!versions.contains(version)) {
-      throw new ModelNotFoundException(
-          "no version " + version + " of " + name + " in " + root() + " (found " + versions + ")");
-    }
-    return nameDir.resolve(version);
   }
 }
