@@ -72,6 +72,11 @@ public final class ArtifactExporter {
     this.graphs = Objects.requireNonNull(graphs, "graphs");
   }
 
+  /** The exporter with firmsim's own ONNX graphs ({@code io.firmsim.models.onnx}). */
+  public static ArtifactExporter standard() {
+    return new ArtifactExporter(new StandardOnnxGraphs());
+  }
+
   /**
    * Writes the artifact.
    *

@@ -14,9 +14,9 @@ import java.util.EnumSet;
 public final class ServiceArtifactBuilder implements ArtifactBuilder {
   private final ArtifactExporter exporter;
 
-  /** The service: the standard ONNX graphs ({@link StandardOnnxGraphs}). */
+  /** The service: {@link ArtifactExporter#standard()}. */
   public ServiceArtifactBuilder() {
-    this(new ArtifactExporter(new StandardOnnxGraphs()));
+    this(ArtifactExporter.standard());
   }
 
   ServiceArtifactBuilder(ArtifactExporter exporter) {

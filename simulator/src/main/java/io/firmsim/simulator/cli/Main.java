@@ -31,6 +31,7 @@ public final class Main {
    */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new FirmsimCommand());
+    cli.addSubcommand("export", new ExportCommand());
     cli.setExecutionExceptionHandler(new ErrorHandler());
     return cli;
   }

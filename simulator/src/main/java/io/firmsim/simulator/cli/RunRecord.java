@@ -134,6 +134,15 @@ final class RunRecord {
     return this;
   }
 
+  /**
+   * Replaces the model entry written by {@link #inputs}: for a model given as an artifact, the
+   * entry {@code ResolvedModel.recordEntry()} makes (name, version, folder, metadata hash).
+   */
+  RunRecord model(Map<String, Object> entry) {
+    json.put("model", new LinkedHashMap<>(entry));
+    return this;
+  }
+
   /** The run's end and speed. */
   RunRecord finish(SimulationResult result, Instant ended) {
     json.put("endTime", ended.toString());

@@ -11,6 +11,8 @@ import io.firmsim.simulator.engine.Simulator;
 import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.macro.MacroPath;
 import io.firmsim.simulator.macro.MacroPathReader;
+import io.firmsim.simulator.model.ModelSource;
+import io.firmsim.simulator.model.ResolvedModel;
 import io.firmsim.simulator.output.AggregatesCsvWriter;
 import io.firmsim.simulator.output.OutputDirectory;
 import io.firmsim.simulator.output.OutputWriteException;
@@ -20,9 +22,7 @@ import io.firmsim.simulator.population.Population;
 import io.firmsim.simulator.population.PopulationCsvReader;
 import io.firmsim.simulator.population.PopulationSource;
 import io.firmsim.simulator.population.StartupPopulation;
-import io.firmsim.zoo.PaperModel;
 import io.firmsim.zoo.modelspec.ModelSpec;
-import io.firmsim.zoo.modelspec.ModelSpecReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -164,9 +164,17 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Option(
       names = "--model",
-      paramLabel = "MODEL.json",
-      description = "Model file (default: the embedded paper model).")
-  Path model;
+      paramLabel = "MODEL",
+      description =
+          "A model file (FILE.json), an artifact folder, or a repository model NAME or "
+              + "NAME/VERSION (default: the embedded paper model).")
+  String model;
+
+  @Option(
+      names = "--models-dir",
+      paramLabel = "DIR",
+      description = "Model repository (default: $FIRMSIM_MODELS, else ~/.firmsim/models).")
+  Path modelsDir;
 
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
   Path out;
@@ -234,7 +242,8 @@ public final class SimulateCommand implements Callable<Integer> {
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
 
-    ModelSpec spec = model == null ? PaperModel.load() : ModelSpecReader.read(model);
+    ResolvedModel resolvedModel = ModelSource.resolve(model, modelsDir);
+    ModelSpec spec = resolvedModel.spec();
     PopulationSource source;
     int burn;
     if (population != null) {
@@ -291,7 +300,8 @@ public final class SimulateCommand implements Callable<Integer> {
         new RunRecord(commandLine(), started)
             .settings(seed, forwardMode, precision, deviceChoice, resolvedDevice)
             .sizes(source.size(), years, burn, startYear, chunk, panelText)
-            .inputs(model, population, populationYear, macro);
+            .inputs(resolvedModel.jsonFile().orElse(null), population, populationYear, macro);
+    resolvedModel.recordEntry().ifPresent(record::model);
 
     SimulationResult result;
     try (OutputDirectory dir = OutputDirectory.begin(out, overwrite, "simulate")) {
