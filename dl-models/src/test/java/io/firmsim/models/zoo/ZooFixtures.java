@@ -13,6 +13,8 @@ import io.firmsim.models.equations.ForwardMode;
 import io.firmsim.models.export.ArtifactExporter;
 import io.firmsim.models.export.ExportDType;
 import io.firmsim.models.export.OnnxGraphs;
+import io.firmsim.models.onnx.OnnxDType;
+import io.firmsim.models.onnx.YearGraphExporter;
 import io.firmsim.models.step.FirmYearBlock;
 import io.firmsim.zoo.PaperModel;
 import io.firmsim.zoo.modelspec.ModelSpec;
@@ -26,6 +28,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /** Artifacts, populations and a direct {@link FirmYearBlock} forward for the zoo tests. */
 final class ZooFixtures {
@@ -86,12 +89,54 @@ final class ZooFixtures {
     }
   }
 
-  /** Exports {@code spec} as {@code root/name/version} with the given graphs. */
+  /**
+   * The real year graphs ({@link YearGraphExporter}); equation graphs are stand-ins, which the zoo
+   * does not read (and which would take most of a test's time to build).
+   */
+  static final class YearGraphs implements OnnxGraphs {
+    private final StubGraphs stub = new StubGraphs();
+
+    @Override
+    public int opset() {
+      return 17;
+    }
+
+    @Override
+    public int irVersion() {
+      return 8;
+    }
+
+    @Override
+    public byte[] yearGraph(
+        ModelSpec spec, ForwardMode mode, ExportDType dtype, Map<String, String> props) {
+      return YearGraphExporter.export(spec, mode, OnnxDType.valueOf(dtype.name()), props);
+    }
+
+    @Override
+    public byte[] equationGraph(
+        EquationBlock block, ForwardMode mode, ExportDType dtype, Map<String, String> props) {
+      return stub.equationGraph(block, mode, dtype, props);
+    }
+  }
+
+  /** Exports {@code spec} as {@code root/name/version} with the given graphs, both dtypes. */
   static Path export(Path root, String name, String version, ModelSpec spec, OnnxGraphs graphs)
+      throws IOException {
+    return export(root, name, version, spec, graphs, EnumSet.allOf(ExportDType.class));
+  }
+
+  /** Exports {@code spec} as {@code root/name/version} with the given graphs and dtypes. */
+  static Path export(
+      Path root,
+      String name,
+      String version,
+      ModelSpec spec,
+      OnnxGraphs graphs,
+      Set<ExportDType> dtypes)
       throws IOException {
     Path dir = root.resolve(name).resolve(version);
     Files.createDirectories(dir);
-    new ArtifactExporter(graphs).export(spec, name, version, EnumSet.allOf(ExportDType.class), dir);
+    new ArtifactExporter(graphs).export(spec, name, version, dtypes, dir);
     return dir;
   }
 
