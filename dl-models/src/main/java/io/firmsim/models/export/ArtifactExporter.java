@@ -7,8 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.firmsim.models.equations.EquationBlock;
 import io.firmsim.models.equations.ForwardMode;
-import io.firmsim.models.equations.Predictor;
+import io.firmsim.models.onnx.OnnxDType;
 import io.firmsim.models.step.FirmYearBlock;
+import io.firmsim.models.step.YearProgram;
 import io.firmsim.zoo.BuildInfo;
 import io.firmsim.zoo.artifact.ArtifactMetadata;
 import io.firmsim.zoo.artifact.ArtifactWriter;
@@ -44,11 +45,15 @@ import java.util.Set;
  *   <li>{@value ArtifactMetadata#FILE}, last ({@link ArtifactWriter}).
  * </ul>
  *
- * <p>Every graph carries the same {@code metadata_props} ({@link #metadataProps}): the model's
- * provenance, one key per top-level provenance entry under {@value #PROVENANCE_PREFIX} (text as is,
- * anything else as JSON), the registries {@code firmsim.state}, {@code firmsim.flows} and {@code
- * firmsim.uniforms} (comma-separated column names), {@code firmsim.model.name}, {@code
- * firmsim.model.version} and {@code firmsim.format.version} (the artifact format version).
+ * <p>Every graph carries the same {@code metadata_props} ({@link #metadataProps}) besides the keys
+ * its graph exporter writes about the graph's own interface: the model's provenance, one key per
+ * top-level provenance entry under {@value #PROVENANCE_PREFIX} (text as is, anything else as JSON),
+ * the registries {@code firmsim.state} and {@code firmsim.flows} (comma-separated column names),
+ * {@code firmsim.model.name}, {@code firmsim.model.version} and {@code firmsim.format.version} (the
+ * artifact format version). {@code firmsim.uniforms} is left to the graph exporters: it names the
+ * columns of each graph's own {@code uniforms} input (the year registry for a sample-mode year
+ * graph, the block's columns for an equation graph, empty in mean mode), which one artifact-wide
+ * value would mislabel.
  *
  * <p>Immutable and thread-safe when its {@link OnnxGraphs} is.
  */
@@ -89,14 +94,14 @@ public final class ArtifactExporter {
    * @throws IOException when a file cannot be written
    */
   public ArtifactMetadata export(
-      ModelSpec spec, String name, String version, Set<ExportDType> dtypes, Path dir)
+      ModelSpec spec, String name, String version, Set<OnnxDType> dtypes, Path dir)
       throws IOException {
     Objects.requireNonNull(spec, "spec");
     if (dtypes.isEmpty()) {
       throw new IllegalArgumentException("at least one dtype is needed");
     }
     List<String> uniforms = uniformColumnNames(spec);
-    Map<String, String> props = metadataProps(spec, name, version, uniforms);
+    Map<String, String> props = metadataProps(spec, name, version);
     List<String> files = new ArrayList<>();
 
     ModelSpecWriter.write(spec, dir.resolve(ArtifactMetadata.MODEL_FILE));
@@ -107,7 +112,7 @@ public final class ArtifactExporter {
 
     Files.createDirectories(dir.resolve(ONNX_DIR));
     List<ArtifactMetadata.Graph> graphEntries = new ArrayList<>();
-    for (ExportDType dtype : ExportDType.values()) {
+    for (OnnxDType dtype : OnnxDType.values()) {
       if (!dtypes.contains(dtype)) {
         continue;
       }
@@ -137,7 +142,7 @@ public final class ArtifactExporter {
               e.target(),
               e.method().name(),
               names(sample.features()),
-              sampleUniformColumns(sample)));
+              sample.uniformColumns()));
     }
     ArtifactMetadata metadata =
         ArtifactMetadata.of(
@@ -157,15 +162,13 @@ public final class ArtifactExporter {
    * The {@code metadata_props} of every graph of an artifact (see the class comment), in a fixed
    * order.
    */
-  public static Map<String, String> metadataProps(
-      ModelSpec spec, String name, String version, List<String> uniformColumns) {
+  public static Map<String, String> metadataProps(ModelSpec spec, String name, String version) {
     Map<String, String> props = new LinkedHashMap<>();
     props.put("firmsim.model.name", name);
     props.put("firmsim.model.version", version);
     props.put("firmsim.format.version", Integer.toString(ArtifactMetadata.FORMAT_VERSION));
     props.put("firmsim.state", String.join(",", stateNames()));
     props.put("firmsim.flows", String.join(",", flowNames()));
-    props.put("firmsim.uniforms", String.join(",", uniformColumns));
     spec.provenance()
         .ifPresent(
             p -> {
@@ -180,34 +183,12 @@ public final class ArtifactExporter {
   }
 
   /**
-   * The columns of the year's {@code uniforms} input in sample mode: {@code T1 .. T24} (the
-   * equations' draws), then {@code T<table>.<submodel>.noise} for each fitted level with residual
-   * noise, in table and predictor order (the layout of {@link FirmYearBlock#uniformColumns()}).
+   * The columns of the year's {@code uniforms} input in sample mode ({@link
+   * YearProgram#uniformColumnNames()}): {@code T1 .. T24} (the equations' draws), then {@code
+   * T<table>.<submodel>.noise} for each fitted level with residual noise.
    */
   public static List<String> uniformColumnNames(ModelSpec spec) {
-    List<String> names = new ArrayList<>();
-    for (EquationSpec e : spec.equations()) {
-      names.add("T" + e.table());
-    }
-    for (EquationSpec e : spec.equations()) {
-      for (Predictor p : EquationBlock.of(e, ForwardMode.SAMPLE).predictors()) {
-        if (p.submodel().noise() != null) {
-          names.add("T" + e.table() + "." + p.submodel().name() + ".noise");
-        }
-      }
-    }
-    return names;
-  }
-
-  /** Width of an equation's uniforms input in sample mode: its draw and its noisy levels. */
-  private static int sampleUniformColumns(EquationBlock sample) {
-    int n = sample.needsUniform() ? 1 : 0;
-    for (Predictor p : sample.predictors()) {
-      if (p.submodel().noise() != null) {
-        n++;
-      }
-    }
-    return n;
+    return new YearProgram(spec, ForwardMode.SAMPLE).uniformColumnNames();
   }
 
   private static void saveDjl(ModelSpec spec, Map<String, String> props, Path djlDir)
@@ -228,7 +209,7 @@ public final class ArtifactExporter {
   }
 
   private static ArtifactMetadata.Graph yearEntry(
-      String file, ForwardMode mode, ExportDType dtype, int uniformColumns) {
+      String file, ForwardMode mode, OnnxDType dtype, int uniformColumns) {
     String t = dtype.label();
     List<ArtifactMetadata.TensorInfo> inputs = new ArrayList<>();
     inputs.add(tensor("state", t, "N", StateVariable.count()));
@@ -245,11 +226,11 @@ public final class ArtifactExporter {
   }
 
   private static ArtifactMetadata.Graph equationEntry(
-      String file, EquationBlock block, ForwardMode mode, ExportDType dtype) {
+      String file, EquationBlock block, ForwardMode mode, OnnxDType dtype) {
     String t = dtype.label();
     List<ArtifactMetadata.TensorInfo> inputs = new ArrayList<>();
     inputs.add(tensor("features", t, "N", block.features().size()));
-    int s = mode == ForwardMode.SAMPLE ? sampleUniformColumns(block) : 0;
+    int s = block.uniformColumns(); // 0 in mean mode
     if (s > 0) {
       inputs.add(tensor("uniforms", t, "N", s));
     }
@@ -267,7 +248,7 @@ public final class ArtifactExporter {
     return new ArtifactMetadata.TensorInfo(name, List.of(shape), dtype);
   }
 
-  private static String onnxFile(String stem, ForwardMode mode, ExportDType dtype) {
+  private static String onnxFile(String stem, ForwardMode mode, OnnxDType dtype) {
     return ONNX_DIR + "/" + stem + "-" + label(mode) + "-" + dtype.label() + ".onnx";
   }
 

@@ -2,6 +2,7 @@ package io.firmsim.models.export;
 
 import io.firmsim.models.equations.EquationBlock;
 import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.models.onnx.OnnxDType;
 import io.firmsim.zoo.modelspec.ModelSpec;
 import java.util.Map;
 
@@ -29,9 +30,9 @@ public interface OnnxGraphs {
 
   /** The whole simulation year of {@code spec}. */
   byte[] yearGraph(
-      ModelSpec spec, ForwardMode mode, ExportDType dtype, Map<String, String> metadataProps);
+      ModelSpec spec, ForwardMode mode, OnnxDType dtype, Map<String, String> metadataProps);
 
   /** One equation block (built in {@code mode}). */
   byte[] equationGraph(
-      EquationBlock block, ForwardMode mode, ExportDType dtype, Map<String, String> metadataProps);
+      EquationBlock block, ForwardMode mode, OnnxDType dtype, Map<String, String> metadataProps);
 }

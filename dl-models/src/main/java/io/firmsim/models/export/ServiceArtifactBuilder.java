@@ -1,5 +1,6 @@
 package io.firmsim.models.export;
 
+import io.firmsim.models.onnx.OnnxDType;
 import io.firmsim.zoo.artifact.ArtifactBuilder;
 import io.firmsim.zoo.modelspec.ModelSpec;
 import java.io.IOException;
@@ -25,6 +26,6 @@ public final class ServiceArtifactBuilder implements ArtifactBuilder {
 
   @Override
   public void build(ModelSpec spec, String name, String version, Path dir) throws IOException {
-    exporter.export(spec, name, version, EnumSet.allOf(ExportDType.class), dir);
+    exporter.export(spec, name, version, EnumSet.allOf(OnnxDType.class), dir);
   }
 }

@@ -1,7 +1,7 @@
 package io.firmsim.simulator.cli;
 
 import io.firmsim.models.export.ArtifactExporter;
-import io.firmsim.models.export.ExportDType;
+import io.firmsim.models.onnx.OnnxDType;
 import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.model.ModelSource;
 import io.firmsim.simulator.model.ResolvedModel;
@@ -99,7 +99,7 @@ public final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Set<ExportDType> dtypes = parseDtypes();
+    Set<OnnxDType> dtypes = parseDtypes();
     OutputDirectory.check(out, overwrite);
     ResolvedModel resolved = ModelSource.resolve(model, modelsDir);
     String artifactName = name != null ? name : defaultName(resolved);
@@ -160,14 +160,14 @@ public final class ExportCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Set<ExportDType> parseDtypes() {
+  private Set<OnnxDType> parseDtypes() {
     switch (dtype.toLowerCase(Locale.ROOT)) {
       case "float32":
-        return EnumSet.of(ExportDType.FLOAT32);
+        return EnumSet.of(OnnxDType.FLOAT32);
       case "float64":
-        return EnumSet.of(ExportDType.FLOAT64);
+        return EnumSet.of(OnnxDType.FLOAT64);
       case "both":
-        return EnumSet.allOf(ExportDType.class);
+        return EnumSet.allOf(OnnxDType.class);
       default:
         throw new BadInputException(
             "--dtype must be float32, float64 or both, found '" + dtype + "'");

@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firmsim.models.equations.EquationBlock;
 import io.firmsim.models.equations.ForwardMode;
 import io.firmsim.models.export.ArtifactExporter;
-import io.firmsim.models.export.ExportDType;
 import io.firmsim.models.export.OnnxGraphs;
+import io.firmsim.models.onnx.OnnxDType;
 import io.firmsim.simulator.output.OutputDirectory;
 import io.firmsim.zoo.PaperModel;
 import io.firmsim.zoo.artifact.Artifact;
@@ -248,13 +248,13 @@ class ExportCommandTest {
 
           @Override
           public byte[] yearGraph(
-              ModelSpec spec, ForwardMode mode, ExportDType dtype, Map<String, String> props) {
+              ModelSpec spec, ForwardMode mode, OnnxDType dtype, Map<String, String> props) {
             return new byte[] {1, 2, 3};
           }
 
           @Override
           public byte[] equationGraph(
-              EquationBlock block, ForwardMode mode, ExportDType dtype, Map<String, String> p) {
+              EquationBlock block, ForwardMode mode, OnnxDType dtype, Map<String, String> p) {
             if (block.spec().table() == 17) {
               throw new IllegalStateException("graph builder failed");
             }

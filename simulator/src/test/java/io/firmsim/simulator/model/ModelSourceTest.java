@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firmsim.models.export.ArtifactExporter;
-import io.firmsim.models.export.ExportDType;
+import io.firmsim.models.onnx.OnnxDType;
 import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.zoo.PaperModel;
 import io.firmsim.zoo.artifact.ArtifactException;
@@ -41,7 +41,7 @@ class ModelSourceTest {
 
   static Path exportTo(Path dir, ModelSpec spec, String name, String version) throws IOException {
     Files.createDirectories(dir);
-    ArtifactExporter.standard().export(spec, name, version, EnumSet.of(ExportDType.FLOAT32), dir);
+    ArtifactExporter.standard().export(spec, name, version, EnumSet.of(OnnxDType.FLOAT32), dir);
     return dir;
   }
 
