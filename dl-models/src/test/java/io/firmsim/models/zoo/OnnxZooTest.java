@@ -13,7 +13,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import io.firmsim.models.equations.ForwardMode;
-import io.firmsim.models.export.ExportDType;
+import io.firmsim.models.onnx.OnnxDType;
 import io.firmsim.zoo.artifact.ArtifactException;
 import io.firmsim.zoo.artifact.ArtifactMetadata;
 import io.firmsim.zoo.modelspec.ModelSpec;
@@ -201,7 +201,7 @@ class OnnxZooTest {
             "1",
             spec,
             new ZooFixtures.YearGraphs(),
-            EnumSet.of(ExportDType.FLOAT32));
+            EnumSet.of(OnnxDType.FLOAT32));
     ArtifactException e =
         assertThrows(ArtifactException.class, () -> onnx("trained").build().loadModel());
     assertEquals(dir.resolve(ArtifactMetadata.FILE), e.file());

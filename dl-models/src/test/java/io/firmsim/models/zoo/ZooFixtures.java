@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firmsim.models.equations.EquationBlock;
 import io.firmsim.models.equations.ForwardMode;
 import io.firmsim.models.export.ArtifactExporter;
-import io.firmsim.models.export.ExportDType;
 import io.firmsim.models.export.OnnxGraphs;
 import io.firmsim.models.onnx.OnnxDType;
 import io.firmsim.models.onnx.YearGraphExporter;
@@ -77,13 +76,13 @@ final class ZooFixtures {
 
     @Override
     public byte[] yearGraph(
-        ModelSpec spec, ForwardMode mode, ExportDType dtype, Map<String, String> props) {
+        ModelSpec spec, ForwardMode mode, OnnxDType dtype, Map<String, String> props) {
       return ("year " + mode + " " + dtype).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public byte[] equationGraph(
-        EquationBlock block, ForwardMode mode, ExportDType dtype, Map<String, String> props) {
+        EquationBlock block, ForwardMode mode, OnnxDType dtype, Map<String, String> props) {
       return ("T" + block.spec().table() + " " + mode + " " + dtype)
           .getBytes(StandardCharsets.UTF_8);
     }
@@ -108,13 +107,13 @@ final class ZooFixtures {
 
     @Override
     public byte[] yearGraph(
-        ModelSpec spec, ForwardMode mode, ExportDType dtype, Map<String, String> props) {
-      return YearGraphExporter.export(spec, mode, OnnxDType.valueOf(dtype.name()), props);
+        ModelSpec spec, ForwardMode mode, OnnxDType dtype, Map<String, String> props) {
+      return YearGraphExporter.export(spec, mode, dtype, props);
     }
 
     @Override
     public byte[] equationGraph(
-        EquationBlock block, ForwardMode mode, ExportDType dtype, Map<String, String> props) {
+        EquationBlock block, ForwardMode mode, OnnxDType dtype, Map<String, String> props) {
       return stub.equationGraph(block, mode, dtype, props);
     }
   }
@@ -122,7 +121,7 @@ final class ZooFixtures {
   /** Exports {@code spec} as {@code root/name/version} with the given graphs, both dtypes. */
   static Path export(Path root, String name, String version, ModelSpec spec, OnnxGraphs graphs)
       throws IOException {
-    return export(root, name, version, spec, graphs, EnumSet.allOf(ExportDType.class));
+    return export(root, name, version, spec, graphs, EnumSet.allOf(OnnxDType.class));
   }
 
   /** Exports {@code spec} as {@code root/name/version} with the given graphs and dtypes. */
@@ -132,7 +131,7 @@ final class ZooFixtures {
       String version,
       ModelSpec spec,
       OnnxGraphs graphs,
-      Set<ExportDType> dtypes)
+      Set<OnnxDType> dtypes)
       throws IOException {
     Path dir = root.resolve(name).resolve(version);
     Files.createDirectories(dir);
