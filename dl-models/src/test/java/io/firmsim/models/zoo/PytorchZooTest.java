@@ -146,6 +146,21 @@ class PytorchZooTest {
   }
 
   @Test
+  void thePaperModelLoadsByNameFromAnEmptyRepository() throws Exception {
+    Path root = repo();
+    double[] state = ZooFixtures.state(N, 12);
+    try (ZooModel<NDList, NDList> paper =
+        byName("paper").optArgument("mode", "mean").build().loadModel()) {
+      assertEquals("1", paper.getProperty("firmsim.model.version"));
+      assertTrue(Files.isRegularFile(root.resolve("paper/1/metadata.json")));
+      assertSameYear(
+          ZooFixtures.direct(
+              PaperModel.load(), ForwardMode.MEAN, DataType.FLOAT64, state, MACRO, null),
+          predict(paper, state, null));
+    }
+  }
+
+  @Test
   void modelPathLoadsThroughTheBlockFactory() throws Exception {
     ModelSpec spec = ZooFixtures.trainedLikeSpec();
     Path dir = ZooFixtures.export(tmp, "trained", "3", spec, new ZooFixtures.StubGraphs());
