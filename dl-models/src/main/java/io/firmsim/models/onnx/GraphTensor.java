@@ -63,19 +63,19 @@ public final class GraphTensor implements Tensor {
   }
 
   /**
-   * {@code [K, N]} from K tensors of shape {@code [N]} (Unsqueeze each on axis 0, one Concat): the
-   * right-hand side of a predictor product.
+   * {@code [K, N]} from K tensors of shape {@code [N]}: one Concat into {@code [K N]} and one
+   * Reshape (a view in ONNX Runtime), the right-hand side of a predictor product.
    */
   public static GraphTensor stackRows(OnnxGraphBuilder g, List<? extends Tensor> rows) {
-    String axes = g.int64s(0);
     List<String> parts = new ArrayList<>(rows.size());
     for (Tensor t : rows) {
-      parts.add(g.node("Unsqueeze", List.of(((GraphTensor) t).name, axes)));
+      parts.add(((GraphTensor) t).name);
     }
-    if (parts.size() == 1) {
-      return new GraphTensor(g, parts.get(0));
-    }
-    return new GraphTensor(g, g.node("Concat", parts, OnnxGraphBuilder.attr("axis", 0)));
+    String flat =
+        parts.size() == 1
+            ? parts.get(0)
+            : g.node("Concat", parts, OnnxGraphBuilder.attr("axis", 0));
+    return new GraphTensor(g, g.node("Reshape", List.of(flat, g.int64s(parts.size(), -1))));
   }
 
   // ------------------------------------------------------------------ arithmetic

@@ -18,6 +18,8 @@ import io.firmsim.trainer.orchestrator.config.TrainingConfig.Output;
 import io.firmsim.trainer.orchestrator.config.TrainingConfig.SubmodelSettings;
 import io.firmsim.trainer.orchestrator.config.TrainingConfig.TaskSettings;
 import io.firmsim.trainer.orchestrator.config.TrainingConfig.Training;
+import io.firmsim.zoo.artifact.ArtifactMetadata;
+import io.firmsim.zoo.artifact.ArtifactReader;
 import io.firmsim.zoo.modelspec.EquationSpec;
 import io.firmsim.zoo.modelspec.ModelSpec;
 import io.firmsim.zoo.modelspec.ModelSpecException;
@@ -57,7 +59,7 @@ import java.util.stream.Collectors;
  *     model: paper              #   default paper; paper, paper-with-level-noise or a model JSON
  *   macro: macro.csv            # optional macro path; default dgnp = realr = 0
  * model:                        # required
- *   base: paper                 # default paper; or a model JSON file: the structure refitted
+ *   base: paper                 # default paper; or a model JSON file or artifact folder: the structure refitted
  *   output:                     # required
  *     directory: out/models     #   required
  *     name: my-model            #   required; letters, digits, . _ -
@@ -807,6 +809,15 @@ public final class TrainingConfigReader {
           return ModelRef.builtin(s);
         }
         Path p = baseDir.resolve(s).normalize();
+        if (Files.isDirectory(p)) {
+          // A model artifact (export): verified, then its model.json is the model file.
+          try {
+            ArtifactReader.open(p);
+          } catch (ModelSpecException e) {
+            throw fail(key, "cannot use the model artifact " + p + ": " + e.getMessage());
+          }
+          return ModelRef.file(p.resolve(ArtifactMetadata.MODEL_FILE));
+        }
         if (!Files.isRegularFile(p)) {
           throw fail(
               key,
@@ -814,7 +825,7 @@ public final class TrainingConfigReader {
                   + ModelRef.PAPER
                   + "'"
                   + (noiseAllowed ? ", '" + ModelRef.PAPER_WITH_LEVEL_NOISE + "'" : "")
-                  + " or a model JSON file, found '"
+                  + ", a model JSON file or a model artifact folder, found '"
                   + s
                   + "' (no such file: "
                   + p

@@ -230,8 +230,8 @@ class TrainingConfigReaderTest {
         "line 2, at data.panel: expected a .csv or .parquet panel file");
     fails(
         replace(GENERATE, "    years: 4", "    years: 4\n    model: papr"),
-        "line 5, at data.generate.model: expected 'paper', 'paper-with-level-noise' or a "
-            + "model JSON file, found 'papr'");
+        "line 5, at data.generate.model: expected 'paper', 'paper-with-level-noise', a "
+            + "model JSON file or a model artifact folder, found 'papr'");
   }
 
   @Test
@@ -318,6 +318,29 @@ class TrainingConfigReaderTest {
     fails(
         replace(FULL, "  base: paper", "  base: broken.json"),
         "line 5, at model.base: cannot load the base model");
+  }
+
+  @Test
+  void baseModelMayBeAnArtifactFolderWhichIsVerified() throws IOException {
+    Path art = Files.createDirectories(dir.resolve("art"));
+    io.firmsim.models.export.ArtifactExporter.standard()
+        .export(
+            io.firmsim.zoo.PaperModel.load(),
+            "paper",
+            "1",
+            java.util.Set.of(io.firmsim.models.onnx.OnnxDType.FLOAT64),
+            art);
+    TrainingConfig c = read(replace(FULL, "  base: paper", "  base: art"));
+    assertEquals(ModelRef.file(art.resolve("model.json")), c.model().base());
+    assertEquals(
+        io.firmsim.zoo.PaperModel.load().equations().toString(),
+        c.model().base().loadStructure().equations().toString());
+    // A changed byte in the artifact's model file is refused, naming the file.
+    Path model = art.resolve("model.json");
+    byte[] bytes = Files.readAllBytes(model);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(model, bytes);
+    fails(replace(FULL, "  base: paper", "  base: art"), "model.json");
   }
 
   @Test
