@@ -105,7 +105,7 @@ final class ArtifactModelLoader implements ModelLoader {
       throw new ModelNotFoundException(
           "firmsim models load on PyTorch or OnnxRuntime, not " + engine);
     }
-    Model model = Model.newInstance(artifact.name(), criteria.getDevice(), engine);
+    Model model = newModel(artifact.name(), criteria, engine);
     try {
       if (Engines.PYTORCH.equals(engine)) {
         model.setBlock(YearLoading.pytorchBlock(artifact, settings, model.getNDManager()));
@@ -146,5 +146,28 @@ final class ArtifactModelLoader implements ModelLoader {
   @Override
   public String toString() {
     return FirmsimModelZoo.GROUP_ID + ":" + name + " in " + zoo.repository().root();
+  }
+
+  /**
+   * A new DJL model on the engine. DJL's OnnxRuntime engine cannot start once something else has
+   * created the process's ONNX Runtime environment; that failure is reported with its remedy rather
+   * than as DJL's bare class-initialization error.
+   */
+  private static Model newModel(String name, Criteria<?, ?> criteria, String engine)
+      throws ModelNotFoundException {
+    try {
+      return Model.newInstance(name, criteria.getDevice(), engine);
+    } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
+      if (!Engines.ONNX_RUNTIME.equals(engine)) {
+        throw e;
+      }
+      throw new ModelNotFoundException(
+          "DJL's OnnxRuntime engine could not start, most likely because this process created"
+              + " its ONNX Runtime environment before DJL did (ONNX Runtime allows one per"
+              + " process); take the environment from"
+              + " io.firmsim.models.onnx.OrtEnvironments.shared() instead of"
+              + " OrtEnvironment.getEnvironment()",
+          e);
+    }
   }
 }

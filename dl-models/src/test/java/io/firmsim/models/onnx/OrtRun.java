@@ -18,7 +18,7 @@ import java.util.Map;
  * OnnxModelCheck}.
  */
 final class OrtRun implements AutoCloseable {
-  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private final OrtEnvironment env = OrtEnvironments.shared();
   private final OrtSession session;
   private final OnnxDType dtype;
 

@@ -12,8 +12,11 @@ import ai.djl.nn.SymbolBlock;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import io.firmsim.models.equations.ForwardMode;
 import io.firmsim.models.onnx.OnnxDType;
+import io.firmsim.models.onnx.OrtEnvironments;
 import io.firmsim.zoo.artifact.ArtifactException;
 import io.firmsim.zoo.artifact.ArtifactMetadata;
 import io.firmsim.zoo.modelspec.ModelSpec;
@@ -21,6 +24,7 @@ import io.firmsim.zoo.modelspec.ModelSpecException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -209,6 +213,30 @@ class OnnxZooTest {
     try (ZooModel<NDList, NDList> f32 =
         onnx("trained").optArgument("dtype", "float32").build().loadModel()) {
       assertEquals("float32", f32.getProperty("firmsim.dtype"));
+    }
+  }
+
+  /**
+   * ONNX Runtime allows one environment per process and DJL's engine fails to start when something
+   * else created it first (the failure CI once met when a graph test ran before this class). A
+   * session opened on firmsim's shared environment, and then a model through DJL, both run.
+   */
+  @Test
+  void firmsimSessionsAndDjlShareTheProcessEnvironment() throws Exception {
+    ModelSpec spec = ZooFixtures.trainedLikeSpec();
+    Path dir = ZooFixtures.export(repo(), "trained", "1", spec, new ZooFixtures.YearGraphs());
+    OrtEnvironment env = OrtEnvironments.shared();
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        OrtSession s =
+            env.createSession(dir.resolve("onnx/year-mean-float64.onnx").toString(), o)) {
+      assertEquals(Set.of("state", "macro"), s.getInputNames());
+    }
+    double[] state = ZooFixtures.state(N, 26);
+    try (ZooModel<NDList, NDList> model =
+        onnx("trained").optArgument("mode", "mean").build().loadModel()) {
+      double[][] want =
+          ZooFixtures.direct(spec, ForwardMode.MEAN, DataType.FLOAT64, state, MACRO, null);
+      assertClose(state, want, predict(model, DataType.FLOAT64, state, null), 1e-12);
     }
   }
 }

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.models.onnx.OrtEnvironments;
 import io.firmsim.models.step.YearProgram;
 import io.firmsim.simulator.engine.DeviceChoice;
 import io.firmsim.simulator.engine.Precision;
@@ -61,7 +62,7 @@ final class OnnxBackend implements YearBackend {
   OnnxBackend(SimulationConfig config, int flushYears, YearGraphSource source) {
     this.config = config;
     this.flushYears = flushYears;
-    this.env = OrtEnvironment.getEnvironment();
+    this.env = OrtEnvironments.shared();
     boolean hasCuda = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
     if (config.device() == DeviceChoice.GPU && !hasCuda) {
       throw new BadInputException(
