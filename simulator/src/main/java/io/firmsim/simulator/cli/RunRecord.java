@@ -2,6 +2,7 @@ package io.firmsim.simulator.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.firmsim.models.onnx.OrtEnvironments;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.firmsim.models.equations.ForwardMode;
@@ -97,6 +98,13 @@ final class RunRecord {
     b.put("workers", workers);
     b.put("threadsPerWorker", threads);
     json.put("backend", b);
+    if ("onnx".equals(name)) {
+      // The year ran in ONNX Runtime, whatever engine DJL would pick.
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("name", "OnnxRuntime");
+      e.put("version", OrtEnvironments.shared().getVersion());
+      json.put("engine", e);
+    }
     return this;
   }
 

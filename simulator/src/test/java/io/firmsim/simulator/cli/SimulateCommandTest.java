@@ -91,7 +91,8 @@ class SimulateCommandTest {
 
   /**
    * {@code --backend onnx} writes the same outputs as the default backend: in mean mode the
-   * aggregates agree to float64 rounding, and run.json names the backend and its threading.
+   * aggregates agree to float64 rounding, and run.json names the backend, its threading and the
+   * engine that ran the year.
    */
   @Test
   void onnxBackendWritesTheSameAggregatesAndRecordsItself() throws IOException {
@@ -121,6 +122,10 @@ class SimulateCommandTest {
           record
               .replaceAll("\\s", "")
               .contains("\"backend\":{\"name\":\"" + backend + "\",\"workers\":2"),
+          record);
+      String engine = backend.equals("onnx") ? "OnnxRuntime" : "PyTorch";
+      assertTrue(
+          record.replaceAll("\\s", "").contains("\"engine\":{\"name\":\"" + engine + "\""),
           record);
     }
     assertEquals(rows.get(0).size(), rows.get(1).size());
