@@ -2,10 +2,10 @@ package io.firmsim.simulator.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import io.firmsim.models.onnx.OrtEnvironments;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.models.onnx.OrtEnvironments;
 import io.firmsim.simulator.engine.DeviceChoice;
 import io.firmsim.simulator.engine.Precision;
 import io.firmsim.simulator.engine.SimulationResult;

@@ -125,8 +125,7 @@ class SimulateCommandTest {
           record);
       String engine = backend.equals("onnx") ? "OnnxRuntime" : "PyTorch";
       assertTrue(
-          record.replaceAll("\\s", "").contains("\"engine\":{\"name\":\"" + engine + "\""),
-          record);
+          record.replaceAll("\\s", "").contains("\"engine\":{\"name\":\"" + engine + "\""), record);
     }
     assertEquals(rows.get(0).size(), rows.get(1).size());
     assertEquals(rows.get(0).get(0), rows.get(1).get(0));
