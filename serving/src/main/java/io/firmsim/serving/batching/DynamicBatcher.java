@@ -248,7 +248,7 @@ public final class DynamicBatcher implements InferenceRunner {
               + model
               + (withdrawn
                   ? ": the request waited in the queue past its deadline"
-                  : ": the request's batch ran past its deadline"));
+                  : ": the request's deadline passed before its answer"));
     } catch (InterruptedException e) {
       withdraw(request);
       Thread.currentThread().interrupt();
@@ -335,7 +335,8 @@ public final class DynamicBatcher implements InferenceRunner {
           continue; // all had expired
         }
         first = batch.get(0); // the oldest one that had not expired
-        long wait = Math.min(first.submitNanos + delayNanos - now, first.deadlineNanos - now);
+        long waited = now - first.submitNanos;
+        long wait = Math.min(delayNanos - waited, first.deadlineNanos - now);
         if (full || wait <= 0) {
           for (Request r : batch) {
             r.taken = true;

@@ -251,6 +251,24 @@ class DynamicBatcherTest {
   }
 
   @Test
+  void aCallerWaitsNoLongerThanItsDeadlineForARunningBatch() throws Exception {
+    RowWiseRunner model = new RowWiseRunner(true);
+    DynamicBatcher b = batcher(model, new BatchPolicy(100, Duration.ZERO, 100));
+    long start = System.nanoTime();
+    Future<List<HostTensor>> slow =
+        submit(b, RowWiseRunner.request(1, 0, MACRO_A), in(Duration.ofMillis(500)));
+    assertTrue(model.entered.await(5, TimeUnit.SECONDS), "the request started running");
+    InferenceException e = failure(slow);
+    assertEquals(Reason.TIMEOUT, e.reason());
+    assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos());
+    List<HostTensor> next = RowWiseRunner.request(2, 50, MACRO_A);
+    Future<List<HostTensor>> after = submit(b, next);
+    model.release.countDown();
+    assertAnswers(next, answer(after));
+    assertArrayEquals(new long[] {1, 2}, rowsOfRuns(model));
+  }
+
+  @Test
   void aModelFailureReachesEveryRequestOfTheBatchAndTheBatcherGoesOn() throws Exception {
     RowWiseRunner model = new RowWiseRunner(false);
     DynamicBatcher b = batcher(model, new BatchPolicy(3, LONG, 100));
