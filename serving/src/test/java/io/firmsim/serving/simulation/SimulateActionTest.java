@@ -37,10 +37,13 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -151,30 +154,33 @@ class SimulateActionTest {
    * The aggregates equal, bit for bit, the command's aggregates.csv for the same population file.
    */
   @ParameterizedTest
-  @CsvSource({"sample,float64", "mean,float64", "mean,float32"})
-  void aggregatesEqualTheCommandsBitForBit(String mode, String dtype) throws Exception {
+  @CsvSource({"sample,float64,djl", "mean,float64,djl", "mean,float32,djl", "sample,float64,onnx"})
+  void aggregatesEqualTheCommandsBitForBit(String mode, String dtype, String backend)
+      throws Exception {
     Path out = tmp.resolve("cli");
     cli(
-        "--population",
-        populationFile.toString(),
-        "--years",
-        "3",
-        "--seed",
-        "7",
-        "--mode",
-        mode,
-        "--dtype",
-        dtype,
-        "--out",
-        out.toString());
+        "--population "
+            + populationFile
+            + " --years 3 --seed 7 --mode "
+            + mode
+            + " --dtype "
+            + dtype
+            + " --backend "
+            + backend
+            + " --out "
+            + out);
     HttpResponse<String> r =
-        postCsv("/sim?years=3&seed=7&mode=" + mode + "&dtype=" + dtype, csv(population));
+        postCsv(
+            "/sim?years=3&seed=7&mode=" + mode + "&dtype=" + dtype + "&backend=" + backend,
+            csv(population));
     assertEquals(200, r.statusCode(), r.body());
     assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
     JsonNode body = JSON.readTree(r.body());
     assertEquals("paper", body.get("model_name").asText());
     assertEquals("1", body.get("model_version").asText());
     assertEquals(mode, body.get("mode").asText());
+    assertEquals(dtype, body.get("dtype").asText());
+    assertEquals(backend, body.get("backend").asText());
     assertEquals(7, body.get("seed").asLong());
     assertEquals(300, body.get("firms").asLong());
     assertEquals(900, body.get("firm_years").asLong());
@@ -191,20 +197,13 @@ class SimulateActionTest {
     Files.writeString(macro, "year,dgnp,realr\n2000,15000,0.02\n2001,-3000.5,0.035\n");
     Path out = tmp.resolve("cli");
     cli(
-        "--population",
-        populationFile.toString(),
-        "--years",
-        "2",
-        "--seed",
-        "3",
-        "--start-year",
-        "2000",
-        "--burn-in",
-        "1",
-        "--macro",
-        macro.toString(),
-        "--out",
-        out.toString());
+        "--population "
+            + populationFile
+            + " --years 2 --seed 3 --start-year 2000 --burn-in 1"
+            + " --macro "
+            + macro
+            + " --out "
+            + out);
     ObjectNode request = JSON.createObjectNode();
     request.put("population_csv", csv(population));
     request.put("years", 2).put("seed", 3).put("start_year", 2000).put("burn_in", 1);
@@ -222,17 +221,7 @@ class SimulateActionTest {
   @Test
   void streamedPanelEqualsTheCommandsPanelFile() throws Exception {
     Path out = tmp.resolve("cli");
-    cli(
-        "--population",
-        populationFile.toString(),
-        "--years",
-        "3",
-        "--seed",
-        "5",
-        "--panel",
-        "csv",
-        "--out",
-        out.toString());
+    cli("--population " + populationFile + " --years 3 --seed 5 --panel csv --out " + out);
     HttpResponse<byte[]> r =
         HTTP.send(
             HttpRequest.newBuilder(base.resolve("/sim?years=3&seed=5&panel=true"))
@@ -245,6 +234,29 @@ class SimulateActionTest {
     byte[] expected = Files.readAllBytes(out.resolve("panel.csv"));
     assertEquals(1 + 300 * 3, new String(expected, StandardCharsets.US_ASCII).split("\n").length);
     assertArrayEquals(expected, r.body());
+  }
+
+  /**
+   * A panel file holding several years, sent as the body with population_year, continues from that
+   * year as the command does with --population-year.
+   */
+  @Test
+  void panelBodyWithPopulationYearEqualsTheCommand() throws Exception {
+    Path first = tmp.resolve("first");
+    cli("--population " + populationFile + " --years 3 --seed 2 --panel csv --out " + first);
+    Path panel = first.resolve("panel.csv");
+    Path out = tmp.resolve("cli");
+    cli("--population " + panel + " --population-year 2 --years 2 --seed 4 --out " + out);
+    HttpResponse<String> r =
+        postCsv("/sim?years=2&seed=4&population_year=2", Files.readString(panel));
+    assertEquals(200, r.statusCode(), r.body());
+    assertAggregatesEqual(
+        Files.readAllLines(out.resolve("aggregates.csv")), JSON.readTree(r.body()).get("years"));
+    // without the year the panel is refused, as by the command
+    assertError(
+        postCsv("/sim?years=2", Files.readString(panel)),
+        400,
+        "body, column 'year': the file holds 3 years (1, 2, 3)");
   }
 
   /** The population as JSON rows, as CSV text in JSON, and as a CSV body gives the same answer. */
@@ -354,6 +366,12 @@ class SimulateActionTest {
         "'years' must be an integer, found \"3\"");
     assertError(
         post("/sim", "text/plain", csv(population)), 400, "Content-Type must be application/json");
+    HttpResponse<String> get =
+        HTTP.send(
+            HttpRequest.newBuilder(base.resolve("/sim")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertError(get, 405, "simulate takes POST, not GET");
+    assertEquals("POST", get.headers().firstValue("Allow").orElse(""));
   }
 
   @Test
@@ -401,6 +419,7 @@ class SimulateActionTest {
                 + body.getBytes(StandardCharsets.UTF_8).length
                 + "\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII);
+    Set<Path> workBefore = workFolders();
     byte[] first = new byte[4096];
     int read = 0;
     try (Socket socket = new Socket(base.getHost(), base.getPort())) {
@@ -428,6 +447,15 @@ class SimulateActionTest {
     assertNotNull(cancelOutcome.get());
     assertTrue(cancelOutcome.get().startsWith("failed"), cancelOutcome.get());
     assertTrue(stepped > 0 && stepped < total, stepped + " of " + total + " firm-years stepped");
+    assertEquals(workBefore, workFolders(), "the request's temporary folder is removed");
+  }
+
+  /** The simulate action's temporary folders that exist now. */
+  private static Set<Path> workFolders() throws IOException {
+    try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return s.filter(p -> p.getFileName().toString().startsWith("firmsim-simulate-"))
+          .collect(Collectors.toSet());
+    }
   }
 
   // ------------------------------------------------------------------------------- helpers
@@ -461,8 +489,12 @@ class SimulateActionTest {
     return sb.toString();
   }
 
-  /** Runs {@code firmsim simulate} in this JVM and checks that it succeeded. */
-  private static void cli(String... args) {
+  /**
+   * Runs {@code firmsim simulate} with the arguments of {@code line} (separated by single spaces)
+   * in this JVM and checks that it succeeded.
+   */
+  private static void cli(String line) {
+    String[] args = line.split(" ");
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     String[] all = new String[args.length + 2];
