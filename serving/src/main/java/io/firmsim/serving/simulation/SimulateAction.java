@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
@@ -200,8 +201,9 @@ public final class SimulateAction {
                 + query.getNames().iterator().next()
                 + "' in the body");
       }
-      JsonNode body = parseJson(readBody(request));
+      byte[] bytes = readBody(request);
       bodyRead.set(true);
+      JsonNode body = parseJson(bytes);
       settings = SimulationSettings.fromJson(body);
       settings.check(limits);
       boolean rebalance = settings.precision() == Precision.FLOAT64;
@@ -424,6 +426,10 @@ public final class SimulateAction {
     } else if (t instanceof WrongMethod) {
       status = 405;
       message = t.getMessage();
+    } else if (t instanceof HttpException h) {
+      // Jetty's refusal of the request itself (a malformed query or body encoding)
+      status = h.getCode();
+      message = h.getReason() != null ? h.getReason() : String.valueOf(t.getMessage());
     } else if (t instanceof InferenceException e) {
       status = e.reason().httpStatus();
       message = e.getMessage();
@@ -512,7 +518,17 @@ public final class SimulateAction {
     long total = 0;
     byte[] buffer = new byte[64 * 1024];
     try (InputStream in = Content.Source.asInputStream(request)) {
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+      while (true) {
+        int n;
+        try {
+          n = in.read(buffer);
+        } catch (IOException e) {
+          // The connection broke while the body came in: nobody is left to answer.
+          throw new ClientGone(e);
+        }
+        if (n < 0) {
+          break;
+        }
         total += n;
         if (total > max) {
           throw new BodyTooLarge(-1, max);
