@@ -91,7 +91,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Cancellation.</b> When the client goes away (a failed write of the panel, or a failure of
  * the request reported by Jetty) the simulation stops at the next chunk-year, its engine resources
- * and temporary files are released, and the callback fails.
+ * and temporary files are released, and the callback fails. The connector's idle timeout counts
+ * only while an answer is being written (a client that stops reading a panel is dropped); while the
+ * simulator computes, the request is not idle, however long a chunk takes.
  *
  * <p>Class is immutable and thread-safe.
  */
@@ -167,7 +169,12 @@ public final class SimulateAction {
       Job job = prepare(request, work, bodyRead);
       AtomicReference<Throwable> gone = new AtomicReference<>();
       request.addFailureListener(t -> gone.compareAndSet(null, t));
-      run(artifactName, artifactVersion, artifact, job, gone, response, callback);
+      // The connector's idle timeout is meant for a silent peer, not for a long computation: it
+      // fails the request only while an answer is being written (a client that stops reading),
+      // not while the simulator computes between writes.
+      AtomicBoolean writing = new AtomicBoolean();
+      request.addIdleTimeoutListener(t -> writing.get());
+      run(artifactName, artifactVersion, artifact, job, gone, writing, response, callback);
     } catch (Throwable t) {
       if (!bodyRead.get() && !response.isCommitted()) {
         // Refused before its body was read: the rest of the body is not read either, so the
@@ -294,6 +301,7 @@ public final class SimulateAction {
       Artifact artifact,
       Job job,
       AtomicReference<Throwable> gone,
+      AtomicBoolean writing,
       Response response,
       Callback callback)
       throws IOException {
@@ -330,12 +338,13 @@ public final class SimulateAction {
       response.setStatus(200);
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+      writing.set(true);
       response.write(true, ByteBuffer.wrap(body), callback);
       return;
     }
     response.setStatus(200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, CSV_TYPE + "; charset=utf-8");
-    ResponseStream stream = new ResponseStream(Content.Sink.asOutputStream(response));
+    ResponseStream stream = new ResponseStream(Content.Sink.asOutputStream(response), writing);
     CsvPanelWriter panel = new CsvPanelWriter(stream, s.precision() == Precision.FLOAT32);
     try {
       new Simulator(config).run(source, panel, progress);
@@ -588,10 +597,15 @@ public final class SimulateAction {
    */
   private static final class ResponseStream extends OutputStream {
     private final OutputStream out;
+    private final AtomicBoolean writing;
     private volatile boolean abandoned;
 
-    ResponseStream(OutputStream out) {
+    /**
+     * @param writing set while a write is under way (then an idle timeout is the client's)
+     */
+    ResponseStream(OutputStream out, AtomicBoolean writing) {
       this.out = out;
+      this.writing = writing;
     }
 
     void abandon() {
@@ -606,25 +620,36 @@ public final class SimulateAction {
 
     @Override
     public void write(int b) throws IOException {
-      check();
-      out.write(b);
+      write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       check();
-      out.write(b, off, len);
+      writing.set(true);
+      try {
+        out.write(b, off, len);
+      } finally {
+        writing.set(false);
+      }
     }
 
     @Override
     public void flush() throws IOException {
       check();
-      out.flush();
+      writing.set(true);
+      try {
+        out.flush();
+      } finally {
+        writing.set(false);
+      }
     }
 
     @Override
     public void close() throws IOException {
       check();
+      // the last write: from here on the response is being written until it completes
+      writing.set(true);
       out.close();
     }
   }

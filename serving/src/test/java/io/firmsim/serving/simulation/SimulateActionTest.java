@@ -76,6 +76,11 @@ class SimulateActionTest {
 
   private static Server server;
   private static URI base;
+  private static URI impatientBase;
+
+  /** Idle timeout of the impatient connector. */
+  private static final long IDLE_TIMEOUT_MS = 100;
+
   private static Artifact artifact;
   private static Path populationFile;
   private static Population population;
@@ -105,6 +110,14 @@ class SimulateActionTest {
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
+    // A connector whose idle timeout is far shorter than the slow action's run.
+    ServerConnector impatient = new ServerConnector(server);
+    impatient.setHost("127.0.0.1");
+    impatient.setPort(0);
+    impatient.setIdleTimeout(IDLE_TIMEOUT_MS);
+    server.addConnector(impatient);
+    SimulateAction slow =
+        new SimulateAction(SimulationLimits.defaults(), 512, firms -> slowEngine());
     server.setHandler(
         new Handler.Abstract() {
           @Override
@@ -131,7 +144,8 @@ class SimulateActionTest {
                 cancelDone.countDown();
               }
             } else {
-              SimulateAction action = path.startsWith("/tight") ? tight : normal;
+              SimulateAction action =
+                  path.startsWith("/tight") ? tight : path.startsWith("/slow") ? slow : normal;
               action.handle("paper", "1", artifact, request, response, callback);
             }
             return true;
@@ -139,6 +153,16 @@ class SimulateActionTest {
         });
     server.start();
     base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
+    impatientBase = URI.create("http://127.0.0.1:" + impatient.getLocalPort());
+  }
+
+  /** A chunk-year of the slow action takes this long more than the engine's time. */
+  private static void slowEngine() {
+    try {
+      Thread.sleep(3 * IDLE_TIMEOUT_MS / 2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @AfterAll
@@ -291,6 +315,29 @@ class SimulateActionTest {
     assertFalse(other.body().equals(fromBody.body()));
   }
 
+  /**
+   * A run much longer than the connector's idle timeout, with nothing written meanwhile, is
+   * answered: computing is not idleness. Each of the 8 chunk-years (1024 firms in chunks of 512, 4
+   * years) takes 1.5 idle timeouts longer.
+   */
+  @ParameterizedTest
+  @CsvSource({"false", "true"})
+  void runLongerThanTheIdleTimeoutIsAnswered(boolean panel) throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(impatientBase.resolve("/slow?years=4&mode=mean&panel=" + panel))
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(csv(many(1024))))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    if (panel) {
+      assertEquals(1 + 1024 * 4, r.body().split("\n").length);
+    } else {
+      assertEquals(1024, JSON.readTree(r.body()).get("firms").asLong());
+    }
+  }
+
   // ------------------------------------------------------------------------------ refusals
 
   @Test
@@ -405,10 +452,7 @@ class SimulateActionTest {
    */
   @Test
   void clientThatHangsUpStopsTheSimulation() throws Exception {
-    String body =
-        csv(
-            new StartupPopulation(3, CANCEL_FIRMS, PaperModel.load().constants())
-                .slice(0, CANCEL_FIRMS));
+    String body = csv(many(CANCEL_FIRMS));
     byte[] head =
         ("POST /cancel?years="
                 + CANCEL_YEARS
@@ -459,6 +503,11 @@ class SimulateActionTest {
   }
 
   // ------------------------------------------------------------------------------- helpers
+
+  /** Start-up firms. */
+  private static Population many(int firms) {
+    return new StartupPopulation(3, firms, PaperModel.load().constants()).slice(0, firms);
+  }
 
   /** A population file: firm_id and the state columns, values as Double.toString writes them. */
   static String csv(Population p) {
