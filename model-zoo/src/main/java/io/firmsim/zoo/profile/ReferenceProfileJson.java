@@ -57,20 +57,26 @@ public final class ReferenceProfileJson {
       gn.put("input", g.input());
       ArrayNode fs = gn.putArray("features");
       for (FeatureProfile f : g.features()) {
-        ObjectNode fn = fs.addObject();
-        fn.put("name", f.name());
-        ArrayNode e = fn.putArray("edges");
-        for (double v : f.edges()) {
-          e.add(v);
-        }
-        ArrayNode p = fn.putArray("proportions");
-        for (double v : f.proportions()) {
-          p.add(v);
-        }
-        fn.put("count", f.count());
+        fs.add(featureToJson(f));
       }
     }
     return root;
+  }
+
+  /** One column's entry: {@code name}, {@code edges}, {@code proportions}, {@code count}. */
+  public static ObjectNode featureToJson(FeatureProfile f) {
+    ObjectNode fn = MAPPER.createObjectNode();
+    fn.put("name", f.name());
+    ArrayNode e = fn.putArray("edges");
+    for (double v : f.edges()) {
+      e.add(v);
+    }
+    ArrayNode p = fn.putArray("proportions");
+    for (double v : f.proportions()) {
+      p.add(v);
+    }
+    fn.put("count", f.count());
+    return fn;
   }
 
   /**
@@ -145,7 +151,7 @@ public final class ReferenceProfileJson {
     }
     List<FeatureProfile> features = new ArrayList<>();
     for (int i = 0; i < fs.size(); i++) {
-      features.add(feature(fs.get(i), where + ".features[" + i + "]"));
+      features.add(featureFromJson(fs.get(i), where + ".features[" + i + "]"));
     }
     try {
       return new GraphProfile(name, input.asText(), features);
@@ -154,7 +160,13 @@ public final class ReferenceProfileJson {
     }
   }
 
-  private static FeatureProfile feature(JsonNode f, String where) {
+  /**
+   * Reads one column's entry ({@link #featureToJson}).
+   *
+   * @param where how messages name the entry (file and key path)
+   * @throws ModelSpecException naming {@code where} and what is wrong
+   */
+  public static FeatureProfile featureFromJson(JsonNode f, String where) {
     if (!f.isObject()) {
       throw new ModelSpecException(where + ": must be an object");
     }

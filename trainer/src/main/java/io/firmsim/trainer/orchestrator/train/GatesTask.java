@@ -105,11 +105,13 @@ final class GatesTask implements Task {
       }
       macro = MacroPathReader.read(config.data().macro().get(), first, last - first + 1);
     }
+    FeatureTable training = FeatureTable.of(split.training(), macro);
     TrainingData data =
         new TrainingData(
-            FeatureTable.of(split.training(), macro),
+            training,
             FeatureTable.of(split.validation(), macro),
-            panel.rows());
+            panel.rows(),
+            ProfileTask.startStates(split.training(), training));
     context.output(
         FitTask.DATA,
         data,
