@@ -21,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The monitor's PSI against a hand computation and against a second, straightforward
@@ -33,13 +35,19 @@ class DriftMonitorTest {
 
   /** The paper model with a year profile of these 43 columns. */
   private static ModelSpec withYearProfile(List<FeatureProfile> columns) {
+    int bins = columns.stream().mapToInt(FeatureProfile::binCount).max().orElse(1);
     return PaperModel.load()
         .withReferenceProfile(
-            ReferenceProfile.of(10, List.of(new GraphProfile("year", "state", columns))));
+            ReferenceProfile.of(
+                Math.max(10, bins), List.of(new GraphProfile("year", "state", columns))));
   }
 
   /** Columns profiled from standard normal draws, named as the state registry. */
   private static List<FeatureProfile> normalColumns(long seed) {
+    return normalColumns(seed, 10);
+  }
+
+  private static List<FeatureProfile> normalColumns(long seed, int bins) {
     Random rnd = new Random(seed);
     List<FeatureProfile> out = new ArrayList<>();
     for (StateVariable v : StateVariable.all()) {
@@ -47,7 +55,7 @@ class DriftMonitorTest {
       for (int i = 0; i < x.length; i++) {
         x[i] = rnd.nextGaussian();
       }
-      out.add(FeatureProfile.fromValues(v.name(), x, 10));
+      out.add(FeatureProfile.fromValues(v.name(), x, bins));
     }
     return out;
   }
@@ -131,9 +139,12 @@ class DriftMonitorTest {
     return out;
   }
 
-  @Test
-  void psiEqualsAStraightforwardImplementationOnRandomBatches() {
-    List<FeatureProfile> cols = normalColumns(11);
+  /** 10 bins take the counting path of the monitor, 40 its binary search; FP32 its float path. */
+  @ParameterizedTest
+  @CsvSource({"10, FP64", "10, FP32", "40, FP64", "40, FP32"})
+  void psiEqualsAStraightforwardImplementationOnRandomBatches(int bins, DataType type) {
+    List<FeatureProfile> cols = normalColumns(11, bins);
+    assertEquals(bins, cols.get(0).binCount());
     int window = 700;
     DriftMonitor m = yearMonitor(cols, window);
     Random rnd = new Random(12);
@@ -147,8 +158,19 @@ class DriftMonitorTest {
       double[] rows = new double[size * K];
       for (int i = 0; i < rows.length; i++) {
         rows[i] = shift + scale * rnd.nextGaussian();
+        if (type == DataType.FP32) {
+          rows[i] = (float) rows[i]; // what the monitor sees, exactly
+        }
       }
-      m.observe(state(rows));
+      if (type == DataType.FP32) {
+        float[] f = new float[rows.length];
+        for (int i = 0; i < f.length; i++) {
+          f[i] = (float) rows[i];
+        }
+        m.observe(new HostTensor("state", DataType.FP32, new long[] {size, K}, f));
+      } else {
+        m.observe(state(rows));
+      }
       for (int r = 0; r < size; r++) {
         seen.add(java.util.Arrays.copyOfRange(rows, r * K, (r + 1) * K));
       }
