@@ -13,6 +13,7 @@ import io.firmsim.trainer.panel.FeatureTable;
 import io.firmsim.trainer.panel.Panel;
 import io.firmsim.zoo.Hashing;
 import io.firmsim.zoo.modelspec.ModelSpec;
+import io.firmsim.zoo.profile.ReferenceProfile;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -111,7 +112,8 @@ final class GatesTask implements Task {
             training,
             FeatureTable.of(split.validation(), macro),
             panel.rows(),
-            ProfileTask.startStates(split.training(), training));
+            ProfileTask.startStateProfile(
+                split.training(), training, ReferenceProfile.DEFAULT_BINS));
     context.output(
         FitTask.DATA,
         data,

@@ -81,19 +81,7 @@ final class ProfileTask implements Task {
     out.put("bins", bins);
     out.put("rows", n);
     if (n > 0) {
-      int s = StateVariable.count();
-      double[] start = data.trainingStartState();
-      FeatureProfile[] state = new FeatureProfile[s];
-      IntStream.range(0, s)
-          .parallel()
-          .forEach(
-              j -> {
-                double[] c = new double[n];
-                for (int i = 0; i < n; i++) {
-                  c[i] = start[i * s + j];
-                }
-                state[j] = FeatureProfile.fromValues(StateVariable.at(j).name(), c, bins);
-              });
+      List<FeatureProfile> state = data.startState();
       Feature[] all = Feature.values();
       FeatureProfile[] features = new FeatureProfile[all.length];
       IntStream.range(0, all.length)
@@ -116,18 +104,33 @@ final class ProfileTask implements Task {
   }
 
   /**
-   * The state the simulator fed to the year of each table row: the previous panel row's state,
-   * row-major {@code [table rows, StateVariable.count()]}.
+   * The profile of the state the simulator fed to the year of each table row (the firm's previous
+   * panel row), one entry per state column; empty for a table without rows.
+   *
+   * @param panel the panel the table was computed from
    */
-  static double[] startStates(Panel panel, FeatureTable table) {
-    int s = StateVariable.count();
-    double[] state = panel.state();
-    double[] out = new double[Math.multiplyExact(table.rows(), s)];
-    for (int i = 0; i < table.rows(); i++) {
-      int prev = panel.previousRow(table.panelRow(i));
-      System.arraycopy(state, prev * s, out, i * s, s);
+  static List<FeatureProfile> startStateProfile(Panel panel, FeatureTable table, int bins) {
+    int n = table.rows();
+    if (n == 0) {
+      return List.of();
     }
-    return out;
+    int[] previous = new int[n];
+    for (int i = 0; i < n; i++) {
+      previous[i] = panel.previousRow(table.panelRow(i));
+    }
+    FeatureProfile[] out = new FeatureProfile[StateVariable.count()];
+    IntStream.range(0, out.length)
+        .parallel()
+        .forEach(
+            j -> {
+              StateVariable v = StateVariable.at(j);
+              double[] c = new double[n];
+              for (int i = 0; i < n; i++) {
+                c[i] = panel.state(previous[i], v);
+              }
+              out[j] = FeatureProfile.fromValues(v.name(), c, bins);
+            });
+    return List.of(out);
   }
 
   /**
