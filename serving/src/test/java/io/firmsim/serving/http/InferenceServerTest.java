@@ -58,6 +58,7 @@ class InferenceServerTest {
   private InferenceServer server;
   private Http http;
   private Path artifact;
+  private final List<String> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   void start() throws Exception {
@@ -71,6 +72,19 @@ class InferenceServerTest {
             .optRequestTimeout(Duration.ofMillis(1500))
             .optHttpThreads(16)
             .optRunnerWrapper(control)
+            .optAction("describe", InferenceServerTest::describe)
+            .optAction(
+                "explode",
+                (a, req, resp, cb) -> {
+                  throw new IllegalStateException("action exploded");
+                })
+            .optInputObserver(
+                (model, version, inputs) -> {
+                  observed.add(model + "/" + version + " " + inputs);
+                  if (model.equals(YEAR)) {
+                    throw new IllegalStateException("an observer failure does not fail requests");
+                  }
+                })
             .build();
     server.start();
     assertTrue(server.awaitLoaded(Duration.ofSeconds(120)));
@@ -359,6 +373,51 @@ class InferenceServerTest {
     assertEquals(runs + 2, sample("firmsim_batch_rows_count", "model=\"" + T07 + "\""));
     assertEquals(0, sample("firmsim_pending_requests", "model=\"" + T07 + "\""));
     assertTrue(sample("firmsim_model_load_duration_seconds_count", "artifact=\"paper\"") >= 1);
+  }
+
+  @Test
+  void actionsGetTheArtifactVersionAndObserversTheCheckedInputs() throws Exception {
+    Answer a = http.get("/v2/models/paper/describe");
+    assertEquals(200, a.status(), a.text());
+    assertEquals("paper", a.json().get("name").asText());
+    assertEquals("1", a.json().get("version").asText());
+    assertEquals(50, a.json().get("graphs").asInt());
+    assertEquals(
+        artifact.toRealPath().toString(),
+        Path.of(a.json().get("dir").asText()).toRealPath().toString());
+    assertEquals(200, http.get("/v2/models/paper/versions/1/describe").status());
+    assertEquals(404, http.get("/v2/models/paper/versions/9/describe").status());
+    Answer post = http.post("/v2/models/paper/describe", "{}");
+    assertEquals(405, post.status());
+    assertNotNull(post.error());
+    assertEquals(404, http.get("/v2/models/" + YEAR + "/describe").status(), "not an artifact");
+    Answer exploded = http.get("/v2/models/paper/explode");
+    assertEquals(500, exploded.status());
+    assertTrue(exploded.error().contains("action exploded"), exploded.error());
+    assertTrue(http.get("/v2").json().get("extensions").toString().contains("describe"));
+
+    observed.clear();
+    int k = width(T07);
+    assertEquals(200, http.post("/v2/models/" + T07 + "/infer", featuresBody(T07, 2)).status());
+    assertEquals(List.of(T07 + "/1 [features:FP64[2, " + k + "]]"), observed);
+  }
+
+  private static void describe(
+      io.firmsim.serving.repository.LoadedArtifact artifact,
+      org.eclipse.jetty.server.Request request,
+      org.eclipse.jetty.server.Response response,
+      org.eclipse.jetty.util.Callback callback) {
+    if (!request.getMethod().equals("GET")) {
+      HttpAnswers.error(response, callback, 405, "describe takes GET");
+      return;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("name", artifact.name());
+    body.put("version", artifact.version());
+    body.put("graphs", artifact.artifact().metadata().onnx().graphs().size());
+    body.put("dir", artifact.dir().toString());
+    HttpAnswers.json(
+        response, callback, 200, Http.json(body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** Reads one sample of /metrics, after checking that every line is valid text format. */

@@ -29,6 +29,7 @@ public final class ControlledRunners implements RunnerWrapper {
 
   private final Map<String, Behaviour> behaviour = new ConcurrentHashMap<>();
   private final AtomicInteger closed = new AtomicInteger();
+  private final java.util.concurrent.Semaphore closings = new java.util.concurrent.Semaphore(0);
   private volatile CountDownLatch entered = new CountDownLatch(0);
   private volatile CountDownLatch release = new CountDownLatch(0);
 
@@ -57,6 +58,11 @@ public final class ControlledRunners implements RunnerWrapper {
   /** How many wrapped runners have been closed. */
   public int closed() {
     return closed.get();
+  }
+
+  /** Waits until {@code n} more runners have been closed. */
+  public boolean awaitClosings(int n, long seconds) throws InterruptedException {
+    return closings.tryAcquire(n, seconds, TimeUnit.SECONDS);
   }
 
   @Override
@@ -105,6 +111,7 @@ public final class ControlledRunners implements RunnerWrapper {
       public void close() {
         closed.incrementAndGet();
         session.close();
+        closings.release();
       }
     };
   }
