@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
  * the Open Inference Protocol v2 (see docs/SERVING.md), until SIGTERM or Ctrl-C, which stop it
  * gracefully.
  *
- * <p>Exit codes as every firmsim command: 0 after a graceful stop, 2 for a repository folder that
- * does not exist or holds nothing servable, or an option out of range.
+ * <p>Exit codes as every firmsim command: 2 for a repository folder that does not exist or holds
+ * nothing servable, or an option out of range. After a graceful stop by a signal the JVM exits
+ * with 128 + the signal (143 for SIGTERM, 130 for Ctrl-C).
  */
 @Command(
     name = "serve",
