@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
  * gracefully.
  *
  * <p>Exit codes as every firmsim command: 2 for a repository folder that does not exist or holds
- * nothing servable, or an option out of range. After a graceful stop by a signal the JVM exits
- * with 128 + the signal (143 for SIGTERM, 130 for Ctrl-C).
+ * nothing servable, or an option out of range. After a graceful stop by a signal the JVM exits with
+ * 128 + the signal (143 for SIGTERM, 130 for Ctrl-C).
  */
 @Command(
     name = "serve",
@@ -199,8 +199,9 @@ public final class ServeCommand implements Callable<Integer> {
     out.flush();
     Runtime.getRuntime().addShutdownHook(hook);
     server.awaitLoaded(Duration.ofDays(365));
-    if (server.repository().index().stream()
-        .noneMatch(e -> e.state() == io.firmsim.serving.repository.ArtifactState.READY)) {
+    if (!server.isStopping()
+        && server.repository().index().stream()
+            .noneMatch(e -> e.state() == io.firmsim.serving.repository.ArtifactState.READY)) {
       server.stop();
       removeHook(hook);
       throw new BadInputException(

@@ -38,6 +38,9 @@ final class ServeHandler extends Handler.Abstract {
   private static final String GET = "GET";
   private static final String POST = "POST";
 
+  /** The {@code model} label of infer requests for models the repository does not know. */
+  static final String UNKNOWN_MODEL = "_unknown";
+
   private final ServingRepository repository;
   private final ServeMetrics metrics;
   private final long maxRequestBytes;
@@ -266,7 +269,8 @@ final class ServeHandler extends Handler.Abstract {
                 + repository.modelNames().stream().filter(m -> m.startsWith(model + "-")).toList());
       }
       if (action != null && action.equals("infer")) {
-        metrics.requestRefused(model, InferenceException.Reason.NOT_FOUND);
+        // Not the requested name: clients must not be able to add label values at will.
+        metrics.requestRefused(UNKNOWN_MODEL, InferenceException.Reason.NOT_FOUND);
       }
       throw new InferenceException(InferenceException.Reason.NOT_FOUND, "unknown model " + model);
     }

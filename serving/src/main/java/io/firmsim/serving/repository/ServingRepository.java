@@ -253,6 +253,10 @@ public final class ServingRepository implements AutoCloseable {
       long start = System.nanoTime();
       try {
         LoadedArtifact loaded = open(name, version, versionDir);
+        if (closed) {
+          loaded.retire();
+          throw new InferenceException(InferenceException.Reason.UNAVAILABLE, "shutting down");
+        }
         slot.versions.put(
             version,
             new IndexEntry(

@@ -329,6 +329,10 @@ class InferenceServerTest {
 
     control.clear();
     assertEquals(200, http.post("/v2/models/" + T07 + "/infer", body).status());
+    Answer v1 = http.post("/v2/models/" + T07 + "/versions/1/infer", body);
+    assertEquals(200, v1.status());
+    assertEquals("1", v1.json().get("model_version").asText());
+    assertEquals(404, http.post("/v2/models/" + T07 + "/versions/2/infer", body).status());
   }
 
   @Test
@@ -373,6 +377,14 @@ class InferenceServerTest {
     assertEquals(runs + 2, sample("firmsim_batch_rows_count", "model=\"" + T07 + "\""));
     assertEquals(0, sample("firmsim_pending_requests", "model=\"" + T07 + "\""));
     assertTrue(sample("firmsim_model_load_duration_seconds_count", "artifact=\"paper\"") >= 1);
+    double unknown =
+        sample("firmsim_infer_failure_total", "model=\"_unknown\",reason=\"not_found\"");
+    assertEquals(404, http.post("/v2/models/made-up-name/infer", body).status());
+    assertEquals(
+        unknown + 1,
+        sample("firmsim_infer_failure_total", "model=\"_unknown\",reason=\"not_found\""));
+    assertEquals(
+        0, sample("firmsim_infer_failure_total", "model=\"made-up-name\",reason=\"not_found\""));
   }
 
   @Test

@@ -188,6 +188,8 @@ class RepositoryLifecycleTest {
       assertTrue(server.awaitLoaded(Duration.ofSeconds(120)));
       Http http = new Http(server.uri());
       String body = features(http, 3);
+      Http idle = new Http(server.uri()); // keeps an open connection to ask on during the stop
+      assertEquals(200, idle.get("/v2/health/live").status());
       control.set(T07, ControlledRunners.Behaviour.BLOCK);
       int n = 4;
       control.arm(n);
@@ -218,6 +220,9 @@ class RepositoryLifecycleTest {
       }
       assertTrue(server.isStopping());
       assertTrue(stopper.isAlive(), "the stop waits for the requests in flight");
+      Answer late = idle.post("/v2/models/" + T07 + "/infer", body);
+      assertEquals(503, late.status(), late.text());
+      assertEquals("shutting down", late.error());
 
       control.release();
       for (CompletableFuture<HttpResponse<String>> f : inFlight) {
