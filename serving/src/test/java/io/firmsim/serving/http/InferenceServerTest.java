@@ -248,6 +248,54 @@ class InferenceServerTest {
   }
 
   @Test
+  void concurrentRequestsGetTheirOwnAnswers() throws Exception {
+    int k = width(T07);
+    int clients = 8;
+    int each = 6;
+    List<String> bodies = new java.util.ArrayList<>();
+    List<JsonNode> alone = new java.util.ArrayList<>();
+    for (int c = 0; c < clients * each; c++) {
+      double[] x = new double[2 * k];
+      SplittableRandom rnd = new SplittableRandom(100 + c);
+      for (int i = 0; i < x.length; i++) {
+        x[i] = rnd.nextDouble(-1, 1);
+      }
+      bodies.add(Http.json(Map.of("inputs", List.of(tensor("features", new long[] {2, k}, x)))));
+    }
+    for (String body : bodies) {
+      alone.add(http.post("/v2/models/" + T07 + "/infer", body).json().get("outputs"));
+    }
+    assertEquals(bodies.size(), new java.util.HashSet<>(alone).size(), "distinct answers");
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(clients);
+    try {
+      List<java.util.concurrent.Future<List<JsonNode>>> futures = new java.util.ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        int client = c;
+        futures.add(
+            pool.submit(
+                () -> {
+                  List<JsonNode> answers = new java.util.ArrayList<>();
+                  for (int r = 0; r < each; r++) {
+                    answers.add(
+                        http.post("/v2/models/" + T07 + "/infer", bodies.get(client * each + r))
+                            .json());
+                  }
+                  return answers;
+                }));
+      }
+      for (int c = 0; c < clients; c++) {
+        List<JsonNode> answers = futures.get(c).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        for (int r = 0; r < each; r++) {
+          assertEquals(alone.get(c * each + r), answers.get(r).get("outputs"), "client " + c);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void badRequestsAnswer400WithAnErrorBody() throws Exception {
     String path = "/v2/models/" + T07 + "/infer";
     Answer malformed = http.post(path, "{\"inputs\": [");
