@@ -24,7 +24,6 @@ import io.firmsim.serving.testing.Http.Answer;
 import io.firmsim.serving.testing.TestArtifacts;
 import io.firmsim.zoo.PaperModel;
 import io.firmsim.zoo.vocabulary.StateVariable;
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -532,10 +531,5 @@ class InferenceServerTest {
       System.arraycopy(flat, i * k, out[i], 0, k);
     }
     return out;
-  }
-
-  @SuppressWarnings("unused")
-  private static HttpRequest.BodyPublisher none() {
-    return HttpRequest.BodyPublishers.noBody();
   }
 }

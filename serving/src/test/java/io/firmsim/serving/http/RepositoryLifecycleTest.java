@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.firmsim.serving.inference.InferenceRunner;
 import io.firmsim.serving.repository.RunnerWrapper;
 import io.firmsim.serving.testing.ControlledRunners;
 import io.firmsim.serving.testing.Http;
@@ -272,10 +271,5 @@ class RepositoryLifecycleTest {
       f.seek(at);
       f.write(b ^ 0x01);
     }
-  }
-
-  @SuppressWarnings("unused")
-  private static InferenceRunner unused() {
-    return null;
   }
 }
