@@ -8,6 +8,7 @@ import io.firmsim.serving.inference.TensorSpec;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Runs a model on a whole number of row blocks: the batched inputs are padded with rows of zeros to
@@ -32,10 +33,20 @@ public final class RowPadding implements InferenceRunner {
 
   private final InferenceRunner delegate;
   private final int multiple;
+  private final LongConsumer rowsListener;
   private final boolean[] batchedInput;
   private final boolean[] batchedOutput;
 
   public RowPadding(InferenceRunner delegate, int multiple) {
+    this(delegate, multiple, rows -> {});
+  }
+
+  /**
+   * @param rowsListener told the rows of every run before padding (the batch size), when the run
+   *     succeeded; called on the running thread, must be cheap
+   */
+  public RowPadding(InferenceRunner delegate, int multiple, LongConsumer rowsListener) {
+    this.rowsListener = java.util.Objects.requireNonNull(rowsListener, "rowsListener");
     if (multiple < 1) {
       throw new IllegalArgumentException("multiple must be positive: " + multiple);
     }
@@ -77,7 +88,9 @@ public final class RowPadding implements InferenceRunner {
       }
     }
     if (rows < 0 || rows % multiple == 0) {
-      return delegate.infer(inputs, deadlineNanos);
+      List<HostTensor> out = delegate.infer(inputs, deadlineNanos);
+      rowsListener.accept(Math.max(rows, 0));
+      return out;
     }
     long padded = (rows + multiple - 1) / multiple * multiple;
     List<HostTensor> in = new ArrayList<>(inputs.size());
@@ -86,6 +99,7 @@ public final class RowPadding implements InferenceRunner {
       in.add(k >= 0 && batchedInput[k] ? pad(t, padded) : t);
     }
     List<HostTensor> out = delegate.infer(in, deadlineNanos);
+    rowsListener.accept(rows);
     List<TensorSpec> outSpecs = delegate.signature().outputs();
     List<HostTensor> cut = new ArrayList<>(out.size());
     for (HostTensor t : out) {

@@ -1,12 +1,16 @@
 package io.firmsim.serving.cli;
 
+import io.firmsim.serving.assembly.ServingStack;
+import io.firmsim.serving.batching.BatchPolicy;
 import io.firmsim.serving.http.InferenceServer;
 import io.firmsim.serving.runtime.SessionSettings;
+import io.firmsim.serving.simulation.SimulationLimits;
 import io.firmsim.simulator.input.BadInputException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,6 +137,22 @@ public final class ServeCommand implements Callable<Integer> {
           "The most requests waiting per model; more are answered 503 (default: ${DEFAULT-VALUE}).")
   int maxQueue;
 
+  @Option(
+      names = "--drift-window",
+      defaultValue = "10000",
+      description =
+          "Rows of the inputs each model saw last that drift is measured on, at least 500"
+              + " (default: ${DEFAULT-VALUE}).")
+  int driftWindow;
+
+  @Option(
+      names = "--max-simulation-firm-years",
+      defaultValue = "50000000",
+      description =
+          "The most firms x (years + burn-in) one simulate request may ask for"
+              + " (default: ${DEFAULT-VALUE}).")
+  long maxSimulationFirmYears;
+
   /** The batching options as parsed (for the batcher's wrapper). */
   public BatchingOptions batchingOptions() {
     try {
@@ -175,7 +195,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BatchingOptions batchingOptions = batchingOptions();
-    InferenceServer server = serverBuilder().build();
+    InferenceServer server = buildServer(batchingOptions);
     if (server.repository().scan().isEmpty()) {
       throw new BadInputException(
           "--repository "
@@ -211,6 +231,30 @@ public final class ServeCommand implements Callable<Integer> {
     }
     server.join();
     return 0;
+  }
+
+  /** The whole server: the core with batching, drift monitoring and the simulation endpoint. */
+  InferenceServer buildServer(BatchingOptions b) {
+    SimulationLimits defaults = SimulationLimits.defaults();
+    try {
+      return ServingStack.build(
+          serverBuilder(),
+          b.enabled()
+              ? Optional.of(
+                  new BatchPolicy(
+                      b.maxBatchRows(),
+                      Duration.ofNanos(b.maxQueueDelayMicros() * 1000),
+                      b.maxQueue()))
+              : Optional.empty(),
+          driftWindow,
+          new SimulationLimits(
+              maxSimulationFirmYears,
+              defaults.maxFirms(),
+              defaults.maxYears(),
+              Math.max(defaults.maxBodyBytes(), maxRequestBytes)));
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(e.getMessage(), e);
+    }
   }
 
   private static void removeHook(Thread hook) {

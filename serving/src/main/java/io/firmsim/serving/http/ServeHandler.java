@@ -254,10 +254,17 @@ final class ServeHandler extends Handler.Abstract {
     String action = n == rest ? null : s.get(rest);
     if (action != null && !action.equals("ready") && !action.equals("infer")) {
       ModelAction handler = actions.get(action);
-      if (handler == null || !repository.isArtifact(model)) {
+      if (handler == null) {
         throw notFound(s);
       }
-      runAction(handler, model, version, request, response, callback);
+      if (repository.isArtifact(model)) {
+        runAction(handler, model, version, request, response, callback);
+        return;
+      }
+      // A served model: the action gets its artifact, and the model's name as an attribute.
+      String artifact = repository.artifactOf(model).orElseThrow(() -> notFound(s));
+      request.setAttribute(ModelAction.MODEL_ATTRIBUTE, model);
+      runAction(handler, artifact, version, request, response, callback);
       return;
     }
     if (!repository.isModel(model)) {

@@ -73,7 +73,8 @@ public final class ServeMetrics {
     batchRows =
         Histogram.builder()
             .name("firmsim_batch_rows")
-            .help("Rows of one session run.")
+            .help(
+                "Rows of one session run (a merged batch), without the padding to whole row blocks.")
             .labelNames("model")
             .classicOnly()
             .classicUpperBounds(ROWS)
@@ -144,7 +145,17 @@ public final class ServeMetrics {
 
   /** A session run of {@code model} computed {@code rows} rows in {@code computeSeconds}. */
   public void observeBatch(String model, long rows, double computeSeconds) {
+    observeRows(model, rows);
+    observeCompute(model, computeSeconds);
+  }
+
+  /** A run of {@code model} answered {@code rows} rows (its requests' rows, without padding). */
+  public void observeRows(String model, long rows) {
     batchRows.labelValues(model).observe(rows);
+  }
+
+  /** A session run of {@code model} took {@code computeSeconds}. */
+  public void observeCompute(String model, double computeSeconds) {
     computeDuration.labelValues(model).observe(computeSeconds);
   }
 

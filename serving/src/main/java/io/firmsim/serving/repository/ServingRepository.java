@@ -1,5 +1,6 @@
 package io.firmsim.serving.repository;
 
+import io.firmsim.serving.batching.RowPadding;
 import io.firmsim.serving.inference.InferenceException;
 import io.firmsim.serving.inference.InferenceRunner;
 import io.firmsim.serving.metrics.ServeMetrics;
@@ -88,7 +89,10 @@ public final class ServingRepository implements AutoCloseable {
     this.sessionSettings = b.sessionSettings;
     this.wrapper = b.wrapper;
     this.metrics = b.metrics;
-    this.runListener = metrics == null ? RunListener.NONE : metrics::observeBatch;
+    this.runListener =
+        metrics == null
+            ? RunListener.NONE
+            : (m, rows, seconds) -> metrics.observeCompute(m, seconds);
     this.pollSeconds = b.pollSeconds;
     if (b.pollSeconds > 0) {
       poller =
@@ -341,7 +345,13 @@ public final class ServingRepository implements AutoCloseable {
           throw new InferenceException(
               InferenceException.Reason.ENGINE, artifact.file(file) + ": cannot read: " + e, e);
         }
-        OrtModelRunner session = OrtModelRunner.open(model, bytes, sessionSettings, runListener);
+        // Every run padded to whole row blocks, so that an answer does not depend on its batch;
+        // the rows metric counts the request's rows, not the padding.
+        InferenceRunner session =
+            new RowPadding(
+                OrtModelRunner.open(model, bytes, sessionSettings, runListener),
+                RowPadding.DEFAULT_MULTIPLE,
+                metrics == null ? rows -> {} : rows -> metrics.observeRows(model, rows));
         InferenceRunner served;
         try {
           served = Objects.requireNonNull(wrapper.wrap(model, version, session), "wrapped runner");
@@ -446,6 +456,11 @@ public final class ServingRepository implements AutoCloseable {
   /** Whether {@code model} is a served model name the repository has seen (loaded or not). */
   public boolean isModel(String model) {
     return modelToArtifact.containsKey(model);
+  }
+
+  /** The artifact NAME a served model belongs to. */
+  public Optional<String> artifactOf(String model) {
+    return Optional.ofNullable(modelToArtifact.get(model));
   }
 
   /** The served model names seen, sorted. */

@@ -449,7 +449,13 @@ class InferenceServerTest {
     Answer post = http.post("/v2/models/paper/describe", "{}");
     assertEquals(405, post.status());
     assertNotNull(post.error());
-    assertEquals(404, http.get("/v2/models/" + YEAR + "/describe").status(), "not an artifact");
+    assertTrue(a.json().get("model").isNull(), "an artifact path names no model");
+    // A served model's path reaches its artifact's action, with the model's name.
+    Answer byModel = http.get("/v2/models/" + YEAR + "/describe");
+    assertEquals(200, byModel.status(), byModel.text());
+    assertEquals("paper", byModel.json().get("name").asText());
+    assertEquals(YEAR, byModel.json().get("model").asText());
+    assertEquals(404, http.get("/v2/models/made-up/describe").status(), "not a model");
     Answer exploded = http.get("/v2/models/paper/explode");
     assertEquals(500, exploded.status());
     assertTrue(exploded.error().contains("action exploded"), exploded.error());
@@ -475,6 +481,7 @@ class InferenceServerTest {
     body.put("version", artifact.version());
     body.put("graphs", artifact.artifact().metadata().onnx().graphs().size());
     body.put("dir", artifact.dir().toString());
+    body.put("model", request.getAttribute(ModelAction.MODEL_ATTRIBUTE));
     HttpAnswers.json(
         response, callback, 200, Http.json(body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
