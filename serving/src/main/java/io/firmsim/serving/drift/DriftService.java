@@ -90,10 +90,18 @@ public final class DriftService implements InputObserver, ModelAction {
     long now = System.nanoTime();
     if (metrics != null && now - w.get().lastGauges > GAUGE_PERIOD_MILLIS * 1_000_000L) {
       w.get().lastGauges = now;
-      for (FeatureDrift f : m.report().features()) {
-        if (!f.status().equals(FeatureDrift.INSUFFICIENT) && Double.isFinite(f.psi())) {
-          metrics.setDrift(model, f.feature(), f.psi());
-        }
+      gauges(model, m.report());
+    }
+  }
+
+  /** Sets the model's drift gauges from a report (columns with too few rows are left out). */
+  private void gauges(String model, DriftReport report) {
+    if (metrics == null) {
+      return;
+    }
+    for (FeatureDrift f : report.features()) {
+      if (!f.status().equals(FeatureDrift.INSUFFICIENT) && Double.isFinite(f.psi())) {
+        metrics.setDrift(model, f.feature(), f.psi());
       }
     }
   }
@@ -158,7 +166,9 @@ public final class DriftService implements InputObserver, ModelAction {
     for (String model : models) {
       Optional<Watched> w = monitor(model, artifact.version());
       if (w.isPresent()) {
-        reports.add(json(model, artifact.version(), w.get().monitor.report()));
+        DriftReport report = w.get().monitor.report();
+        gauges(model, report); // a report is the latest reading: the gauges show it too
+        reports.add(json(model, artifact.version(), report));
       }
     }
     if (reports.isEmpty()) {

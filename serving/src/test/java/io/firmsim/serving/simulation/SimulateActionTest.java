@@ -1,5 +1,8 @@
 package io.firmsim.serving.simulation;
 
+import static io.firmsim.serving.testing.SimulationFixtures.assertAggregatesEqual;
+import static io.firmsim.serving.testing.SimulationFixtures.cli;
+import static io.firmsim.serving.testing.SimulationFixtures.csv;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +15,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firmsim.models.export.ArtifactExporter;
 import io.firmsim.models.onnx.OnnxDType;
-import io.firmsim.simulator.cli.Main;
 import io.firmsim.simulator.population.Population;
 import io.firmsim.simulator.population.StartupPopulation;
 import io.firmsim.zoo.PaperModel;
@@ -22,8 +24,6 @@ import io.firmsim.zoo.vocabulary.StateVariable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,7 +35,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -509,23 +508,6 @@ class SimulateActionTest {
     return new StartupPopulation(3, firms, PaperModel.load().constants()).slice(0, firms);
   }
 
-  /** A population file: firm_id and the state columns, values as Double.toString writes them. */
-  static String csv(Population p) {
-    StringBuilder sb = new StringBuilder("firm_id");
-    for (StateVariable v : StateVariable.all()) {
-      sb.append(',').append(v.name());
-    }
-    sb.append('\n');
-    for (int i = 0; i < p.size(); i++) {
-      sb.append(p.firmId(i));
-      for (StateVariable v : StateVariable.all()) {
-        sb.append(',').append(p.value(i, v));
-      }
-      sb.append('\n');
-    }
-    return sb.toString();
-  }
-
   private static String dropColumn(String csv, String column) {
     String[] lines = csv.split("\n");
     int c = List.of(lines[0].split(",")).indexOf(column);
@@ -536,47 +518,6 @@ class SimulateActionTest {
       sb.append(String.join(",", cells)).append('\n');
     }
     return sb.toString();
-  }
-
-  /**
-   * Runs {@code firmsim simulate} with the arguments of {@code line} (separated by single spaces)
-   * in this JVM and checks that it succeeded.
-   */
-  private static void cli(String line) {
-    String[] args = line.split(" ");
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = new String[args.length + 2];
-    all[0] = "simulate";
-    all[1] = "--quiet";
-    System.arraycopy(args, 0, all, 2, args.length);
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), all);
-    assertEquals(0, code, err.toString());
-  }
-
-  /** Each row of aggregates.csv equals the JSON year: same names in order, same double bits. */
-  private static void assertAggregatesEqual(List<String> csvLines, JsonNode years) {
-    String[] header = csvLines.get(0).split(",");
-    assertEquals(csvLines.size() - 1, years.size());
-    for (int y = 0; y < years.size(); y++) {
-      String[] cells = csvLines.get(y + 1).split(",");
-      JsonNode year = years.get(y);
-      Iterator<String> names = year.fieldNames();
-      for (int c = 0; c < header.length; c++) {
-        assertTrue(names.hasNext(), "missing " + header[c]);
-        assertEquals(header[c], names.next());
-        JsonNode v = year.get(header[c]);
-        if (c < 2) {
-          assertEquals(Long.parseLong(cells[c]), v.asLong(), header[c]);
-        } else {
-          assertEquals(
-              Double.doubleToRawLongBits(Double.parseDouble(cells[c])),
-              Double.doubleToRawLongBits(v.doubleValue()),
-              header[c] + " of year " + cells[0] + ": " + cells[c] + " vs " + v);
-        }
-      }
-      assertFalse(names.hasNext());
-    }
   }
 
   private static void assertError(HttpResponse<String> r, int status, String message)
