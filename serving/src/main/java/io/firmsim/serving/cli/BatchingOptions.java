@@ -14,8 +14,12 @@ package io.firmsim.serving.cli;
  */
 public record BatchingOptions(
     boolean enabled, int maxBatchRows, long maxQueueDelayMicros, int maxQueue) {
-  /** The defaults: on, 1024 rows, 2000 µs, 1024 requests. */
-  public static final BatchingOptions DEFAULT = new BatchingOptions(true, 1024, 2000, 1024);
+  /**
+   * The defaults: on, 1024 rows, no waiting for more requests (a run merges what queued while the
+   * previous one ran: the fastest at concurrency 1 and 64 on the 2-core machine,
+   * docs/BENCHMARKS.md), 1024 requests.
+   */
+  public static final BatchingOptions DEFAULT = new BatchingOptions(true, 1024, 0, 1024);
 
   /** Checks the bounds. */
   public BatchingOptions {

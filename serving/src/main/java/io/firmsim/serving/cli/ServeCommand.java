@@ -125,9 +125,11 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-queue-delay-us",
-      defaultValue = "2000",
+      defaultValue = "0",
       description =
-          "How long a request waits for others to merge with, in µs (default: ${DEFAULT-VALUE}).")
+          "How long the first request of a run waits for others to merge with, in µs; with 0 a"
+              + " run merges the requests that queued while the previous one ran"
+              + " (default: ${DEFAULT-VALUE}).")
   long maxQueueDelayUs;
 
   @Option(

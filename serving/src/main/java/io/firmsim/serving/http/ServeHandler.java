@@ -409,7 +409,8 @@ final class ServeHandler extends Handler.Abstract {
     }
     ByteArrayOutputStream out =
         new ByteArrayOutputStream((int) Math.max(64, Math.min(declared, 1 << 20)));
-    byte[] buf = new byte[65536];
+    // Sized to the declared body (one read for the usual small request), at most 64 KiB.
+    byte[] buf = new byte[declared >= 0 ? (int) Math.min(declared + 1, 65536) : 8192];
     long total = 0;
     try (InputStream in = Request.asInputStream(request)) {
       int r;
