@@ -1,6 +1,10 @@
 package io.firmsim.zoo.modelspec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.firmsim.zoo.profile.GraphProfile;
+import io.firmsim.zoo.profile.ReferenceProfile;
+import io.firmsim.zoo.vocabulary.StateVariable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,7 +16,10 @@ import java.util.Optional;
  *
  * <p>Class is immutable (the provenance and fit blocks are copied in and out). Every instance has
  * passed validation: each equation has exactly the submodels its method needs, every feature is
- * known, coefficient and feature counts agree and the equations' dependencies have no cycle.
+ * known, coefficient and feature counts agree and the equations' dependencies have no cycle. A
+ * reference profile of the training data ({@link #referenceProfile()}), when present, has the
+ * columns of the graphs it describes (state registry order for the year, {@link
+ * ReferenceProfile#equationFeatures} for an equation).
  */
 public final class ModelSpec {
   /** The format version this code writes and the newest it reads. */
@@ -33,6 +40,7 @@ public final class ModelSpec {
   private final DependencyGraph graph;
   private final JsonNode provenance;
   private final JsonNode fit;
+  private final ReferenceProfile referenceProfile;
 
   ModelSpec(
       String name,
@@ -51,6 +59,18 @@ public final class ModelSpec {
       List<EquationSpec> equations,
       JsonNode provenance,
       JsonNode fit) {
+    this(name, title, source, constants, equations, provenance, fit, null);
+  }
+
+  ModelSpec(
+      String name,
+      String title,
+      String source,
+      ModelConstants constants,
+      List<EquationSpec> equations,
+      JsonNode provenance,
+      JsonNode fit,
+      ReferenceProfile referenceProfile) {
     this.name = Objects.requireNonNull(name, "name");
     this.title = title;
     this.source = source;
@@ -59,6 +79,53 @@ public final class ModelSpec {
     this.graph = DependencyGraph.of(this.equations);
     this.provenance = provenance == null || provenance.isNull() ? null : provenance.deepCopy();
     this.fit = fit == null || fit.isNull() ? null : fit.deepCopy();
+    this.referenceProfile = referenceProfile;
+    if (referenceProfile != null) {
+      checkProfile(referenceProfile, this.equations);
+    }
+  }
+
+  /** Refuses a profile whose graphs have other columns than this model's graphs. */
+  private static void checkProfile(ReferenceProfile profile, List<EquationSpec> equations) {
+    for (GraphProfile g : profile.graphs()) {
+      List<String> expected;
+      if (g.graph().equals(ReferenceProfile.YEAR)) {
+        expected = new ArrayList<>();
+        for (StateVariable v : StateVariable.all()) {
+          expected.add(v.name());
+        }
+      } else {
+        int table = Integer.parseInt(g.graph().substring(1));
+        expected = ReferenceProfile.equationFeatures(equations.get(table - 1));
+      }
+      if (!g.names().equals(expected)) {
+        throw new ModelSpecException(
+            "referenceProfile.graphs."
+                + g.graph()
+                + ": columns "
+                + g.names()
+                + " are not the graph's input columns "
+                + expected);
+      }
+    }
+  }
+
+  /**
+   * This model with another reference profile (or none, for null): same equations, constants,
+   * provenance and fit block.
+   *
+   * @throws ModelSpecException when the profile's graphs have other columns than this model's
+   */
+  public ModelSpec withReferenceProfile(ReferenceProfile profile) {
+    return new ModelSpec(name, title, source, constants, equations, provenance, fit, profile);
+  }
+
+  /**
+   * The reference profile of the training data (the {@code referenceProfile} block of the model
+   * file, written by {@code train}); empty for a model without one (the paper model).
+   */
+  public Optional<ReferenceProfile> referenceProfile() {
+    return Optional.ofNullable(referenceProfile);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.firmsim.zoo.modelspec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.firmsim.zoo.profile.ReferenceProfileJson;
 import io.firmsim.zoo.vocabulary.Feature;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +27,9 @@ import java.util.Set;
  * constants} and {@code equations}; each equation has {@code table}, {@code target}, {@code method}
  * and {@code submodels}. Unknown keys are refused so a typo never goes unnoticed. The optional
  * {@code provenance} and {@code fit} objects are kept in the {@link ModelSpec} as they are, so a
- * model read and written again ({@link ModelSpecWriter}) still says where it came from.
+ * model read and written again ({@link ModelSpecWriter}) still says where it came from. The
+ * optional {@code referenceProfile} block is read by {@link ReferenceProfileJson} (unknown keys and
+ * format versions refused, naming the key path) and must describe this model's graph inputs.
  */
 public final class ModelSpecReader {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -40,7 +43,8 @@ public final class ModelSpecReader {
           "constants",
           "equations",
           "provenance",
-          "fit");
+          "fit",
+          ReferenceProfileJson.KEY);
   private static final Set<String> CONSTANT_KEYS =
       Set.of(
           "tax_rate",
@@ -149,6 +153,11 @@ public final class ModelSpecReader {
             src + ": equation T" + (i + 1) + " (" + ModelSpec.TARGETS.get(i) + ") is missing");
       }
     }
+    JsonNode profileNode = root.get(ReferenceProfileJson.KEY);
+    io.firmsim.zoo.profile.ReferenceProfile profile =
+        profileNode == null || profileNode.isNull()
+            ? null
+            : ReferenceProfileJson.parse(profileNode, src);
     try {
       return new ModelSpec(
           name,
@@ -157,7 +166,8 @@ public final class ModelSpecReader {
           constants,
           List.of(byTable),
           object(root, "provenance", src),
-          object(root, "fit", src));
+          object(root, "fit", src),
+          profile);
     } catch (ModelSpecException e) {
       throw new ModelSpecException(src + ": " + e.getMessage(), e);
     }

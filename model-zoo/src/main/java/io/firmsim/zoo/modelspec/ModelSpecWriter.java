@@ -3,6 +3,7 @@ package io.firmsim.zoo.modelspec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.firmsim.zoo.profile.ReferenceProfileJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +14,10 @@ import java.nio.file.Path;
  * Writes a {@link ModelSpec} as a model file in the format {@link ModelSpecReader} reads: format
  * version, name, title, source, units, constants, the 24 equations with their submodels (features,
  * coefficients, intercept(s), link, Tobit scale, a level's residual distribution) and the {@code
- * provenance} and {@code fit} blocks unchanged. Reading the output gives an equal model with the
- * same provenance. Fit statistics of single submodels (standard errors, log-likelihood) are not
- * part of a {@code ModelSpec} and are not written.
+ * provenance} and {@code fit} blocks unchanged, and the {@code referenceProfile} block when the
+ * model has one. Reading the output gives an equal model with the same provenance. Fit statistics
+ * of single submodels (standard errors, log-likelihood) are not part of a {@code ModelSpec} and are
+ * not written.
  *
  * <p>Stateless and thread-safe.
  */
@@ -56,6 +58,8 @@ public final class ModelSpecWriter {
     }
     spec.provenance().ifPresent(p -> root.set("provenance", p));
     spec.fit().ifPresent(f -> root.set("fit", f));
+    spec.referenceProfile()
+        .ifPresent(p -> root.set(ReferenceProfileJson.KEY, ReferenceProfileJson.toJson(p)));
     return root;
   }
 

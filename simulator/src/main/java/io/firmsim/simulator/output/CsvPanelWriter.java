@@ -67,10 +67,26 @@ public final class CsvPanelWriter implements PanelWriter {
 
   /** As {@link #CsvPanelWriter(Path, boolean)}, formatting on {@code pool} (for tests). */
   CsvPanelWriter(Path file, boolean float32, ForkJoinPool pool) throws IOException {
+    this(Files.newOutputStream(file), float32, pool);
+  }
+
+  /**
+   * Writes the same text to {@code stream} instead of a file (a network response, say): the header
+   * line now, the rows as they are formatted, and closes the stream in {@link #close()}. An {@link
+   * IOException} of the stream is reported by the {@link #write} or {@link #close()} that meets it.
+   *
+   * @param float32 write values as {@code Float.toString((float) v)} instead of doubles
+   */
+  public CsvPanelWriter(OutputStream stream, boolean float32) throws IOException {
+    this(stream, float32, ForkJoinPool.commonPool());
+  }
+
+  private CsvPanelWriter(OutputStream stream, boolean float32, ForkJoinPool pool)
+      throws IOException {
     this.float32 = float32;
     this.pool = pool;
     this.window = 2 * pool.getParallelism() + 2;
-    this.out = new BufferedOutputStream(Files.newOutputStream(file), BUFFER_BYTES);
+    this.out = new BufferedOutputStream(stream, BUFFER_BYTES);
     try {
       String header = String.join(",", PanelWriter.columnNames()) + "\n";
       out.write(header.getBytes(StandardCharsets.US_ASCII));

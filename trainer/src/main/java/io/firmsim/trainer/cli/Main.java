@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
- * Entry point of the {@code ./firmsim} launcher: the simulator's commands ({@code simulate}) and
- * the trainer's ({@code fit}, {@code fit-model}).
+ * Entry point of the {@code ./firmsim} launcher: the simulator's commands ({@code simulate}), the
+ * trainer's ({@code fit}, {@code fit-model}) and the server's ({@code serve}).
  */
 public final class Main {
   private Main() {}
@@ -19,6 +19,7 @@ public final class Main {
     cli.addSubcommand("fit", new FitCommand());
     cli.addSubcommand("fit-model", new FitModelCommand());
     cli.addSubcommand("train", new TrainCommand());
+    cli.addSubcommand("serve", new io.firmsim.serving.cli.ServeCommand());
     return cli;
   }
 

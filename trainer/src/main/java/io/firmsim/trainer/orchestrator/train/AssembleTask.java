@@ -11,6 +11,7 @@ import io.firmsim.zoo.modelspec.EquationSpec;
 import io.firmsim.zoo.modelspec.ModelSpec;
 import io.firmsim.zoo.modelspec.ModelSpecReader;
 import io.firmsim.zoo.modelspec.ModelSpecWriter;
+import io.firmsim.zoo.profile.ReferenceProfileJson;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,11 +23,13 @@ import java.util.function.Supplier;
 /**
  * Task kind {@code assemble}: the fitted submodels of every equation into one model in the format
  * of the paper spec (plus fit statistics, residual distributions, the submodels not estimated with
- * the reason under {@code fit.notEstimated}, and the provenance block). Reads every {@code
- * submodel:*} artifact; writes {@value #MODEL}, the model JSON, which the run writes to its output
- * location together with the reports once every task succeeded. Equations left out of the run and
- * submodels the data could not estimate keep the base model's coefficients. When not one fitted
- * submodel could be estimated the task fails: there is no model to write.
+ * the reason under {@code fit.notEstimated}, the provenance block, and the {@code referenceProfile}
+ * of the training data: each graph's input columns, taken from {@value ProfileTask#PROFILE} in the
+ * assembled equations' feature order). Reads every {@code submodel:*} artifact and the profile;
+ * writes {@value #MODEL}, the model JSON, which the run writes to its output location together with
+ * the reports once every task succeeded. Equations left out of the run and submodels the data could
+ * not estimate keep the base model's coefficients. When not one fitted submodel could be estimated
+ * the task fails: there is no model to write.
  *
  * <p>The model holds no timestamps or timings, so the same settings, data and seed give the same
  * bytes (timings and times go to the run report), whichever command ran.
@@ -80,6 +83,7 @@ final class AssembleTask implements Task {
         in.add(FitTask.artifact(e.target(), s));
       }
     }
+    in.add(ProfileTask.PROFILE);
     return in;
   }
 
@@ -157,6 +161,9 @@ final class AssembleTask implements Task {
       data.set("rows", rows.deepCopy());
     }
     root.set("provenance", prov);
+    ProfileTask.profile(
+            context.input(ProfileTask.PROFILE, JsonNode.class), ModelSpecReader.parse(root, name))
+        .ifPresent(p -> root.set(ReferenceProfileJson.KEY, ReferenceProfileJson.toJson(p)));
     ModelSpecReader.parse(root, name); // what we write must load
     context.output(MODEL, root, DirectoryArtifactStore.hash(root));
     return TaskResult.succeeded(

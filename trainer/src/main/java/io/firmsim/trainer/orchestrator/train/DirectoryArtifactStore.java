@@ -15,12 +15,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.NoSuchElementException;
 
 /**
- * Artifacts of a training run: JSON artifacts (fitted submodels, kind {@code submodel}, and the
- * assembled {@code model}) are kept as files in a directory so that a later run can reuse them
- * (incremental training); everything else (data sets) lives in memory for one run. A JSON
- * artifact's content hash is the SHA-256 of its canonical bytes, recomputed from the file when it
- * is reloaded: a file damaged since it was written no longer has the hash the incremental cache
- * recorded, and the runner recomputes it.
+ * Artifacts of a training run: JSON artifacts (fitted submodels, kind {@code submodel}, the
+ * reference profile of the training data and the assembled {@code model}) are kept as files in a
+ * directory so that a later run can reuse them (incremental training); everything else (data sets)
+ * lives in memory for one run. A JSON artifact's content hash is the SHA-256 of its canonical
+ * bytes, recomputed from the file when it is reloaded: a file damaged since it was written no
+ * longer has the hash the incremental cache recorded, and the runner recomputes it.
  */
 final class DirectoryArtifactStore implements ArtifactStore {
   private final Path directory;
@@ -31,7 +31,9 @@ final class DirectoryArtifactStore implements ArtifactStore {
   }
 
   private static boolean persistent(String id) {
-    return id.startsWith("submodel:") || id.equals(AssembleTask.MODEL);
+    return id.startsWith("submodel:")
+        || id.equals(ProfileTask.PROFILE)
+        || id.equals(AssembleTask.MODEL);
   }
 
   private Path file(String id) {

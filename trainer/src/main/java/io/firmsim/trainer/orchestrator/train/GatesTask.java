@@ -13,6 +13,7 @@ import io.firmsim.trainer.panel.FeatureTable;
 import io.firmsim.trainer.panel.Panel;
 import io.firmsim.zoo.Hashing;
 import io.firmsim.zoo.modelspec.ModelSpec;
+import io.firmsim.zoo.profile.ReferenceProfile;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -105,11 +106,14 @@ final class GatesTask implements Task {
       }
       macro = MacroPathReader.read(config.data().macro().get(), first, last - first + 1);
     }
+    FeatureTable training = FeatureTable.of(split.training(), macro);
     TrainingData data =
         new TrainingData(
-            FeatureTable.of(split.training(), macro),
+            training,
             FeatureTable.of(split.validation(), macro),
-            panel.rows());
+            panel.rows(),
+            ProfileTask.startStateProfile(
+                split.training(), training, ReferenceProfile.DEFAULT_BINS));
     context.output(
         FitTask.DATA,
         data,

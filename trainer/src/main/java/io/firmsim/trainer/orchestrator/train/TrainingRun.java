@@ -44,10 +44,11 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One refit of a model's submodels on a panel, as a task graph: data (a panel file or a generated
- * panel), quality gates, one fit per submodel, assembly of the model. {@code firmsim train} runs it
- * from a YAML configuration into a model folder, with incremental reuse; {@code firmsim fit-model}
- * is a preset of the same graph (every equation, no validation share) into one model file. Both
- * write the same model for the same settings and data.
+ * panel), quality gates, one fit per submodel, the reference profile of the training data (for
+ * drift monitoring), assembly of the model. {@code firmsim train} runs it from a YAML configuration
+ * into a model folder, with incremental reuse; {@code firmsim fit-model} is a preset of the same
+ * graph (every equation, no validation share) into one model file. Both write the same model for
+ * the same settings and data.
  *
  * <p><b>Reuse.</b> Each task's key covers the streamed SHA-256 of every file it reads (panel, macro
  * path, model files), every setting that changes its output, and the code version ({@link
@@ -249,6 +250,7 @@ public final class TrainingRun {
     List<Task> tasks = new ArrayList<>();
     tasks.add(new DataTask(config, codeVersion, files));
     tasks.add(new GatesTask(config, base, gateReport::set, codeVersion, files));
+    tasks.add(new ProfileTask(io.firmsim.zoo.profile.ReferenceProfile.DEFAULT_BINS, codeVersion));
     Set<String> fitted = new LinkedHashSet<>(config.training().equations());
     Engine engine = Engine.getEngine("PyTorch");
     DeviceChoice device = DeviceChoice.valueOf(config.training().device().name());

@@ -19,10 +19,18 @@ import io.firmsim.trainer.orchestrator.graph.TaskOutcome.Status;
 import io.firmsim.trainer.panel.FeatureTable;
 import io.firmsim.trainer.panel.Panel;
 import io.firmsim.zoo.PaperModel;
+import io.firmsim.zoo.modelspec.ModelSpec;
+import io.firmsim.zoo.modelspec.ModelSpecReader;
+import io.firmsim.zoo.profile.FeatureProfile;
+import io.firmsim.zoo.profile.GraphProfile;
+import io.firmsim.zoo.profile.ReferenceProfile;
 import io.firmsim.zoo.vocabulary.Feature;
+import io.firmsim.zoo.vocabulary.StateVariable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -101,6 +109,7 @@ class TrainingRunTest {
     assertEquals(all(first, Status.SUCCEEDED), first);
     Path model = tmp.resolve("models/m-1/model.json");
     byte[] before = Files.readAllBytes(model);
+    checkReferenceProfile(ModelSpecReader.read(model), cfg);
 
     // Unchanged: everything is reused, nothing is read again.
     assertEquals(all(first, Status.CACHED), run(cfg, "a"));
@@ -134,6 +143,85 @@ class TrainingRunTest {
     assertTrue(report.outcome("fit:DCA.level").orElseThrow().message().contains("damaged"));
     assertEquals(Status.CACHED, report.outcome("fit:EDEPMA.prob").orElseThrow().status());
     assertArrayEquals(good, Files.readAllBytes(model));
+  }
+
+  /**
+   * The model carries a reference profile of every graph: edges increasing, proportions summing to
+   * 1, counts equal to the training rows; and the shares of two columns recounted here from the
+   * panel (the training firms' previous-year state for the year graph, the training table's feature
+   * column for an equation) with a plain loop over each bin's bounds.
+   */
+  private void checkReferenceProfile(ModelSpec spec, TrainingConfig cfg) {
+    ReferenceProfile profile = spec.referenceProfile().orElseThrow();
+    assertEquals(ReferenceProfile.graphNames().size(), profile.graphs().size());
+    long trainingRows = spec.provenance().orElseThrow().at("/data/rows/training").asLong();
+    assertTrue(trainingRows > 1000, "training rows " + trainingRows);
+    for (GraphProfile g : profile.graphs()) {
+      for (FeatureProfile f : g.features()) {
+        assertEquals(trainingRows, f.count(), g.graph() + " " + f.name());
+        double[] e = f.edges();
+        for (int i = 1; i < e.length; i++) {
+          assertTrue(e[i] > e[i - 1], g.graph() + " " + f.name());
+        }
+        assertEquals(1.0, java.util.Arrays.stream(f.proportions()).sum(), 1e-9, f.name());
+        assertTrue(f.binCount() <= 10 && f.binCount() >= 1, f.name());
+      }
+    }
+    // Recount two columns from the panel.
+    Panel panel = RawPanel.readCsv(tmp.resolve("panel.csv")).completePanel(null);
+    FirmSplit.Split split = FirmSplit.of(panel, 0.2, cfg.training().seed());
+    Panel train = split.training();
+    List<Double> ca = new ArrayList<>();
+    for (int r = 0; r < train.rows(); r++) {
+      int prev = train.previousRow(r);
+      if (prev >= 0) {
+        ca.add(train.state(prev, StateVariable.CA));
+      }
+    }
+    assertEquals(trainingRows, ca.size());
+    FeatureProfile caProfile = profile.graph("year").orElseThrow().features().get(0);
+    assertEquals("CA", caProfile.name());
+    assertArrayEquals(caProfile.proportions(), shares(caProfile.edges(), ca), 1e-12);
+    // T7 (DCA): its first feature, on the training table's rows.
+    GraphProfile t7 = profile.graph("T07").orElseThrow();
+    assertEquals(ReferenceProfile.equationFeatures(spec.equations().get(6)), t7.names());
+    FeatureProfile first = t7.features().get(0);
+    TrainingData td = trainingData(cfg);
+    List<Double> column = new ArrayList<>();
+    for (double v : td.training().column(Feature.byName(first.name()).orElseThrow())) {
+      column.add(v);
+    }
+    assertArrayEquals(first.proportions(), shares(first.edges(), column), 1e-12);
+  }
+
+  /** The data task and the gates task of the configuration, run on their own. */
+  private static TrainingData trainingData(TrainingConfig cfg) {
+    MemoryArtifactStore store = new MemoryArtifactStore();
+    DataTask data = new DataTask(cfg, "test", new InputFiles());
+    GatesTask gates = new GatesTask(cfg, PaperModel.load(), r -> {}, "test", new InputFiles());
+    try {
+      assertTrue(data.run(new TaskContext(data, store, "")).isSuccess());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    assertTrue(gates.run(new TaskContext(gates, store, "")).isSuccess());
+    return (TrainingData) store.get(FitTask.DATA);
+  }
+
+  private static double[] shares(double[] edges, List<Double> values) {
+    double[] out = new double[edges.length + 1];
+    for (int b = 0; b <= edges.length; b++) {
+      double lower = b == 0 ? Double.NEGATIVE_INFINITY : edges[b - 1];
+      double upper = b == edges.length ? Double.POSITIVE_INFINITY : edges[b];
+      int n = 0;
+      for (double v : values) {
+        if ((b == 0 || v > lower) && v <= upper) {
+          n++;
+        }
+      }
+      out[b] = (double) n / values.size();
+    }
+    return out;
   }
 
   @Test

@@ -1,0 +1,2 @@
+/** The {@code firmsim serve} command. */
+package io.firmsim.serving.cli;

@@ -1,0 +1,2 @@
+/** The server's Prometheus metrics, in a registry of its own. */
+package io.firmsim.serving.metrics;
