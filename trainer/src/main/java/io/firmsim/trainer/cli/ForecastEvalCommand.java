@@ -38,9 +38,12 @@ import picocli.CommandLine.Option;
  * every {@code --forecasts} file; forecast series for ids in no group are ignored (and counted on
  * stderr), so one file of forecasts for all frequencies can be scored group by group.
  *
+ * <p>Without {@code --forecasts}, {@code --naive2-baseline} scores Naive2 alone.
+ *
  * <p>Exit codes: 0 scored; 2 bad input (arguments, a file, a missing series, a horizon that does
- * not match, a training part too short for its period or with a zero MASE scale, the output
- * location), nothing written.
+ * not match, a training part too short for its period or with a zero MASE scale, a seasonal
+ * training part whose multiplicative decomposition divides by 0, the output location), nothing
+ * written.
  */
 @Command(
     name = "forecast-eval",
@@ -61,10 +64,9 @@ public final class ForecastEvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--forecasts",
-      required = true,
       paramLabel = "F.csv",
       description = "Forecasts (repeat for several methods; one row per series id).")
-  List<Path> forecasts;
+  List<Path> forecasts = new ArrayList<>();
 
   @Option(
       names = "--actuals",
@@ -107,6 +109,9 @@ public final class ForecastEvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (forecasts.isEmpty() && !naive2Baseline) {
+      throw new BadInputException("nothing to score: give --forecasts, --naive2-baseline or both");
+    }
     if (train.size() != actuals.size()) {
       throw new BadInputException(
           "give one --train per --actuals: found "
@@ -252,7 +257,12 @@ public final class ForecastEvalCommand implements Callable<Integer> {
         double[] y = a.values();
         double[] f;
         if (forecasts == null) {
-          f = Naive2.forecast(x, g.m(), y.length);
+          try {
+            f = Naive2.forecast(x, g.m(), y.length);
+          } catch (IllegalArgumentException e) {
+            throw new BadInputException(
+                g.trainFile() + ": series '" + a.id() + "': " + e.getMessage());
+          }
         } else {
           f = forecasts.get(a.id());
           if (f == null) {

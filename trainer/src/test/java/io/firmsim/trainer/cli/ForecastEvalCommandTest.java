@@ -173,5 +173,14 @@ class ForecastEvalCommandTest {
     o = run(twoPeriods);
     assertEquals(2, o.code());
     assertTrue(o.err().contains("one --seasonality per --actuals"), o.err());
+    List<String> nothing = new ArrayList<>(args);
+    nothing.subList(1, 3).clear(); // no --forecasts
+    o = run(nothing);
+    assertEquals(2, o.code());
+    assertTrue(o.err().contains("nothing to score"), o.err());
+    nothing.add("--naive2-baseline");
+    o = run(nothing);
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("Naive2  M3-Yearly-test"), o.out());
   }
 }

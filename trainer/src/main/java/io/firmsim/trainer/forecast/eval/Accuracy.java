@@ -20,6 +20,18 @@ package io.firmsim.trainer.forecast.eval;
 public record Accuracy(
     int series, int points, double smapeM4, double smapeM3, double mape, double mase) {
 
+  /** Checks the counts: at least one series, at least one point per series. */
+  public Accuracy {
+    if (series < 1 || points < series) {
+      throw new IllegalArgumentException(
+          "an accuracy needs at least one series and one point per series, found "
+              + series
+              + " series and "
+              + points
+              + " points");
+    }
+  }
+
   /**
    * M4's overall weighted average (OWA) of this method against Naive2 on the same series: the mean
    * of sMAPE / sMAPE(Naive2) and MASE / MASE(Naive2), each a ratio of averages (M4 averages each

@@ -34,7 +34,8 @@ public final class Naive2 {
   /**
    * The Naive2 forecasts of the next {@code horizon} values after {@code train}.
    *
-   * @throws IllegalArgumentException for no values, m < 1 or horizon < 1
+   * @throws IllegalArgumentException for no values, m < 1 or horizon < 1, or a seasonal series
+   *     whose decomposition divides by 0 (possible only with values <= 0)
    */
   public static double[] forecast(double[] train, int m, int horizon) {
     Objects.requireNonNull(train, "train");
@@ -55,6 +56,11 @@ public final class Naive2 {
     double level = train[n - 1] / s[(n - 1) % m];
     for (int h = 0; h < horizon; h++) {
       f[h] = level * s[(n + h) % m];
+      if (!Double.isFinite(f[h])) {
+        throw new IllegalArgumentException(
+            "Naive2: the multiplicative decomposition of this series is undefined (a moving"
+                + " average or a seasonal index of 0); it needs positive values");
+      }
     }
     return f;
   }

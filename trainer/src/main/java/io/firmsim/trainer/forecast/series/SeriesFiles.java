@@ -1,10 +1,12 @@
 package io.firmsim.trainer.forecast.series;
 
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.input.CsvCells;
 import io.firmsim.simulator.input.CsvHeader;
 import io.firmsim.simulator.input.CsvInput;
 import io.firmsim.simulator.input.CsvRows;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,11 +85,7 @@ public final class SeriesFiles {
   }
 
   private static List<NamedSeries> readWide(
-      Path file,
-      com.fasterxml.jackson.dataformat.csv.CsvParser parser,
-      long headerLine,
-      List<String> header)
-      throws java.io.IOException {
+      Path file, CsvParser parser, long headerLine, List<String> header) throws IOException {
     if (header.size() < 2) {
       throw BadInputException.at(
           file, headerLine, null, "wrong header: expected id,V1,...,Vn with at least V1");
@@ -146,11 +144,7 @@ public final class SeriesFiles {
   }
 
   private static List<NamedSeries> readLong(
-      Path file,
-      com.fasterxml.jackson.dataformat.csv.CsvParser parser,
-      long headerLine,
-      List<String> header)
-      throws java.io.IOException {
+      Path file, CsvParser parser, long headerLine, List<String> header) throws IOException {
     for (int j = 0; j < LONG_HEADER.size(); j++) {
       if (j >= header.size() || !header.get(j).equals(LONG_HEADER.get(j))) {
         throw BadInputException.at(

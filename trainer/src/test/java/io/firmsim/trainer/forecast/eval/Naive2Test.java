@@ -3,6 +3,7 @@ package io.firmsim.trainer.forecast.eval;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -116,5 +117,19 @@ class Naive2Test {
     double meanAll = (m0 + m1) / 2;
     assertArrayEquals(
         new double[] {m0 / meanAll, m1 / meanAll}, Naive2.seasonalIndices(x, 2), 1e-15);
+  }
+
+  @Test
+  void aSeasonalSeriesWithAZeroMovingAverageIsRefused() {
+    // eight zeros, then the pattern: the moving average is 0 over the zeros, the ratio 0/0 (the
+    // series is long enough for the pattern to pass the test despite the level shift)
+    double[] x = new double[48];
+    for (int t = 8; t < 48; t++) {
+      x[t] = 100 * PATTERN[t % 4];
+    }
+    assertTrue(Naive2.isSeasonal(x, 4));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Naive2.forecast(x, 4, 4));
+    assertTrue(e.getMessage().contains("needs positive values"), e.getMessage());
   }
 }
