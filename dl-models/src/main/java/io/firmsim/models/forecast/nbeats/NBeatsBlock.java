@@ -35,8 +35,7 @@ import java.util.Objects;
  * built alike and initialized alike hold identical parameters. Saved parameters carry the lookback,
  * horizon and stacks, and loading refuses parameters of another configuration.
  *
- * <p>The block is not thread-safe while it is being initialized or trained; once initialized,
- * forward passes may run concurrently (they only read the parameters).
+ * <p>The block is not thread-safe while it is being initialized or trained.
  */
 public final class NBeatsBlock extends AbstractBlock {
   private static final byte VERSION = 1;

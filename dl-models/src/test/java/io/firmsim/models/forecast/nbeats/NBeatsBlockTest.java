@@ -213,6 +213,14 @@ class NBeatsBlockTest {
         double third = row[3] - 3 * row[2] + 3 * row[1] - row[0];
         assertEquals(0, third, 1e-12);
       }
+      // The seasonality stack's forecast lies in span{1, cos(pi j / 2), sin(pi j / 2)} over j =
+      // 0..3
+      // (H = 4, one harmonic), whose orthogonal complement is (-1)^j.
+      double[][] seasonal = matrix(d.stackForecasts().get(2));
+      for (double[] row : seasonal) {
+        assertEquals(0, row[0] - row[1] + row[2] - row[3], 1e-12);
+        assertTrue(Math.abs(row[0]) + Math.abs(row[1]) > 1e-6); // not trivially zero
+      }
     }
   }
 
