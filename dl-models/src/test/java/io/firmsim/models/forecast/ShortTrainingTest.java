@@ -1,6 +1,9 @@
 package io.firmsim.models.forecast;
 
 import static io.firmsim.models.forecast.ForecastFixtures.sineWindows;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -21,12 +24,15 @@ import io.firmsim.models.forecast.lstm.LstmForecaster;
 import io.firmsim.models.forecast.nbeats.NBeatsBlock;
 import io.firmsim.models.forecast.nbeats.StackConfig;
 import io.firmsim.models.forecast.nbeats.StackKind;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * A few hundred Adam steps with an L1 loss on windows of a noiseless sine (period 12, horizon 6,
  * lookback 2H) through DJL's {@link Trainer}: both blocks learn, the L1 loss on the training
- * windows falling by a large factor from its value at initialization.
+ * windows falling by a large factor from its value at initialization; and two trainings from the
+ * same seed end with bit-identical weights on the CPU.
  */
 class ShortTrainingTest {
   private static final int HORIZON = 6;
@@ -45,7 +51,7 @@ class ShortTrainingTest {
                 StackConfig.builder(StackKind.SEASONALITY).optWidth(32).build())
             .optSeed(1)
             .build();
-    double[] loss = train(block, 1e-3);
+    double[] loss = train(block, 1e-3, STEPS, new ArrayList<>());
     assertTrue(loss[1] < loss[0] / 20, "L1 from " + loss[0] + " to " + loss[1]);
   }
 
@@ -60,7 +66,7 @@ class ShortTrainingTest {
                     3, StackConfig.builder(StackKind.GENERIC).optWidth(32).build()))
             .optSeed(2)
             .build();
-    double[] loss = train(block, 1e-3);
+    double[] loss = train(block, 1e-3, STEPS, new ArrayList<>());
     assertTrue(loss[1] < loss[0] / 20, "L1 from " + loss[0] + " to " + loss[1]);
   }
 
@@ -73,12 +79,57 @@ class ShortTrainingTest {
             .optHiddenSize(16)
             .optSeed(3)
             .build();
-    double[] loss = train(block, 1e-2);
+    double[] loss = train(block, 1e-2, STEPS, new ArrayList<>());
     assertTrue(loss[1] < loss[0] / 10, "L1 from " + loss[0] + " to " + loss[1]);
   }
 
-  /** Trains on fixed windows; returns {initial L1, final L1} on those windows. */
-  private static double[] train(Block block, double learningRate) {
+  @Test
+  void twoTrainingsWithTheSameSeedGiveIdenticalWeights() {
+    java.util.function.LongFunction<Block> nbeats =
+        seed ->
+            NBeatsBlock.builder()
+                .setLookback(LOOKBACK)
+                .setHorizon(HORIZON)
+                .optStacks(
+                    StackConfig.builder(StackKind.GENERIC).optWidth(16).build(),
+                    StackConfig.builder(StackKind.SEASONALITY).optWidth(16).build())
+                .optSeed(seed)
+                .build();
+    java.util.function.LongFunction<Block> lstm =
+        seed ->
+            LstmForecaster.builder()
+                .setLookback(LOOKBACK)
+                .setHorizon(HORIZON)
+                .optHiddenSize(8)
+                .optSeed(seed)
+                .build();
+    for (java.util.function.LongFunction<Block> factory : List.of(nbeats, lstm)) {
+      Block a = factory.apply(4);
+      Block b = factory.apply(4);
+      List<double[]> pa = new ArrayList<>();
+      List<double[]> pb = new ArrayList<>();
+      train(a, 1e-2, 30, pa);
+      train(b, 1e-2, 30, pb);
+      assertEquals(pa.size(), pb.size());
+      for (int i = 0; i < pa.size(); i++) {
+        assertArrayEquals(pa.get(i), pb.get(i), 0.0, a.getClass().getSimpleName() + " " + i);
+      }
+      // The training moved the weights: the comparison above is not of initial values.
+      Block fresh = factory.apply(4);
+      try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+        fresh.initialize(m, DataType.FLOAT32, new Shape(ROWS, LOOKBACK));
+        assertFalse(
+            java.util.Arrays.equals(pa.get(0), ForecastFixtures.parameterValues(fresh).get(0)));
+      }
+    }
+  }
+
+  /**
+   * Trains on fixed windows; returns {initial L1, final L1} on those windows and adds the trained
+   * parameter values to {@code weights}.
+   */
+  private static double[] train(
+      Block block, double learningRate, int steps, List<double[]> weights) {
     double[][][] xy = sineWindows(ROWS, LOOKBACK, HORIZON, 12.0, 42);
     long start = System.nanoTime();
     try (Model model = Model.newInstance("forecaster", Device.cpu(), "PyTorch")) {
@@ -96,7 +147,7 @@ class ShortTrainingTest {
         NDArray x = m.create(xy[0]).toType(DataType.FLOAT32, false);
         NDArray y = m.create(xy[1]).toType(DataType.FLOAT32, false);
         double first = l1(trainer, x, y);
-        for (int step = 0; step < STEPS; step++) {
+        for (int step = 0; step < steps; step++) {
           try (NDManager batch = m.newSubManager();
               GradientCollector gc = trainer.newGradientCollector()) {
             NDArray bx = x.duplicate();
@@ -110,10 +161,11 @@ class ShortTrainingTest {
           trainer.step();
         }
         double last = l1(trainer, x, y);
+        weights.addAll(ForecastFixtures.parameterValues(block));
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
             "%s: L1 %.5f -> %.5f in %d steps, %.2f s%n",
-            block.getClass().getSimpleName(), first, last, STEPS, seconds);
+            block.getClass().getSimpleName(), first, last, steps, seconds);
         return new double[] {first, last};
       }
     }

@@ -55,6 +55,7 @@ public final class StackConfig {
     return builder(StackKind.SEASONALITY).build();
   }
 
+  /** The basis of the stack's blocks. */
   public StackKind kind() {
     return kind;
   }
