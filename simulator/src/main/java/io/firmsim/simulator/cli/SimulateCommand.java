@@ -171,10 +171,10 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Option(
       names = "--macro-paths",
-      paramLabel = "DIR",
+      paramLabel = "PATHS",
       description =
           "Folder of macro paths (every *.csv in the --macro format, by name): the same "
-              + "population and draws under each; writes DIR/paths/NAME/aggregates.csv and "
+              + "population and draws under each; writes (--out) DIR/paths/NAME/aggregates.csv and "
               + "DIR/aggregates-bands.csv (mean, type-7 5/50/95% quantiles across paths).")
   Path macroPaths;
 
