@@ -10,6 +10,7 @@ import io.firmsim.simulator.engine.DeviceChoice;
 import io.firmsim.simulator.engine.Precision;
 import io.firmsim.simulator.engine.SimulationResult;
 import io.firmsim.simulator.input.BadInputException;
+import io.firmsim.simulator.macro.MacroPathSet;
 import io.firmsim.zoo.BuildInfo;
 import io.firmsim.zoo.Hashing;
 import io.firmsim.zoo.PaperModel;
@@ -163,9 +164,35 @@ final class RunRecord {
 
   /** The run's end and speed. */
   RunRecord finish(SimulationResult result, Instant ended) {
+    return finish(result.firmYearsStepped(), result.loopSeconds(), ended);
+  }
+
+  /** The run's end and speed, summed over the runs of a {@code --macro-paths} run. */
+  RunRecord finish(long firmYearsStepped, double loopSeconds, Instant ended) {
     json.put("endTime", ended.toString());
-    json.put("firmYearsStepped", result.firmYearsStepped());
-    json.put("loopSeconds", result.loopSeconds());
+    json.put("firmYearsStepped", firmYearsStepped);
+    json.put("loopSeconds", loopSeconds);
+    return this;
+  }
+
+  /**
+   * Replaces the macro entry written by {@link #inputs}: the folder of a {@code --macro-paths} run
+   * and every path in it, in the order run, with its name (the output subfolder {@code
+   * paths/NAME}), file and SHA-256.
+   */
+  RunRecord macroPaths(MacroPathSet set) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("source", "paths");
+    m.put("folder", set.folder().toAbsolutePath().normalize().toString());
+    List<Map<String, Object>> paths = new ArrayList<>();
+    for (MacroPathSet.Entry e : set.entries()) {
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("name", e.name());
+      p.putAll(file(e.file()));
+      paths.add(p);
+    }
+    m.put("paths", paths);
+    json.put("macro", m);
     return this;
   }
 

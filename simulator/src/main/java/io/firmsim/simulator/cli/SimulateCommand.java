@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import io.firmsim.models.equations.ForwardMode;
 import io.firmsim.simulator.backend.Backend;
 import io.firmsim.simulator.backend.Threading;
+import io.firmsim.simulator.bands.AggregateBands;
 import io.firmsim.simulator.engine.DeviceChoice;
 import io.firmsim.simulator.engine.Precision;
 import io.firmsim.simulator.engine.SimulationConfig;
@@ -13,6 +14,7 @@ import io.firmsim.simulator.engine.Simulator;
 import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.macro.MacroPath;
 import io.firmsim.simulator.macro.MacroPathReader;
+import io.firmsim.simulator.macro.MacroPathSet;
 import io.firmsim.simulator.model.ModelSource;
 import io.firmsim.simulator.model.ResolvedModel;
 import io.firmsim.simulator.output.AggregatesCsvWriter;
@@ -28,6 +30,7 @@ import io.firmsim.zoo.modelspec.ModelSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,7 +53,9 @@ import picocli.CommandLine.Option;
     description = {
       "Simulates a population of firms year by year with the Shahnazarian (2004) model.",
       "Writes DIR/aggregates.csv and, if asked, DIR/panel.csv or DIR/panel.parquet; the last line "
-          + "reports the loop's speed."
+          + "reports the loop's speed.",
+      "With --macro-paths: DIR/paths/NAME/aggregates.csv per macro path and "
+          + "DIR/aggregates-bands.csv (mean, 5/50/95% quantiles across paths)."
     })
 public final class SimulateCommand implements Callable<Integer> {
   /** Stepped firm-years from which a progress bar is shown. */
@@ -165,6 +170,15 @@ public final class SimulateCommand implements Callable<Integer> {
   Path macro;
 
   @Option(
+      names = "--macro-paths",
+      paramLabel = "PATHS",
+      description =
+          "Folder of macro paths (every *.csv in the --macro format, by name): the same "
+              + "population and draws under each; writes (--out) DIR/paths/NAME/aggregates.csv and "
+              + "DIR/aggregates-bands.csv (mean, type-7 5/50/95% quantiles across paths).")
+  Path macroPaths;
+
+  @Option(
       names = "--model",
       paramLabel = "MODEL",
       description =
@@ -242,6 +256,14 @@ public final class SimulateCommand implements Callable<Integer> {
     if (!panelText.equals("none") && !panelText.equals("csv") && !panelText.equals("parquet")) {
       throw new BadInputException("--panel must be csv, parquet or none, found '" + panel + "'");
     }
+    if (macro != null && macroPaths != null) {
+      throw new BadInputException("give either --macro or --macro-paths, not both");
+    }
+    if (macroPaths != null && !panelText.equals("none")) {
+      throw new BadInputException(
+          "--panel is not available with --macro-paths (one panel per path): run --macro FILE"
+              + " with the same --seed for the panel of one path");
+    }
     if (firms != null && population != null) {
       throw new BadInputException("give either --firms or --population, not both");
     }
@@ -300,6 +322,8 @@ public final class SimulateCommand implements Callable<Integer> {
     long stepped = checkFirmYears(source.size(), years + burn);
     MacroPath macroPath =
         macro == null ? MacroPath.zeros() : MacroPathReader.read(macro, startYear, years);
+    MacroPathSet pathSet =
+        macroPaths == null ? null : MacroPathSet.read(macroPaths, startYear, years);
     Device resolvedDevice = resolve(deviceChoice);
     Threading threading = Threading.choose(backendChoice, workers, threads, resolvedDevice.isGpu());
     int chunk =
@@ -310,7 +334,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 !panelText.equals("none"),
                 years + burn,
                 threading.workers());
-    SimulationConfig config =
+    SimulationConfig.Builder configBuilder =
         SimulationConfig.builder()
             .setModel(spec)
             .setYears(years)
@@ -324,8 +348,8 @@ public final class SimulateCommand implements Callable<Integer> {
             .optChunkSize(chunk)
             .optBackend(backendChoice)
             .optWorkers(threading.workers())
-            .optThreads(threading.threads())
-            .build();
+            .optThreads(threading.threads());
+    SimulationConfig config = configBuilder.build();
     RunRecord record =
         new RunRecord(commandLine(), started)
             .settings(seed, forwardMode, precision, deviceChoice, resolvedDevice)
@@ -333,6 +357,21 @@ public final class SimulateCommand implements Callable<Integer> {
             .sizes(source.size(), years, burn, startYear, chunk, panelText)
             .inputs(resolvedModel.jsonFile().orElse(null), population, populationYear, macro);
     resolvedModel.recordEntry().ifPresent(record::model);
+    if (pathSet != null) {
+      record.macroPaths(pathSet);
+      long[] total = runPaths(configBuilder, pathSet, source, record, stepped);
+      PrintWriter o = spec().commandLine().getOut();
+      double seconds = total[1] / 1e9;
+      o.printf(
+          Locale.ROOT,
+          "simulated %d firm-years under %d macro paths in %.3f s (%.0f firm-years/s)%n",
+          total[0],
+          pathSet.size(),
+          seconds,
+          total[0] / seconds);
+      o.flush();
+      return 0;
+    }
 
     SimulationResult result;
     try (OutputDirectory dir = OutputDirectory.begin(out, overwrite, "simulate")) {
@@ -374,6 +413,54 @@ public final class SimulateCommand implements Callable<Integer> {
         result.firmYearsPerSecond());
     o.flush();
     return 0;
+  }
+
+  /**
+   * Simulates {@code source} under every path of {@code pathSet} with the settings of {@code
+   * config} otherwise unchanged (same seed: the same firm draws), writes each path's aggregates,
+   * the bands across paths and the run record into one staged output folder, and commits it.
+   *
+   * @return the firm-years stepped and the loop's nanoseconds, summed over the paths
+   */
+  private long[] runPaths(
+      SimulationConfig.Builder config,
+      MacroPathSet pathSet,
+      PopulationSource source,
+      RunRecord record,
+      long steppedPerPath)
+      throws IOException {
+    long firmYears = 0;
+    double loopSeconds = 0;
+    try (OutputDirectory dir = OutputDirectory.begin(out, overwrite, "simulate")) {
+      String writing = "";
+      try {
+        List<SimulationResult> results = new ArrayList<>();
+        try (ProgressBar bar = progressBar(steppedPerPath * pathSet.size())) {
+          LongConsumer progress = bar == null ? null : bar::stepBy;
+          for (MacroPathSet.Entry e : pathSet.entries()) {
+            SimulationConfig pathConfig = config.optMacro(e.path()).build();
+            SimulationResult r = new Simulator(pathConfig).run(source, null, progress);
+            writing = "paths/" + e.name() + "/aggregates.csv";
+            Files.createDirectories(dir.file("paths/" + e.name()));
+            AggregatesCsvWriter.write(dir.file(writing), r);
+            firmYears += r.firmYearsStepped();
+            loopSeconds += r.loopSeconds();
+            results.add(r);
+          }
+        }
+        writing = AggregateBands.FILE;
+        AggregateBands.of(results).write(dir.file(writing));
+        writing = RunRecord.FILE;
+        record.finish(firmYears, loopSeconds, Instant.now()).write(dir.file(writing));
+        writing = "";
+        dir.commit();
+      } catch (IOException e) {
+        throw new OutputWriteException(dir.target().resolve(writing), e);
+      } catch (UncheckedIOException e) {
+        throw new OutputWriteException(dir.target().resolve(writing), e.getCause());
+      }
+    }
+    return new long[] {firmYears, Math.round(loopSeconds * 1e9)};
   }
 
   /**
