@@ -1,0 +1,24 @@
+package io.firmsim.trainer.forecast.train;
+
+/**
+ * The training losses of {@link ForecastLoss}: the N-BEATS paper's three (sMAPE and MASE, the M4
+ * metrics, and MAE as a plain alternative).
+ */
+public enum LossKind {
+  /** {@code 200/H sum |y - f| / (|y| + |f|)}, a term with y = f = 0 counting 0 (M4 form). */
+  SMAPE,
+  /** {@code (1/H) sum |y - f|} divided by the series' in-sample seasonal-naive MAE. */
+  MASE,
+  /** {@code (1/H) sum |y - f|}. */
+  MAE;
+
+  /** The kind named {@code smape}, {@code mase} or {@code mae} (case-insensitive). */
+  public static LossKind parse(String name) {
+    for (LossKind k : values()) {
+      if (k.name().equalsIgnoreCase(name.trim())) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException("loss must be smape, mase or mae, found '" + name + "'");
+  }
+}
