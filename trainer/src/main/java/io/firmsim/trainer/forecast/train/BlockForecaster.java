@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import io.firmsim.trainer.forecast.model.Forecaster;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,7 +21,7 @@ import java.util.Objects;
  * <p>The block must be initialized and stay open (its parameters belong to its model) while the
  * forecaster is used; the forecaster itself holds no arrays.
  */
-public final class BlockForecaster {
+public final class BlockForecaster implements Forecaster {
   private final Block block;
   private final int lookback;
   private final int horizon;
@@ -44,12 +45,18 @@ public final class BlockForecaster {
     this.horizon = horizon;
   }
 
-  /** The forecast of the H values after {@code history}. */
-  public double[] forecast(double[] history) {
-    return forecast(List.of(history))[0];
+  @Override
+  public int lookback() {
+    return lookback;
+  }
+
+  @Override
+  public int horizon() {
+    return horizon;
   }
 
   /** The forecasts of several series at once, one row per series. */
+  @Override
   public double[][] forecast(List<double[]> histories) {
     if (histories.isEmpty()) {
       return new double[0][];
