@@ -38,8 +38,10 @@ import java.util.SplittableRandom;
  * mapping (B, lookback) to (B, H)) on a set of series, as the N-BEATS paper does:
  *
  * <ol>
- *   <li>the last H points of each series are held out for validation; the rest is its training
- *       part, which must have at least H + 1 points (so a series needs 2H + 1);
+ *   <li>the last H points of each series with at least 2H + 1 values are held out for validation;
+ *       the rest is its training part; shorter series (at least H + 1 values) train whole and are
+ *       not validated; without the hold-out ({@link TrainingSettings#holdOut()} false) every series
+ *       trains whole, nothing is validated and the parameters after the last step are kept;
  *   <li>each step draws {@code batchSize} windows from a {@link SplittableRandom} seeded with the
  *       settings' seed: a series uniformly, then a cut point c uniformly among those whose target
  *       {@code c .. c+H-1} ends inside the training part's last {@code ceil(L_H * H)} points (and c
@@ -111,12 +113,18 @@ public final class ForecastTrainer {
     int batch = settings.batchSize();
     try (Trainer trainer = model.newTrainer(config)) {
       trainer.initialize(new Shape(batch, lookback));
-      double best = validationLoss(block, data);
-      checks.add(new TrainingResult.ValidationCheck(0, best));
-      listener.onValidation(checks.get(0));
+      boolean validate = settings.holdOut();
+      double best = Double.NaN;
+      byte[] bestParams = null;
+      Optional<Path> checkpoint = Optional.empty();
+      if (validate) {
+        best = validationLoss(block, data);
+        checks.add(new TrainingResult.ValidationCheck(0, best));
+        listener.onValidation(checks.get(0));
+        bestParams = saveParameters(block);
+        checkpoint = writeCheckpoint(bestParams);
+      }
       int bestStep = 0;
-      byte[] bestParams = saveParameters(block);
-      Optional<Path> checkpoint = writeCheckpoint(bestParams);
       int sinceBest = 0;
       boolean stoppedEarly = false;
       int step = 0;
@@ -140,7 +148,7 @@ public final class ForecastTrainer {
           trainer.step();
         }
         step++;
-        if (step % settings.validationEvery() == 0 || step == settings.steps()) {
+        if (validate && (step % settings.validationEvery() == 0 || step == settings.steps())) {
           double v = validationLoss(block, data);
           TrainingResult.ValidationCheck check = new TrainingResult.ValidationCheck(step, v);
           checks.add(check);
@@ -162,7 +170,12 @@ public final class ForecastTrainer {
           }
         }
       }
-      loadParameters(block, model.getNDManager(), bestParams);
+      if (validate) {
+        loadParameters(block, model.getNDManager(), bestParams);
+      } else {
+        bestStep = step;
+        checkpoint = writeCheckpoint(saveParameters(block));
+      }
       return new TrainingResult(step, curve, checks, best, bestStep, stoppedEarly, checkpoint);
     }
   }
@@ -210,23 +223,30 @@ public final class ForecastTrainer {
   }
 
   private double validationLoss(Block block, Data data) {
-    int n = data.train.size();
+    List<Integer> rows = new ArrayList<>();
+    for (int i = 0; i < data.train.size(); i++) {
+      if (data.heldOut.get(i) != null) {
+        rows.add(i);
+      }
+    }
+    int n = rows.size();
     int lookback = settings.lookback();
     double[][] x = new double[n][];
     double[][] y = new double[n][];
     double[] scale = new double[n];
-    for (int i = 0; i < n; i++) {
+    for (int r = 0; r < n; r++) {
+      int i = rows.get(r);
       double[] t = data.train.get(i);
-      x[i] = BlockForecaster.window(t, t.length, lookback);
-      double s = settings.scaling().scale(x[i]);
-      y[i] = data.heldOut.get(i).clone();
+      x[r] = BlockForecaster.window(t, t.length, lookback);
+      double s = settings.scaling().scale(x[r]);
+      y[r] = data.heldOut.get(i).clone();
       for (int j = 0; j < lookback; j++) {
-        x[i][j] /= s;
+        x[r][j] /= s;
       }
-      for (int j = 0; j < y[i].length; j++) {
-        y[i][j] /= s;
+      for (int j = 0; j < y[r].length; j++) {
+        y[r][j] /= s;
       }
-      scale[i] = data.maseScale[i] / s;
+      scale[r] = data.maseScale[i] / s;
     }
     double[][] f = BlockForecaster.predictScaled(block, x);
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
@@ -275,7 +295,7 @@ public final class ForecastTrainer {
     double[] mase = new double[series.size()];
     for (int i = 0; i < series.size(); i++) {
       NamedSeries s = series.get(i);
-      if (s.length() < 2 * h + 1) {
+      if (s.length() < h + 1) {
         throw new IllegalArgumentException(
             "series "
                 + s.id()
@@ -284,13 +304,19 @@ public final class ForecastTrainer {
                 + " values; training with horizon "
                 + h
                 + " needs at least "
-                + (2 * h + 1)
-                + " (H held out for validation, H + 1 to train)");
+                + (h + 1));
       }
       double[] v = s.values();
-      double[] t = java.util.Arrays.copyOf(v, v.length - h);
+      double[] t;
+      if (settings.holdOut() && v.length >= 2 * h + 1) {
+        t = java.util.Arrays.copyOf(v, v.length - h);
+        heldOut.add(java.util.Arrays.copyOfRange(v, v.length - h, v.length));
+      } else {
+        // too short to give up H points (or no hold-out): trains whole, not validated
+        t = v;
+        heldOut.add(null);
+      }
       train.add(t);
-      heldOut.add(java.util.Arrays.copyOfRange(v, v.length - h, v.length));
       if (settings.loss() == LossKind.MASE) {
         if (t.length <= settings.seasonalPeriod()) {
           throw new IllegalArgumentException(
@@ -309,6 +335,14 @@ public final class ForecastTrainer {
       } else {
         mase[i] = 1.0;
       }
+    }
+    if (settings.holdOut() && heldOut.stream().allMatch(Objects::isNull)) {
+      throw new IllegalArgumentException(
+          "no series has the "
+              + (2 * h + 1)
+              + " values a validation hold-out of H = "
+              + h
+              + " needs (H + 1 to train)");
     }
     return new Data(train, heldOut, mase);
   }

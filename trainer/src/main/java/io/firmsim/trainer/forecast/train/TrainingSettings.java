@@ -31,6 +31,7 @@ public final class TrainingSettings {
   private final LossKind loss;
   private final int seasonalPeriod;
   private final int validationEvery;
+  private final boolean holdOut;
   private final int earlyStoppingPatience;
   private final Path checkpointDir;
   private final WindowScaling scaling;
@@ -48,6 +49,7 @@ public final class TrainingSettings {
     this.loss = b.loss;
     this.seasonalPeriod = b.seasonalPeriod;
     this.validationEvery = b.validationEvery;
+    this.holdOut = b.holdOut;
     this.earlyStoppingPatience = b.earlyStoppingPatience;
     this.checkpointDir = b.checkpointDir;
     this.scaling = b.scaling;
@@ -115,6 +117,16 @@ public final class TrainingSettings {
     return seasonalPeriod;
   }
 
+  /**
+   * Whether the last H points of each series are held out for validation (default). Without the
+   * hold-out the network trains on every point, no validation loss is measured, early stopping is
+   * off and the parameters after the last step are kept: the choice for a final fit whose step
+   * budget was chosen on a held-out run.
+   */
+  public boolean holdOut() {
+    return holdOut;
+  }
+
   /** K: validation loss computed every K steps. */
   public int validationEvery() {
     return validationEvery;
@@ -168,6 +180,8 @@ public final class TrainingSettings {
         + loss
         + ", m="
         + seasonalPeriod
+        + ", holdOut="
+        + holdOut
         + ", validationEvery="
         + validationEvery
         + ", patience="
@@ -193,6 +207,7 @@ public final class TrainingSettings {
     private LossKind loss = LossKind.SMAPE;
     private int seasonalPeriod = 1;
     private int validationEvery = 100;
+    private boolean holdOut = true;
     private int earlyStoppingPatience;
     private Path checkpointDir;
     private WindowScaling scaling = WindowScaling.NONE;
@@ -252,6 +267,12 @@ public final class TrainingSettings {
     /** The seasonal period of the MASE scale (default 1). */
     public Builder optSeasonalPeriod(int seasonalPeriod) {
       this.seasonalPeriod = seasonalPeriod;
+      return this;
+    }
+
+    /** Whether the last H points of each series are held out for validation (default true). */
+    public Builder optHoldOut(boolean holdOut) {
+      this.holdOut = holdOut;
       return this;
     }
 
@@ -318,6 +339,12 @@ public final class TrainingSettings {
       if (earlyStoppingPatience < 0) {
         throw new IllegalArgumentException(
             "earlyStoppingPatience must be at least 0 (0 = none), found " + earlyStoppingPatience);
+      }
+      if (!holdOut && earlyStoppingPatience > 0) {
+        throw new IllegalArgumentException(
+            "earlyStoppingPatience needs the validation hold-out; found holdOut false and"
+                + " patience "
+                + earlyStoppingPatience);
       }
       return new TrainingSettings(this);
     }

@@ -253,17 +253,73 @@ class ForecastTrainerTest {
   }
 
   @Test
+  void shortSeriesTrainWithoutValidationAndNoHoldOutKeepsTheLastStep(@TempDir Path dir)
+      throws Exception {
+    List<NamedSeries> series = new ArrayList<>(sines(8, 5, 0.1));
+    double[] shortValues = java.util.Arrays.copyOf(series.get(0).values(), 10);
+    series.add(new NamedSeries("SHORT", shortValues));
+    try (Model model = Model.newInstance("f", Device.cpu(), "PyTorch")) {
+      model.setBlock(nbeats(6));
+      TrainingSettings s = settings().optSteps(20).optLearningRate(1e-2).build();
+      TrainingResult r = new ForecastTrainer(s).train(model, series);
+      // the validation covers the 8 long series only: the same loss as on them alone
+      assertEquals(
+          r.validation().get(r.validation().size() - 1).loss(),
+          new ForecastTrainer(s).validationLoss(model.getBlock(), series.subList(0, 8)),
+          0.0);
+    }
+    try (Model model = Model.newInstance("f", Device.cpu(), "PyTorch")) {
+      model.setBlock(nbeats(6));
+      TrainingSettings s =
+          settings()
+              .optSteps(15)
+              .optLearningRate(1e-2)
+              .optHoldOut(false)
+              .optCheckpointDir(dir)
+              .build();
+      TrainingResult r = new ForecastTrainer(s).train(model, series);
+      assertTrue(r.validation().isEmpty());
+      assertEquals(15, r.stepsRun());
+      assertEquals(15, r.bestStep());
+      assertFalse(r.stoppedEarly());
+      // the checkpoint holds the parameters after the last step
+      List<double[]> trained = weights(model.getBlock());
+      try (Model other = Model.newInstance("g", Device.cpu(), "PyTorch")) {
+        NBeatsBlock fresh = nbeats(99);
+        other.setBlock(fresh);
+        fresh.initialize(other.getNDManager(), DataType.FLOAT32, new Shape(1, 2 * H));
+        ForecastTrainer.loadCheckpoint(fresh, other.getNDManager(), r.checkpoint().orElseThrow());
+        List<double[]> loaded = weights(fresh);
+        for (int i = 0; i < trained.size(); i++) {
+          assertArrayEquals(trained.get(i), loaded.get(i), 0.0);
+        }
+      }
+    }
+  }
+
+  @Test
   void refusals() {
     TrainingSettings s = settings().optSteps(1).build();
     try (Model model = Model.newInstance("f", Device.cpu(), "PyTorch")) {
       model.setBlock(nbeats(1));
       List<NamedSeries> shortOne =
-          List.of(sines(1, 1, 0).get(0), new NamedSeries("TOO_SHORT", new double[12]));
+          List.of(sines(1, 1, 0).get(0), new NamedSeries("TOO_SHORT", new double[6]));
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class, () -> new ForecastTrainer(s).train(model, shortOne));
       assertTrue(
-          e.getMessage().contains("TOO_SHORT") && e.getMessage().contains("13"), e.getMessage());
+          e.getMessage().contains("TOO_SHORT") && e.getMessage().contains("at least 7"),
+          e.getMessage());
+      // 12 values train (H + 1 = 7) but cannot give up H for validation; with no series that
+      // can, the hold-out is impossible
+      List<NamedSeries> allShort = List.of(new NamedSeries("SHORT", new double[12]));
+      e =
+          assertThrows(
+              IllegalArgumentException.class, () -> new ForecastTrainer(s).train(model, allShort));
+      assertTrue(e.getMessage().contains("13"), e.getMessage());
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> settings().optHoldOut(false).optEarlyStoppingPatience(2).build());
       List<NamedSeries> flat = List.of(new NamedSeries("FLAT", new double[20]));
       e =
           assertThrows(
@@ -285,6 +341,14 @@ class ForecastTrainerTest {
 
   private static double mean(List<Double> xs) {
     return xs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+  }
+
+  private static List<double[]> weights(Block block) {
+    List<double[]> values = new ArrayList<>();
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      values.add(p.getValue().getArray().toType(DataType.FLOAT64, false).toDoubleArray());
+    }
+    return values;
   }
 
   private static List<double[]> trainedWeights(
