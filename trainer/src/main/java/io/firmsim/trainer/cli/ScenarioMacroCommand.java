@@ -259,7 +259,7 @@ public final class ScenarioMacroCommand implements Callable<Integer> {
     f.put("modelsDir", modelsDir == null ? null : modelsDir.toString());
     f.put("lookback", lookback);
     f.put("horizon", horizon);
-    f.putAll(provenance);
+    provenance.forEach(f::putIfAbsent); // what the loader reports; never replaces the above
     m.put("forecaster", f);
     Map<String, Object> hist = new LinkedHashMap<>();
     hist.put("file", history.toString());

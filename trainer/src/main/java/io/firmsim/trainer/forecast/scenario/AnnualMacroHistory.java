@@ -195,7 +195,7 @@ public final class AnnualMacroHistory {
     int width = header.width();
     List<String> cells = new ArrayList<>();
     // Sums of the complete years, in order; a year's sums are kept once its Q4 is read.
-    List<int[]> years = new ArrayList<>();
+    List<Integer> years = new ArrayList<>();
     List<double[]> sums = new ArrayList<>(); // {sum gdp, sum rate}
     long previous = Long.MIN_VALUE; // 4 * year + quarter - 1 of the previous row
     int seenInYear = 0;
@@ -249,7 +249,7 @@ public final class AnnualMacroHistory {
       gdpSum += gdp;
       rateSum += rate;
       if (q == 4 && seenInYear == 4) {
-        years.add(new int[] {year});
+        years.add(year);
         sums.add(new double[] {gdpSum, rateSum});
       }
       previous = index;
@@ -272,7 +272,7 @@ public final class AnnualMacroHistory {
       g[i] = 100 * (now / before - 1);
       r[i] = sums.get(i + 1)[1] / 4;
     }
-    return new AnnualMacroHistory(years.get(1)[0], g, r);
+    return new AnnualMacroHistory(years.get(1), g, r);
   }
 
   /** Writes the history in the file format of the class comment (full precision). */
