@@ -1,12 +1,13 @@
 package io.firmsim.trainer.cli;
 
+import io.firmsim.trainer.forecast.scenario.ForecasterLoader;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
  * Entry point of the {@code ./firmsim} launcher: the simulator's commands ({@code simulate}), the
- * trainer's ({@code fit}, {@code fit-model}, {@code train}, {@code forecast-eval}) and the server's
- * ({@code serve}).
+ * trainer's ({@code fit}, {@code fit-model}, {@code train}, {@code forecast-eval}, {@code
+ * scenario}) and the server's ({@code serve}).
  */
 public final class Main {
   private Main() {}
@@ -16,11 +17,20 @@ public final class Main {
   }
 
   public static CommandLine commandLine() {
+    return commandLine(ForecasterLoader.UNAVAILABLE);
+  }
+
+  /**
+   * The command line whose {@code scenario macro} loads forecasters with {@code forecasters} (tests
+   * give their own).
+   */
+  public static CommandLine commandLine(ForecasterLoader forecasters) {
     CommandLine cli = io.firmsim.simulator.cli.Main.commandLine();
     cli.addSubcommand("fit", new FitCommand());
     cli.addSubcommand("fit-model", new FitModelCommand());
     cli.addSubcommand("train", new TrainCommand());
     cli.addSubcommand("forecast-eval", new ForecastEvalCommand());
+    cli.addSubcommand("scenario", ScenarioCommand.commandLine(forecasters));
     cli.addSubcommand("serve", new io.firmsim.serving.cli.ServeCommand());
     return cli;
   }
