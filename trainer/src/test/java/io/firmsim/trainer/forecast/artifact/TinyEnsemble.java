@@ -24,16 +24,16 @@ import java.util.SplittableRandom;
  * Three tiny members (N-BEATS generic, N-BEATS interpretable, LSTM) trained for a few steps on
  * generated seasonal series; the trained models stay open for an in-memory ensemble.
  */
-final class TinyEnsemble implements AutoCloseable {
-  static final int H = 4;
-  static final int PERIOD = 4;
+public final class TinyEnsemble implements AutoCloseable {
+  public static final int H = 4;
+  public static final int PERIOD = 4;
 
-  final List<NamedSeries> series = sines(8, 3);
+  public final List<NamedSeries> series = sines(8, 3);
   final List<Model> models = new ArrayList<>();
-  final List<TrainedMember> members = new ArrayList<>();
-  final List<BlockForecaster> forecasters = new ArrayList<>();
+  public final List<TrainedMember> members = new ArrayList<>();
+  public final List<BlockForecaster> forecasters = new ArrayList<>();
 
-  TinyEnsemble() {
+  public TinyEnsemble() {
     List<ForecasterSpec> specs =
         List.of(
             ForecasterSpec.builder(ForecasterKind.NBEATS_GENERIC)
@@ -93,7 +93,7 @@ final class TinyEnsemble implements AutoCloseable {
   }
 
   /** Seasonal series with a level and a trend, lengths 20 to 29. */
-  static List<NamedSeries> sines(int count, long seed) {
+  public static List<NamedSeries> sines(int count, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     List<NamedSeries> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -110,7 +110,7 @@ final class TinyEnsemble implements AutoCloseable {
     return out;
   }
 
-  List<double[]> histories() {
+  public List<double[]> histories() {
     return series.stream().map(NamedSeries::values).toList();
   }
 
