@@ -49,6 +49,33 @@ public final class EnsembleForecaster implements Forecaster {
     return new EnsembleForecaster(new ArrayList<>(members));
   }
 
+  /**
+   * The ensemble of trained members computed with DJL (each network rebuilt from its spec and seed
+   * with its saved parameters), as {@link ForecasterArtifact#load} loads it from files.
+   *
+   * @param horizon the horizon the members were trained for
+   * @param type FLOAT32, or FLOAT64 (the parameters converted exactly)
+   * @throws IllegalArgumentException when a member's parameters do not fit its network
+   */
+  public static EnsembleForecaster fromParameters(
+      int horizon, List<TrainedMember> members, ai.djl.ndarray.types.DataType type) {
+    List<Forecaster> loaded = new ArrayList<>();
+    try {
+      for (int i = 0; i < members.size(); i++) {
+        TrainedMember m = members.get(i);
+        loaded.add(
+            DjlMember.load("member-" + (i + 1), m.spec(), horizon, m.seed(), m.parameters(), type));
+      }
+      return of(loaded);
+    } catch (ai.djl.MalformedModelException e) {
+      loaded.forEach(Forecaster::close);
+      throw new IllegalArgumentException("parameters do not fit: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      loaded.forEach(Forecaster::close);
+      throw e;
+    }
+  }
+
   /** The members, in order. */
   public List<Forecaster> members() {
     return members;

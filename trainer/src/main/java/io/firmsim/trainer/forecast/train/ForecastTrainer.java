@@ -55,11 +55,20 @@ import java.util.SplittableRandom;
  * </ol>
  *
  * <p>On the CPU the run is deterministic: two runs with the same seed and block seed give
- * bit-identical weights.
+ * bit-identical weights. Several trainers may run on parallel threads (their forward and backward
+ * passes take turns: DJL's PyTorch engine allows one gradient collector per process at a time).
  */
 public final class ForecastTrainer {
   /** The checkpoint file name inside the checkpoint folder. */
   public static final String CHECKPOINT_FILE = "best.params";
+
+  /**
+   * Held during each forward and backward pass: DJL's PyTorch engine refuses a second gradient
+   * collector while one is open in the process ({@code PtGradientCollector}), so trainings on
+   * parallel threads (ensemble members) take turns there; sampling, optimizer steps and validation
+   * run concurrently. Each training's arithmetic is unchanged, so results stay deterministic.
+   */
+  private static final Object GRADIENT_LOCK = new Object();
 
   private final TrainingSettings settings;
 
@@ -127,16 +136,21 @@ public final class ForecastTrainer {
           NDArray x = scoped.create(xys[0]).toType(DataType.FLOAT32, false);
           NDArray y = scoped.create(xys[1]).toType(DataType.FLOAT32, false);
           NDArray scale = scoped.create(xys[2][0]).toType(DataType.FLOAT32, false);
-          try (GradientCollector gc = trainer.newGradientCollector()) {
-            NDList pred = trainer.forward(new NDList(x));
-            pred.attach(scoped);
-            NDArray loss = trainer.getLoss().evaluate(new NDList(y, scale), pred);
-            loss.attach(scoped);
-            gc.backward(loss);
-            double value = loss.getFloat();
-            curve.add(value);
-            listener.onStep(step + 1, settings.steps(), value);
+          double value;
+          // DJL's PyTorch engine allows one gradient collector per process at a time; members
+          // trained on parallel threads take turns for the forward and backward pass.
+          synchronized (GRADIENT_LOCK) {
+            try (GradientCollector gc = trainer.newGradientCollector()) {
+              NDList pred = trainer.forward(new NDList(x));
+              pred.attach(scoped);
+              NDArray loss = trainer.getLoss().evaluate(new NDList(y, scale), pred);
+              loss.attach(scoped);
+              gc.backward(loss);
+              value = loss.getFloat();
+            }
           }
+          curve.add(value);
+          listener.onStep(step + 1, settings.steps(), value);
           trainer.step();
         }
         step++;
