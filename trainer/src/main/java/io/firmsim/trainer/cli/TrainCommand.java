@@ -17,8 +17,10 @@ import io.firmsim.trainer.orchestrator.train.TrainingRun;
 import io.firmsim.zoo.BuildInfo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -184,9 +186,11 @@ public final class TrainCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     boolean console = System.console() != null;
     ProgressBar[] steps = new ProgressBar[1];
+    Map<String, Integer> taken = new HashMap<>();
     ForecastRun.Progress progress =
         (member, step, max, loss) -> {
           synchronized (steps) {
+            taken.put(member, step);
             if (steps[0] != null) {
               steps[0].step();
               steps[0].setExtraMessage(
@@ -218,9 +222,37 @@ public final class TrainCommand implements Callable<Integer> {
               .setStyle(ProgressBarStyle.ASCII)
               .build();
     }
+    RunListener lines = listener(out, console, false);
+    RunListener withBar =
+        new RunListener() {
+          @Override
+          public void stageStarted(int stage, List<Task> tasks) {
+            lines.stageStarted(stage, tasks);
+          }
+
+          @Override
+          public void taskFinished(Task task, TaskOutcome outcome) {
+            lines.taskFinished(task, outcome);
+            if (task.kind().equals("forecast-member")) {
+              // A reused or early-stopped member: move the bar past its remaining steps.
+              synchronized (steps) {
+                String member = task.id().substring(task.id().indexOf(':') + 1);
+                int left = cfg.training().steps() - taken.getOrDefault(member, 0);
+                if (steps[0] != null && left > 0) {
+                  steps[0].stepBy(left);
+                }
+              }
+            }
+          }
+
+          @Override
+          public void runFinished(RunReport report) {
+            lines.runFinished(report);
+          }
+        };
     RunReport report;
     try {
-      report = run.run(graph, force, listener(out, console, false));
+      report = run.run(graph, force, withBar);
     } finally {
       synchronized (steps) {
         if (steps[0] != null) {

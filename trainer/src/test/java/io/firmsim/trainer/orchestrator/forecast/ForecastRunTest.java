@@ -35,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The orchestrator's forecast task kind: a configuration of 4 members (2 lookbacks x 2 losses)
  * trains them in parallel and writes a verified artifact with its report; a second run reuses every
- * member; a changed series file retrains them all; runs in fresh folders with the same seeds give
- * byte-identical member parameters; unknown keys are refused with their YAML path.
+ * member; a changed series file retrains them all, a damaged stored member only itself; runs in
+ * fresh folders with the same seeds give byte-identical member parameters; unknown keys are refused
+ * with their YAML path.
  */
 class ForecastRunTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -177,6 +178,32 @@ class ForecastRunTest {
     RunReport third = run(config, steps);
     assertEquals(List.of(TaskOutcome.Status.SUCCEEDED), distinct(memberStatuses(third)));
     assertEquals(4 * 6, steps.get());
+  }
+
+  @Test
+  void aDamagedStoredMemberIsTrainedAgainAlone() throws Exception {
+    Path config = setUp(tmp.resolve("d"), "models");
+    AtomicInteger steps = new AtomicInteger();
+    run(config, steps);
+    Path stored =
+        tmp.resolve("d/models/.firmsim-state/forecast-sines-1/members/L3.mase.seed5.params");
+    byte[] bytes = Files.readAllBytes(stored);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(stored, bytes);
+    steps.set(0);
+    RunReport r = run(config, steps);
+    assertEquals(6, steps.get(), "one member's 6 steps");
+    for (TaskOutcome o : r.outcomes()) {
+      if (o.kind().equals("forecast-member")) {
+        assertEquals(
+            o.taskId().equals("member:L3.mase.seed5")
+                ? TaskOutcome.Status.SUCCEEDED
+                : TaskOutcome.Status.CACHED,
+            o.status(),
+            o.taskId());
+      }
+    }
+    ForecasterArtifact.open(tmp.resolve("d/models/sines/1"));
   }
 
   private static <T> List<T> distinct(List<T> xs) {
