@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
 
 /**
  * Trains a forecasting block (an {@link NBeatsBlock}, an {@link LstmForecaster} or any block
@@ -88,6 +89,8 @@ public final class ForecastTrainer {
    *
    * @throws IllegalArgumentException for a series too short, a MASE scale of 0, or a block whose
    *     lookback/horizon differ from the settings'
+   * @throws CancellationException when the thread is interrupted (checked before every step; the
+   *     interrupt flag stays set)
    */
   public TrainingResult train(Model model, List<NamedSeries> series) {
     return train(model, series, TrainingListener.NONE);
@@ -131,6 +134,10 @@ public final class ForecastTrainer {
       int step = 0;
       NDManager root = trainer.getManager();
       while (step < settings.steps()) {
+        if (Thread.currentThread().isInterrupted()) {
+          // The flag stays set for the caller (an orchestrator task reports itself cancelled).
+          throw new CancellationException("training interrupted after step " + step);
+        }
         double[][][] xys = sample(data, random, batch);
         try (NDManager scoped = root.newSubManager()) {
           NDArray x = scoped.create(xys[0]).toType(DataType.FLOAT32, false);

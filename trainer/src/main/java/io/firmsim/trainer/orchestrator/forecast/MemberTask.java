@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 
 /**
  * Task kind {@code forecast-member}: trains one ensemble member ({@link ForecastTrainer}) on the
@@ -121,23 +122,29 @@ final class MemberTask implements Task {
 
   @Override
   @SuppressWarnings("unchecked")
-  public TaskResult run(TaskContext context) throws IOException {
+  public TaskResult run(TaskContext context) throws IOException, InterruptedException {
     List<NamedSeries> series = (List<NamedSeries>) context.input(SeriesTask.SERIES, List.class);
     TrainingSettings s = settings(checkpoints.resolve(member.id()));
     Block block = member.spec().build(config.horizon(), member.seed());
     try (Model model = Model.newInstance(member.id(), s.device(), "PyTorch")) {
       model.setBlock(block);
-      TrainingResult r =
-          new ForecastTrainer(s)
-              .train(
-                  model,
-                  series,
-                  new TrainingListener() {
-                    @Override
-                    public void onStep(int step, int steps, double loss) {
-                      progress.onStep(member.id(), step, steps, loss);
-                    }
-                  });
+      TrainingResult r;
+      try {
+        r =
+            new ForecastTrainer(s)
+                .train(
+                    model,
+                    series,
+                    new TrainingListener() {
+                      @Override
+                      public void onStep(int step, int steps, double loss) {
+                        progress.onStep(member.id(), step, steps, loss);
+                      }
+                    });
+      } catch (CancellationException e) {
+        // Interrupted (the run is being cancelled): the runner reports the task CANCELLED.
+        throw (InterruptedException) new InterruptedException(e.getMessage()).initCause(e);
+      }
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (DataOutputStream out = new DataOutputStream(bytes)) {
         block.saveParameters(out);
