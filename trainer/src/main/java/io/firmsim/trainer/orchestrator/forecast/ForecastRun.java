@@ -1,5 +1,6 @@
 package io.firmsim.trainer.orchestrator.forecast;
 
+import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -129,12 +130,20 @@ public final class ForecastRun {
 
   /**
    * Refuses, before any work and naming it, an artifact folder that cannot be used (a file, an
-   * unwritable parent, a non-empty folder that is not a previous firmsim output).
+   * unwritable parent, a non-empty folder that is not a previous firmsim output), and {@code
+   * device: gpu} on a machine where PyTorch sees no GPU.
    *
    * @throws BadInputException naming the location
    */
   public void checkOutput() {
     OutputDirectory.check(artifactDir(), true);
+    if (config.training().device() == ForecastConfig.Device.GPU
+        && Engine.getEngine("PyTorch").getGpuCount() == 0) {
+      throw new BadInputException(
+          config.source()
+              + ": forecast.training.device is gpu, but PyTorch sees no GPU on this machine"
+              + " (use device: cpu)");
+    }
   }
 
   /** The task graph (building it reads no data). */

@@ -258,6 +258,19 @@ class ForecastRunTest {
             () ->
                 ForecastConfigReader.parse(text.replace("[smape, mase]", "[smape, mape]"), config));
     assertEquals("forecast.ensemble.losses[1]", e.path());
+    if (ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0) {
+      Path gpu = tmp.resolve("k/gpu.yaml");
+      Files.writeString(gpu, text.replace("parallelism: 2", "parallelism: 2\n    device: gpu"));
+      StringWriter gpuErr = new StringWriter();
+      assertEquals(
+          2,
+          Main.run(
+              new PrintWriter(new StringWriter()),
+              new PrintWriter(gpuErr),
+              "train",
+              gpu.toString()));
+      assertTrue(gpuErr.toString().contains("sees no GPU"), gpuErr.toString());
+    }
     Files.writeString(config, text.replace("seasonalPeriod", "period"));
     StringWriter err = new StringWriter();
     int code =
