@@ -6,8 +6,8 @@ import picocli.CommandLine;
 
 /**
  * Entry point of the {@code ./firmsim} launcher: the simulator's commands ({@code simulate}), the
- * trainer's ({@code fit}, {@code fit-model}, {@code train}, {@code forecast-eval}, {@code
- * scenario}) and the server's ({@code serve}).
+ * trainer's ({@code fit}, {@code fit-model}, {@code train}, {@code forecast}, {@code
+ * forecast-eval}, {@code scenario}) and the server's ({@code serve}).
  */
 public final class Main {
   private Main() {}
@@ -29,6 +29,7 @@ public final class Main {
     cli.addSubcommand("fit", new FitCommand());
     cli.addSubcommand("fit-model", new FitModelCommand());
     cli.addSubcommand("train", new TrainCommand());
+    cli.addSubcommand("forecast", new ForecastCommand());
     cli.addSubcommand("forecast-eval", new ForecastEvalCommand());
     cli.addSubcommand("scenario", ScenarioCommand.commandLine(forecasters));
     cli.addSubcommand("serve", new io.firmsim.serving.cli.ServeCommand());

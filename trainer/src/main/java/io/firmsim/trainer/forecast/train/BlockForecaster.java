@@ -89,9 +89,15 @@ public final class BlockForecaster implements Forecaster {
 
   /**
    * The input window ending before index {@code end}: values {@code end - lookback .. end - 1},
-   * positions before the series' start filled with 0.
+   * positions before the series' start filled with 0. Public so that forecasters computing with
+   * another engine (ONNX Runtime) build exactly the same windows.
+   *
+   * @param values the series
+   * @param end the index after the window's last value
+   * @param lookback the window's length
+   * @return a new array of {@code lookback} values
    */
-  static double[] window(double[] values, int end, int lookback) {
+  public static double[] window(double[] values, int end, int lookback) {
     double[] x = new double[lookback];
     int from = Math.max(0, end - lookback);
     System.arraycopy(values, from, x, lookback - (end - from), end - from);

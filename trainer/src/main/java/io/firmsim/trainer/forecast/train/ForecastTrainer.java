@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
 
 /**
  * Trains a forecasting block (an {@link NBeatsBlock}, an {@link LstmForecaster} or any block
@@ -57,11 +58,20 @@ import java.util.SplittableRandom;
  * </ol>
  *
  * <p>On the CPU the run is deterministic: two runs with the same seed and block seed give
- * bit-identical weights.
+ * bit-identical weights. Several trainers may run on parallel threads (their forward and backward
+ * passes take turns: DJL's PyTorch engine allows one gradient collector per process at a time).
  */
 public final class ForecastTrainer {
   /** The checkpoint file name inside the checkpoint folder. */
   public static final String CHECKPOINT_FILE = "best.params";
+
+  /**
+   * Held during each forward and backward pass: DJL's PyTorch engine refuses a second gradient
+   * collector while one is open in the process ({@code PtGradientCollector}), so trainings on
+   * parallel threads (ensemble members) take turns there; sampling, optimizer steps and validation
+   * run concurrently. Each training's arithmetic is unchanged, so results stay deterministic.
+   */
+  private static final Object GRADIENT_LOCK = new Object();
 
   private final TrainingSettings settings;
 
@@ -81,6 +91,8 @@ public final class ForecastTrainer {
    *
    * @throws IllegalArgumentException for a series too short, a MASE scale of 0, or a block whose
    *     lookback/horizon differ from the settings'
+   * @throws CancellationException when the thread is interrupted (checked before every step; the
+   *     interrupt flag stays set)
    */
   public TrainingResult train(Model model, List<NamedSeries> series) {
     return train(model, series, TrainingListener.NONE);
@@ -130,21 +142,30 @@ public final class ForecastTrainer {
       int step = 0;
       NDManager root = trainer.getManager();
       while (step < settings.steps()) {
+        if (Thread.currentThread().isInterrupted()) {
+          // The flag stays set for the caller (an orchestrator task reports itself cancelled).
+          throw new CancellationException("training interrupted after step " + step);
+        }
         double[][][] xys = sample(data, random, batch);
         try (NDManager scoped = root.newSubManager()) {
           NDArray x = scoped.create(xys[0]).toType(DataType.FLOAT32, false);
           NDArray y = scoped.create(xys[1]).toType(DataType.FLOAT32, false);
           NDArray scale = scoped.create(xys[2][0]).toType(DataType.FLOAT32, false);
-          try (GradientCollector gc = trainer.newGradientCollector()) {
-            NDList pred = trainer.forward(new NDList(x));
-            pred.attach(scoped);
-            NDArray loss = trainer.getLoss().evaluate(new NDList(y, scale), pred);
-            loss.attach(scoped);
-            gc.backward(loss);
-            double value = loss.getFloat();
-            curve.add(value);
-            listener.onStep(step + 1, settings.steps(), value);
+          double value;
+          // DJL's PyTorch engine allows one gradient collector per process at a time; members
+          // trained on parallel threads take turns for the forward and backward pass.
+          synchronized (GRADIENT_LOCK) {
+            try (GradientCollector gc = trainer.newGradientCollector()) {
+              NDList pred = trainer.forward(new NDList(x));
+              pred.attach(scoped);
+              NDArray loss = trainer.getLoss().evaluate(new NDList(y, scale), pred);
+              loss.attach(scoped);
+              gc.backward(loss);
+              value = loss.getFloat();
+            }
           }
+          curve.add(value);
+          listener.onStep(step + 1, settings.steps(), value);
           trainer.step();
         }
         step++;

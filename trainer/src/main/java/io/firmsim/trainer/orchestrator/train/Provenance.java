@@ -11,11 +11,11 @@ import java.util.Map;
  * library, Java and OS versions. Stable between runs on one installation, so a model holding it can
  * be reproduced byte for byte.
  */
-final class Provenance {
+public final class Provenance {
   private Provenance() {}
 
   /** firmsim's build: version, commit and the code version that keys incremental reuse. */
-  static Map<String, Object> firmsim(String codeVersion) {
+  public static Map<String, Object> firmsim(String codeVersion) {
     BuildInfo build = BuildInfo.current();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("version", build.version());
@@ -25,7 +25,7 @@ final class Provenance {
   }
 
   /** Library and runtime versions. */
-  static Map<String, Object> libraries() {
+  public static Map<String, Object> libraries() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("djl", Engine.getDjlVersion());
     Engine engine = Engine.getEngine("PyTorch");

@@ -339,6 +339,34 @@ class ForecastTrainerTest {
     }
   }
 
+  @Test
+  void anInterruptedThreadStopsBeforeTheNextStepKeepingTheFlag() {
+    int[] steps = {0};
+    try (Model model = Model.newInstance("f", Device.cpu(), "PyTorch")) {
+      model.setBlock(nbeats(1));
+      Thread.currentThread().interrupt();
+      try {
+        assertThrows(
+            java.util.concurrent.CancellationException.class,
+            () ->
+                new ForecastTrainer(settings().optSteps(5).build())
+                    .train(
+                        model,
+                        sines(3, 1, 0),
+                        new TrainingListener() {
+                          @Override
+                          public void onStep(int step, int max, double loss) {
+                            steps[0] = step;
+                          }
+                        }));
+        assertTrue(Thread.currentThread().isInterrupted(), "the interrupt flag stays set");
+      } finally {
+        Thread.interrupted();
+      }
+      assertEquals(0, steps[0]);
+    }
+  }
+
   private static double mean(List<Double> xs) {
     return xs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
   }
