@@ -1,5 +1,6 @@
 package io.firmsim.trainer.cli;
 
+import io.firmsim.trainer.forecast.artifact.ArtifactForecasterLoader;
 import io.firmsim.trainer.forecast.scenario.ForecasterLoader;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -17,7 +18,7 @@ public final class Main {
   }
 
   public static CommandLine commandLine() {
-    return commandLine(ForecasterLoader.UNAVAILABLE);
+    return commandLine(ArtifactForecasterLoader.INSTANCE);
   }
 
   /**

@@ -284,10 +284,15 @@ class ScenarioCommandTest {
     assertEquals(2, o.code());
     assertTrue(o.err().contains("history.csv") && o.err().contains("offers 3"), o.err());
     assertEquals(1, naive.closed, "the forecaster was not closed after a refusal");
-    // the default loader: no artifacts yet
-    o = run(ForecasterLoader.UNAVAILABLE, macro(h, tmp.resolve("o3")));
+    // the launcher's loader: no forecaster "demo" in an empty models folder
+    Path empty = Files.createDirectories(tmp.resolve("models"));
+    o =
+        run(
+            io.firmsim.trainer.forecast.artifact.ArtifactForecasterLoader.INSTANCE,
+            macro(h, tmp.resolve("o3"), "--models-dir", empty.toString()));
     assertEquals(2, o.code());
-    assertTrue(o.err().contains("not available yet"), o.err());
+    assertTrue(o.err().contains("demo"), o.err());
+    assertFalse(Files.exists(tmp.resolve("o3")));
     o = run(loader, macro(h, tmp.resolve("o4"), 0));
     assertEquals(2, o.code());
     assertTrue(o.err().contains("--years"), o.err());

@@ -14,17 +14,6 @@ import java.util.Optional;
 @FunctionalInterface
 public interface ForecasterLoader {
   /**
-   * The loader used until forecaster artifacts exist: refuses every model.
-   *
-   * <p>TODO(issue 10): replace by the artifact loader (EnsembleForecaster) once it is merged.
-   */
-  ForecasterLoader UNAVAILABLE =
-      (name, dir) -> {
-        throw new BadInputException(
-            "--model " + name + ": forecaster artifacts not available yet (issue 10)");
-      };
-
-  /**
    * Loads a forecaster; the caller closes it.
    *
    * @param nameOrDir a model name (looked up in {@code modelsDir} or the default models folder) or
