@@ -70,6 +70,8 @@ public record ForecastConfig(
    * @param clipGradient element-wise gradient clip, 0 for none
    * @param validationEvery validation loss every K steps
    * @param earlyStoppingPatience checks without improvement before stopping, 0 for never
+   * @param holdOut whether the last H points of each series are held out for validation (true) or
+   *     every point trains (false: no validation, no early stopping, the last step's parameters)
    * @param historyLimit L_H, in horizons
    * @param device cpu or gpu
    * @param parallelism members trained at once
@@ -81,12 +83,13 @@ public record ForecastConfig(
       double clipGradient,
       int validationEvery,
       int earlyStoppingPatience,
+      boolean holdOut,
       double historyLimit,
       Device device,
       int parallelism) {
     /** The defaults: those of {@code TrainingSettings}, on the CPU, one member at a time. */
     public static final Training DEFAULTS =
-        new Training(1000, 256, 1e-3, 1.0, 100, 0, 10, Device.CPU, 1);
+        new Training(1000, 256, 1e-3, 1.0, 100, 0, true, 10, Device.CPU, 1);
   }
 
   /**

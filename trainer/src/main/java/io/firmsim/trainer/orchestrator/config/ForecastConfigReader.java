@@ -53,6 +53,8 @@ import java.util.regex.Pattern;
  *     clipGradient: 1.0         # &gt;= 0, 0 = none
  *     validationEvery: 100      # &gt;= 1
  *     earlyStoppingPatience: 0  # &gt;= 0, 0 = none
+ *     holdOut: true             # hold out each series' last H points for validation; false:
+ *                               #   train on every point, no validation (patience must be 0)
  *     historyLimit: 10          # &gt; 0, L_H in horizons
  *     device: cpu               # cpu or gpu
  *     parallelism: 1            # 1..1024 members trained at once
@@ -238,6 +240,7 @@ public final class ForecastConfigReader {
           "clipGradient",
           "validationEvery",
           "earlyStoppingPatience",
+          "holdOut",
           "historyLimit",
           "device",
           "parallelism");
@@ -251,13 +254,29 @@ public final class ForecastConfigReader {
               default -> throw t.fail("device", "expected cpu or gpu, found '" + s + "'");
             };
       }
+      boolean holdOut = d.holdOut();
+      if (t.has("holdOut")) {
+        JsonNode v = t.node.get("holdOut");
+        if (!v.isBoolean()) {
+          throw t.fail("holdOut", "expected true or false, found " + v);
+        }
+        holdOut = v.booleanValue();
+      }
+      int patience =
+          t.integer("earlyStoppingPatience", d.earlyStoppingPatience(), 0, Integer.MAX_VALUE);
+      if (!holdOut && patience > 0) {
+        throw t.fail(
+            "earlyStoppingPatience",
+            "early stopping needs the validation hold-out; set holdOut: true or patience 0");
+      }
       return new Training(
           t.integer("steps", d.steps(), 1, Integer.MAX_VALUE),
           t.integer("batchSize", d.batchSize(), 1, Integer.MAX_VALUE),
           t.number("learningRate", d.learningRate(), 0, false),
           t.number("clipGradient", d.clipGradient(), 0, false),
           t.integer("validationEvery", d.validationEvery(), 1, Integer.MAX_VALUE),
-          t.integer("earlyStoppingPatience", d.earlyStoppingPatience(), 0, Integer.MAX_VALUE),
+          patience,
+          holdOut,
           t.number("historyLimit", d.historyLimit(), 0, true),
           device,
           t.integer("parallelism", d.parallelism(), 1, MAX_PARALLELISM));

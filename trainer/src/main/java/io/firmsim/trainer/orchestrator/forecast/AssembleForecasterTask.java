@@ -97,9 +97,14 @@ final class AssembleForecasterTask implements Task {
     }
     int h = config.horizon();
     int period = config.seasonalPeriod();
+    // scored on the series long enough to give up H points (2H + 1 values), as the validation
+    List<NamedSeries> scored = new ArrayList<>();
     List<double[]> train = new ArrayList<>();
     for (NamedSeries s : series) {
-      train.add(Arrays.copyOf(s.values(), s.length() - h));
+      if (s.length() >= 2 * h + 1) {
+        scored.add(s);
+        train.add(Arrays.copyOf(s.values(), s.length() - h));
+      }
     }
     double[][] ensemble;
     double[][][] each;
@@ -109,11 +114,11 @@ final class AssembleForecasterTask implements Task {
       ensemble = f.forecast(train);
       each = f.memberForecasts(train);
     }
-    double[] e = score(series, train, ensemble, h, period);
+    double[] e = score(scored, train, ensemble, h, period);
     List<Double> ms = new ArrayList<>();
     List<Double> mm = new ArrayList<>();
     for (double[][] f : each) {
-      double[] s = score(series, train, f, h, period);
+      double[] s = score(scored, train, f, h, period);
       ms.add(s[0]);
       mm.add(s[1]);
     }

@@ -99,6 +99,7 @@ final class MemberTask implements Task {
             .optSeasonalPeriod(config.seasonalPeriod())
             .optValidationEvery(t.validationEvery())
             .optEarlyStoppingPatience(t.earlyStoppingPatience())
+            .optHoldOut(t.holdOut())
             .optScaling(member.spec().scaling())
             .optSeed(member.seed())
             .optDevice(t.device() == ForecastConfig.Device.GPU ? Device.gpu() : Device.cpu());

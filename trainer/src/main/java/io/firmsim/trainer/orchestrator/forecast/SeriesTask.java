@@ -15,9 +15,10 @@ import java.util.Set;
 
 /**
  * Task kind {@code series}: reads the series file ({@link SeriesFiles}, bad rows refused naming
- * file, row and column) and refuses a series too short to train with the horizon (2H + 1 values: H
- * held out, H + 1 to train). Writes {@value #SERIES} (in memory), whose content hash is derived
- * from the file's SHA-256: a changed file re-runs every member, an unchanged one none.
+ * file, row and column) and refuses a series too short to train with the horizon (H + 1 values;
+ * series of H + 1 to 2H values train whole and are left out of the validation). Writes {@value
+ * #SERIES} (in memory), whose content hash is derived from the file's SHA-256: a changed file
+ * re-runs every member, an unchanged one none.
  */
 final class SeriesTask implements Task {
   static final String SERIES = "dataset:series";
@@ -75,7 +76,7 @@ final class SeriesTask implements Task {
     String hash = sha256();
     List<NamedSeries> series = SeriesFiles.read(file);
     for (NamedSeries s : series) {
-      if (s.length() < 2 * horizon + 1) {
+      if (s.length() < horizon + 1) {
         throw new BadInputException(
             file
                 + ": series '"
@@ -85,8 +86,7 @@ final class SeriesTask implements Task {
                 + " values; training with horizon "
                 + horizon
                 + " needs at least "
-                + (2 * horizon + 1)
-                + " (H held out for validation, H + 1 to train)");
+                + (horizon + 1));
       }
     }
     context.output(SERIES, series, Hashing.combine(List.of("series", hash)));

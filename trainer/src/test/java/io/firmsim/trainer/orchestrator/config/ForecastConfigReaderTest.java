@@ -91,6 +91,17 @@ class ForecastConfigReaderTest {
   }
 
   @Test
+  void holdOutIsABooleanAndExcludesEarlyStopping() {
+    assertTrue(parse(MINIMAL).training().holdOut());
+    assertFalse(parse(MINIMAL + "  training:\n    holdOut: false\n").training().holdOut());
+    ConfigException e = refused(MINIMAL + "  training:\n    holdOut: \"no\"\n");
+    assertEquals("forecast.training.holdOut", e.path());
+    e = refused(MINIMAL + "  training:\n    holdOut: false\n    earlyStoppingPatience: 3\n");
+    assertEquals("forecast.training.earlyStoppingPatience", e.path());
+    assertTrue(e.getMessage().contains("hold-out"), e.getMessage());
+  }
+
+  @Test
   void problemsNameLineAndPath() {
     ConfigException e = refused(MINIMAL.replace("horizon: 18", "horizon: \"18\""));
     assertEquals("forecast.horizon", e.path());
