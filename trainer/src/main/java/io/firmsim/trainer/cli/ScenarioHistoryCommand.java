@@ -43,13 +43,40 @@ public final class ScenarioHistoryCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE.csv", description = "Annual file.")
   Path out;
 
-  @Option(names = "--overwrite", description = "Replace an existing --out file.")
+  @Option(
+      names = "--series-out",
+      paramLabel = "FILE.csv",
+      description =
+          "Also write the two annual series in the long series layout (series,time,value; series"
+              + " gdp_growth_pct and realr_pct, time the year), the training file of a macro"
+              + " forecaster (forecast: series in a train YAML).")
+  Path seriesOut;
+
+  @Option(names = "--overwrite", description = "Replace existing output files.")
   boolean overwrite;
 
   @Override
   public Integer call() throws Exception {
     OutputFile.check(out, overwrite);
+    if (seriesOut != null) {
+      OutputFile.check(seriesOut, overwrite);
+    }
     AnnualMacroHistory h = AnnualMacroHistory.fromQuarterly(quarterly);
+    if (seriesOut != null) {
+      try (OutputFile file = OutputFile.begin(seriesOut, overwrite)) {
+        try (BufferedWriter w = Files.newBufferedWriter(file.staging(), StandardCharsets.UTF_8)) {
+          w.write("series,time,value\n");
+          String[] names = {"gdp_growth_pct", "realr_pct"};
+          double[][] values = {h.growthPct(), h.realrPct()};
+          for (int k = 0; k < 2; k++) {
+            for (int i = 0; i < h.size(); i++) {
+              w.write(names[k] + "," + (h.firstYear() + i) + "," + values[k][i] + "\n");
+            }
+          }
+        }
+        file.commit();
+      }
+    }
     try (OutputFile file = OutputFile.begin(out, overwrite)) {
       try (BufferedWriter w = Files.newBufferedWriter(file.staging(), StandardCharsets.UTF_8)) {
         h.write(w);

@@ -260,6 +260,28 @@ class ScenarioCommandTest {
                 out.toString(),
                 "--overwrite")
             .code());
+    // --series-out: the same values as two series the forecaster training reads
+    Path series = tmp.resolve("series.csv");
+    Outcome withSeries =
+        run(
+            loader,
+            "scenario",
+            "history",
+            "--quarterly",
+            q.toString(),
+            "--out",
+            out.toString(),
+            "--series-out",
+            series.toString(),
+            "--overwrite");
+    assertEquals(0, withSeries.code(), withSeries.err());
+    List<io.firmsim.trainer.forecast.series.NamedSeries> read =
+        io.firmsim.trainer.forecast.series.SeriesFiles.read(series);
+    assertEquals(2, read.size());
+    assertEquals("gdp_growth_pct", read.get(0).id());
+    assertArrayEquals(direct.growthPct(), read.get(0).values(), 0.0);
+    assertEquals("realr_pct", read.get(1).id());
+    assertArrayEquals(direct.realrPct(), read.get(1).values(), 0.0);
   }
 
   @Test
