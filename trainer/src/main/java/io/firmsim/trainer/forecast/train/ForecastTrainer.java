@@ -13,7 +13,6 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Adam;
-import ai.djl.training.tracker.Tracker;
 import io.firmsim.models.forecast.lstm.LstmForecaster;
 import io.firmsim.models.forecast.nbeats.NBeatsBlock;
 import io.firmsim.trainer.forecast.eval.ForecastMetrics;
@@ -111,7 +110,9 @@ public final class ForecastTrainer {
     int horizon = settings.horizon();
     checkBlockShape(block, lookback, horizon);
     Adam.Builder adam =
-        Adam.builder().optLearningRateTracker(Tracker.fixed((float) settings.learningRate()));
+        Adam.builder()
+            .optLearningRateTracker(
+                settings.learningRateSchedule().tracker(settings.learningRate(), settings.steps()));
     if (settings.clipGradient() > 0) {
       adam.optClipGrad((float) settings.clipGradient());
     }

@@ -27,6 +27,7 @@ public final class TrainingSettings {
   private final int batchSize;
   private final int steps;
   private final double learningRate;
+  private final LearningRateSchedule schedule;
   private final double clipGradient;
   private final LossKind loss;
   private final int seasonalPeriod;
@@ -45,6 +46,7 @@ public final class TrainingSettings {
     this.batchSize = b.batchSize;
     this.steps = b.steps;
     this.learningRate = b.learningRate;
+    this.schedule = b.schedule;
     this.clipGradient = b.clipGradient;
     this.loss = b.loss;
     this.seasonalPeriod = b.seasonalPeriod;
@@ -100,6 +102,11 @@ public final class TrainingSettings {
   /** Adam's learning rate. */
   public double learningRate() {
     return learningRate;
+  }
+
+  /** The learning-rate schedule (default constant). */
+  public LearningRateSchedule learningRateSchedule() {
+    return schedule;
   }
 
   /** The element-wise gradient clip, 0 for none. */
@@ -174,6 +181,7 @@ public final class TrainingSettings {
         + steps
         + ", lr="
         + learningRate
+        + (schedule == LearningRateSchedule.CONSTANT ? "" : ", schedule=" + schedule.label())
         + ", clip="
         + clipGradient
         + ", loss="
@@ -203,6 +211,7 @@ public final class TrainingSettings {
     private int batchSize = 256;
     private int steps = 1000;
     private double learningRate = 1e-3;
+    private LearningRateSchedule schedule = LearningRateSchedule.CONSTANT;
     private double clipGradient = 1.0;
     private LossKind loss = LossKind.SMAPE;
     private int seasonalPeriod = 1;
@@ -249,6 +258,12 @@ public final class TrainingSettings {
     /** Adam's learning rate (default 1e-3; 0 allowed, parameters then stay put). */
     public Builder optLearningRate(double learningRate) {
       this.learningRate = learningRate;
+      return this;
+    }
+
+    /** The learning-rate schedule (default constant). */
+    public Builder optLearningRateSchedule(LearningRateSchedule schedule) {
+      this.schedule = Objects.requireNonNull(schedule, "schedule");
       return this;
     }
 

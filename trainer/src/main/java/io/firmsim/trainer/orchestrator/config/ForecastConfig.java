@@ -1,6 +1,7 @@
 package io.firmsim.trainer.orchestrator.config;
 
 import io.firmsim.trainer.forecast.model.ForecasterSpec;
+import io.firmsim.trainer.forecast.train.LearningRateSchedule;
 import io.firmsim.trainer.forecast.train.LossKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +68,7 @@ public record ForecastConfig(
    * @param steps the step budget
    * @param batchSize windows per step
    * @param learningRate Adam's learning rate
+   * @param learningRateSchedule constant or cosine (to 1% at the last step)
    * @param clipGradient element-wise gradient clip, 0 for none
    * @param validationEvery validation loss every K steps
    * @param earlyStoppingPatience checks without improvement before stopping, 0 for never
@@ -80,6 +82,7 @@ public record ForecastConfig(
       int steps,
       int batchSize,
       double learningRate,
+      LearningRateSchedule learningRateSchedule,
       double clipGradient,
       int validationEvery,
       int earlyStoppingPatience,
@@ -89,7 +92,8 @@ public record ForecastConfig(
       int parallelism) {
     /** The defaults: those of {@code TrainingSettings}, on the CPU, one member at a time. */
     public static final Training DEFAULTS =
-        new Training(1000, 256, 1e-3, 1.0, 100, 0, true, 10, Device.CPU, 1);
+        new Training(
+            1000, 256, 1e-3, LearningRateSchedule.CONSTANT, 1.0, 100, 0, true, 10, Device.CPU, 1);
   }
 
   /**
@@ -129,9 +133,27 @@ public record ForecastConfig(
    * @param id {@code L<multiple>.<loss>.seed<seed>}, e.g. {@code L2.smape.seed1}
    * @param spec the network with the member's lookback multiple
    * @param loss its training loss
-   * @param seed its seed
+   * @param seed its seed, as listed in {@code ensemble.seeds}
    */
-  public record Member(String id, ForecasterSpec spec, LossKind loss, long seed) {}
+  public record Member(String id, ForecasterSpec spec, LossKind loss, long seed) {
+    /**
+     * The seed the member trains with (initial parameters and window sampling): the listed seed
+     * mixed with the lookback multiple and the loss, so that members sharing a listed seed still
+     * start from different parameters and draw different windows (with one seed for all, members of
+     * equal lookback would start identical and see the same windows, and the ensemble would lose
+     * its diversity). A pure function of (seed, lookback multiple, loss).
+     */
+    public long trainingSeed() {
+      long z =
+          seed
+              + 0x9E3779B97F4A7C15L * spec.lookbackMultiple()
+              + 0xC2B2AE3D27D4EB4FL * (loss.ordinal() + 1);
+      // SplitMix64's finalizer
+      z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+      z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+      return z ^ (z >>> 31);
+    }
+  }
 
   /** The members: lookback multiples, then losses, then seeds, in the file's order. */
   public List<Member> members() {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.firmsim.trainer.forecast.model.ForecasterSpec;
 import io.firmsim.trainer.forecast.model.ForecasterSpecException;
+import io.firmsim.trainer.forecast.train.LearningRateSchedule;
 import io.firmsim.trainer.forecast.train.LossKind;
 import io.firmsim.trainer.orchestrator.config.ForecastConfig.Device;
 import io.firmsim.trainer.orchestrator.config.ForecastConfig.Ensemble;
@@ -53,6 +54,7 @@ import java.util.regex.Pattern;
  *     clipGradient: 1.0         # &gt;= 0, 0 = none
  *     validationEvery: 100      # &gt;= 1
  *     earlyStoppingPatience: 0  # &gt;= 0, 0 = none
+ *     learningRateSchedule: constant  # constant or cosine (to 1% of learningRate at the end)
  *     holdOut: true             # hold out each series' last H points for validation; false:
  *                               #   train on every point, no validation (patience must be 0)
  *     historyLimit: 10          # &gt; 0, L_H in horizons
@@ -237,6 +239,7 @@ public final class ForecastConfigReader {
           "steps",
           "batchSize",
           "learningRate",
+          "learningRateSchedule",
           "clipGradient",
           "validationEvery",
           "earlyStoppingPatience",
@@ -253,6 +256,15 @@ public final class ForecastConfigReader {
               case "gpu" -> Device.GPU;
               default -> throw t.fail("device", "expected cpu or gpu, found '" + s + "'");
             };
+      }
+      LearningRateSchedule schedule = d.learningRateSchedule();
+      if (t.has("learningRateSchedule")) {
+        String v = t.text("learningRateSchedule");
+        try {
+          schedule = LearningRateSchedule.parse(v);
+        } catch (IllegalArgumentException ex) {
+          throw t.fail("learningRateSchedule", "expected constant or cosine, found '" + v + "'");
+        }
       }
       boolean holdOut = d.holdOut();
       if (t.has("holdOut")) {
@@ -273,6 +285,7 @@ public final class ForecastConfigReader {
           t.integer("steps", d.steps(), 1, Integer.MAX_VALUE),
           t.integer("batchSize", d.batchSize(), 1, Integer.MAX_VALUE),
           t.number("learningRate", d.learningRate(), 0, false),
+          schedule,
           t.number("clipGradient", d.clipGradient(), 0, false),
           t.integer("validationEvery", d.validationEvery(), 1, Integer.MAX_VALUE),
           patience,

@@ -94,6 +94,7 @@ final class MemberTask implements Task {
             .optBatchSize(t.batchSize())
             .optSteps(t.steps())
             .optLearningRate(t.learningRate())
+            .optLearningRateSchedule(t.learningRateSchedule())
             .optClipGradient(t.clipGradient())
             .optLoss(member.loss())
             .optSeasonalPeriod(config.seasonalPeriod())
@@ -101,7 +102,7 @@ final class MemberTask implements Task {
             .optEarlyStoppingPatience(t.earlyStoppingPatience())
             .optHoldOut(t.holdOut())
             .optScaling(member.spec().scaling())
-            .optSeed(member.seed())
+            .optSeed(member.trainingSeed())
             .optDevice(t.device() == ForecastConfig.Device.GPU ? Device.gpu() : Device.cpu());
     if (checkpointDir != null) {
       b.optCheckpointDir(checkpointDir);
@@ -126,7 +127,7 @@ final class MemberTask implements Task {
   public TaskResult run(TaskContext context) throws IOException, InterruptedException {
     List<NamedSeries> series = (List<NamedSeries>) context.input(SeriesTask.SERIES, List.class);
     TrainingSettings s = settings(checkpoints.resolve(member.id()));
-    Block block = member.spec().build(config.horizon(), member.seed());
+    Block block = member.spec().build(config.horizon(), member.trainingSeed());
     try (Model model = Model.newInstance(member.id(), s.device(), "PyTorch")) {
       model.setBlock(block);
       TrainingResult r;
@@ -152,24 +153,35 @@ final class MemberTask implements Task {
       }
       MemberResult result =
           new MemberResult(
-              member.id(), member.spec(), member.loss(), member.seed(), r, bytes.toByteArray());
+              member.id(),
+              member.spec(),
+              member.loss(),
+              member.trainingSeed(),
+              r,
+              bytes.toByteArray());
       context.output(artifact(member.id()), result, "member " + member.id());
       Map<String, Object> metrics = new LinkedHashMap<>();
       metrics.put("validationLoss", r.bestValidationLoss());
       metrics.put("bestStep", r.bestStep());
       metrics.put("stepsRun", r.stepsRun());
       metrics.put("stoppedEarly", r.stoppedEarly());
-      return new TaskResult(
-          TaskResult.Status.SUCCEEDED,
-          String.format(
-              Locale.ROOT,
-              "validation %s %.6g at step %d of %d%s",
-              member.loss().name().toLowerCase(Locale.ROOT),
-              r.bestValidationLoss(),
-              r.bestStep(),
-              r.stepsRun(),
-              r.stoppedEarly() ? " (stopped early)" : ""),
-          metrics);
+      String summary =
+          Double.isNaN(r.bestValidationLoss())
+              ? String.format(
+                  Locale.ROOT,
+                  "%d steps on every point (no hold-out); last batch %s %.6g",
+                  r.stepsRun(),
+                  member.loss().name().toLowerCase(Locale.ROOT),
+                  r.trainingLoss().get(r.trainingLoss().size() - 1))
+              : String.format(
+                  Locale.ROOT,
+                  "validation %s %.6g at step %d of %d%s",
+                  member.loss().name().toLowerCase(Locale.ROOT),
+                  r.bestValidationLoss(),
+                  r.bestStep(),
+                  r.stepsRun(),
+                  r.stoppedEarly() ? " (stopped early)" : "");
+      return new TaskResult(TaskResult.Status.SUCCEEDED, summary, metrics);
     }
   }
 }

@@ -88,6 +88,11 @@ class ForecastConfigReaderTest {
     assertEquals(2, m.get(6).spec().lookbackMultiple());
     assertEquals(LossKind.SMAPE, m.get(11).loss());
     assertEquals(4, m.get(11).seed());
+    // every member trains with its own stream, a pure function of (seed, lookback, loss)
+    assertEquals(12, m.stream().map(ForecastConfig.Member::trainingSeed).distinct().count());
+    assertEquals(
+        m.get(0).trainingSeed(),
+        new ForecastConfig.Member("x", m.get(0).spec(), m.get(0).loss(), 7).trainingSeed());
   }
 
   @Test
@@ -96,6 +101,14 @@ class ForecastConfigReaderTest {
     assertFalse(parse(MINIMAL + "  training:\n    holdOut: false\n").training().holdOut());
     ConfigException e = refused(MINIMAL + "  training:\n    holdOut: \"no\"\n");
     assertEquals("forecast.training.holdOut", e.path());
+    assertEquals(
+        io.firmsim.trainer.forecast.train.LearningRateSchedule.COSINE,
+        parse(MINIMAL + "  training:\n    learningRateSchedule: cosine\n")
+            .training()
+            .learningRateSchedule());
+    assertEquals(
+        "forecast.training.learningRateSchedule",
+        refused(MINIMAL + "  training:\n    learningRateSchedule: step\n").path());
     e = refused(MINIMAL + "  training:\n    holdOut: false\n    earlyStoppingPatience: 3\n");
     assertEquals("forecast.training.earlyStoppingPatience", e.path());
     assertTrue(e.getMessage().contains("hold-out"), e.getMessage());
