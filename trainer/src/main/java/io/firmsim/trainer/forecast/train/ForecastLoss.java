@@ -45,6 +45,13 @@ public final class ForecastLoss extends Loss {
     switch (kind) {
       case MAE:
         return err.mean();
+      case MAPE:
+        {
+          NDArray den = y.abs();
+          NDArray zero = den.eq(0).toType(den.getDataType(), false);
+          // a term with y = 0 counts 0: its error is multiplied by 0 over a denominator of 1
+          return err.mul(zero.neg().add(1)).div(den.add(zero)).mean().mul(100);
+        }
       case SMAPE:
         {
           NDArray den = f.abs().add(y.abs());

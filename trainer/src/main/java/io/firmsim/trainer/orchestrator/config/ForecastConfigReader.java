@@ -326,7 +326,7 @@ public final class ForecastConfigReader {
           LossKind k;
           try {
             if (!v.isTextual()) {
-              throw new IllegalArgumentException("expected smape, mase or mae, found " + v);
+              throw new IllegalArgumentException("expected smape, mase, mae or mape, found " + v);
             }
             k = LossKind.parse(v.asText());
           } catch (IllegalArgumentException ex) {

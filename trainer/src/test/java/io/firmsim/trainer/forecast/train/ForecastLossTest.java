@@ -36,6 +36,12 @@ class ForecastLossTest {
   }
 
   @Test
+  void mapeByHand() {
+    // terms |1-2|/1, 0/2, y = 0 -> 0, |4-2|/4: 100 * (1 + 0.5) / 4 = 37.5
+    assertEquals(37.5, loss(LossKind.MAPE, Y, F, new double[] {1, 1}), 1e-12);
+  }
+
+  @Test
   void maseByHand() {
     // row MAEs 0.5 and 1.0 over scales 0.25 and 2: (2 + 0.5) / 2
     assertEquals(1.25, loss(LossKind.MASE, Y, F, new double[] {0.25, 2}), 1e-12);
@@ -52,6 +58,7 @@ class ForecastLossTest {
     double[] scale = new double[rows];
     double smape = 0;
     double mase = 0;
+    double mape = 0;
     for (int i = 0; i < rows; i++) {
       for (int j = 0; j < 20; j++) {
         train[i][j] = r.nextDouble(-3, 10);
@@ -63,9 +70,11 @@ class ForecastLossTest {
       scale[i] = ForecastMetrics.maseScale(train[i], 4);
       smape += ForecastMetrics.smapeM4(y[i], f[i]) / rows;
       mase += ForecastMetrics.mase(train[i], 4, y[i], f[i]) / rows;
+      mape += ForecastMetrics.mape(y[i], f[i]) / rows;
     }
     assertEquals(smape, loss(LossKind.SMAPE, y, f, scale), 1e-10);
     assertEquals(mase, loss(LossKind.MASE, y, f, scale), 1e-10);
+    assertEquals(mape, loss(LossKind.MAPE, y, f, scale), 1e-10);
   }
 
   @Test
