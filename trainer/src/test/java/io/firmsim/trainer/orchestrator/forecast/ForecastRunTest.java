@@ -256,7 +256,7 @@ class ForecastRunTest {
         assertThrows(
             ConfigException.class,
             () ->
-                ForecastConfigReader.parse(text.replace("[smape, mase]", "[smape, mape]"), config));
+                ForecastConfigReader.parse(text.replace("[smape, mase]", "[smape, msle]"), config));
     assertEquals("forecast.ensemble.losses[1]", e.path());
     if (ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0) {
       Path gpu = tmp.resolve("k/gpu.yaml");
