@@ -110,17 +110,8 @@ public final class TrainCommand implements Callable<Integer> {
       return 3;
     }
     if (report.anyFailed()) {
-      PrintWriter err = spec.commandLine().getErr();
-      for (TaskOutcome o : report.withStatus(TaskOutcome.Status.FAILED)) {
-        err.println("firmsim: " + o.taskId() + " failed: " + o.message());
-      }
-      err.println(
-          "firmsim: the run failed; the previous model in "
-              + run.folder()
-              + " (if any) is unchanged; this run's report is "
-              + run.reportFolder().resolve("report.md")
-              + "; the finished fits are kept for the next run");
-      return 3;
+      return failed(
+          report, "model", run.folder(), run.reportFolder(), "the finished fits are kept");
     }
     if (run.written()) {
       out.println("model written to " + run.modelFile());
@@ -263,17 +254,12 @@ public final class TrainCommand implements Callable<Integer> {
     }
     out.println(report.summary());
     if (report.anyFailed()) {
-      PrintWriter err = spec.commandLine().getErr();
-      for (TaskOutcome o : report.withStatus(TaskOutcome.Status.FAILED)) {
-        err.println("firmsim: " + o.taskId() + " failed: " + o.message());
-      }
-      err.println(
-          "firmsim: the run failed; the previous forecaster in "
-              + run.artifactDir()
-              + " (if any) is unchanged; this run's report is "
-              + run.reportFolder().resolve("report.md")
-              + "; the trained members are kept for the next run");
-      return 3;
+      return failed(
+          report,
+          "forecaster",
+          run.artifactDir(),
+          run.reportFolder(),
+          "the trained members are kept");
     }
     if (run.written()) {
       out.println("forecaster written to " + run.artifactDir());
@@ -282,5 +268,27 @@ public final class TrainCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * Reports a failed run (each failed task, then where the previous output and this run's report
+   * are) and returns its exit code, 3.
+   */
+  private int failed(RunReport report, String what, Path previous, Path reportFolder, String kept) {
+    PrintWriter err = spec.commandLine().getErr();
+    for (TaskOutcome o : report.withStatus(TaskOutcome.Status.FAILED)) {
+      err.println("firmsim: " + o.taskId() + " failed: " + o.message());
+    }
+    err.println(
+        "firmsim: the run failed; the previous "
+            + what
+            + " in "
+            + previous
+            + " (if any) is unchanged; this run's report is "
+            + reportFolder.resolve("report.md")
+            + "; "
+            + kept
+            + " for the next run");
+    return 3;
   }
 }
