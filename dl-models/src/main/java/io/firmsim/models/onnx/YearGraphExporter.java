@@ -1,6 +1,7 @@
 package io.firmsim.models.onnx;
 
 import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.models.step.Lever;
 import io.firmsim.models.step.PredictorProducts;
 import io.firmsim.models.step.YearProgram;
 import io.firmsim.models.step.YearValues;
@@ -46,6 +47,19 @@ public final class YearGraphExporter {
    */
   public static byte[] export(
       ModelSpec spec, ForwardMode mode, OnnxDType dtype, Map<String, String> metadataProps) {
+    return export(spec, mode, dtype, metadataProps, false);
+  }
+
+  /**
+   * The year graph of a model, with an extra input {@code levers [N, Lever.count()]} (stress
+   * scenario levers, {@link Lever}) when {@code withLevers}.
+   */
+  public static byte[] export(
+      ModelSpec spec,
+      ForwardMode mode,
+      OnnxDType dtype,
+      Map<String, String> metadataProps,
+      boolean withLevers) {
     YearProgram program = new YearProgram(spec, mode);
     int s = StateVariable.count();
     int u = program.uniformColumns();
@@ -53,6 +67,7 @@ public final class YearGraphExporter {
     String state = g.input("state", "N", s);
     String uniforms = mode == ForwardMode.SAMPLE ? g.input("uniforms", "N", u) : null;
     String macro = g.input("macro", 2);
+    String leverInput = withLevers ? g.input("levers", "N", Lever.count()) : null;
 
     GraphTensor stateT = transpose(g, state);
     Tensor[] columns = new Tensor[s];
@@ -69,7 +84,15 @@ public final class YearGraphExporter {
       }
     }
 
-    YearValues y = program.run(new Products(g, program, macro), columns, draws);
+    Tensor[] levers = null;
+    if (leverInput != null) {
+      GraphTensor leversT = transpose(g, leverInput);
+      levers = new Tensor[Lever.count()];
+      for (int i = 0; i < levers.length; i++) {
+        levers[i] = leversT.row(i);
+      }
+    }
+    YearValues y = program.run(new Products(g, program, macro), columns, draws, levers);
 
     g.output("new_state", stackColumns(g, y.next()), "N", s);
     g.output("flows", stackColumns(g, y.flows()), "N", FlowVariable.count());
@@ -86,6 +109,10 @@ public final class YearGraphExporter {
         "firmsim.flows",
         FlowVariable.all().stream().map(Enum::name).collect(Collectors.joining(",")));
     meta.put("firmsim.macro", "dgnp,realr");
+    if (withLevers) {
+      meta.put(
+          "firmsim.levers", Lever.all().stream().map(Enum::name).collect(Collectors.joining(",")));
+    }
     meta.put(
         "firmsim.uniforms",
         mode == ForwardMode.SAMPLE ? String.join(",", program.uniformColumnNames()) : "");

@@ -31,10 +31,11 @@ import java.util.List;
  * <p>Inputs: {@code state [N, StateVariable.count()]}, {@code macro [2]} (dgnp, realr) and, in
  * {@link ForwardMode#SAMPLE}, {@code uniforms [N, uniformColumns()]} (column k &lt; 24 is the draw
  * of equation T(k+1), then one column per fitted level with residual noise; columns the block does
- * not read are ignored). Outputs: {@code newState [N, StateVariable.count()]}, {@code flows [N,
- * FlowVariable.count()]} and {@code balanceGap [N]}, the balance identity's gap after the year
- * relative to {@code max(1, total assets, sum of |liability and equity items|)} (see {@link
- * Year#balanceGap()} for why not total assets alone).
+ * not read are ignored), then optionally {@code levers [N, Lever.count()]} (stress-scenario levers,
+ * {@link Lever}; the input after the mode's own inputs). Outputs: {@code newState [N,
+ * StateVariable.count()]}, {@code flows [N, FlowVariable.count()]} and {@code balanceGap [N]}, the
+ * balance identity's gap after the year relative to {@code max(1, total assets, sum of |liability
+ * and equity items|)} (see {@link Year#balanceGap()} for why not total assets alone).
  *
  * <p>The predictor weights of the program are the block's parameters ({@code lagged_weight}, {@code
  * macro_weight}, {@code bias}, {@code depth<d>_weight}), so {@code Model.save} writes them.
@@ -206,7 +207,24 @@ public final class FirmYearBlock extends AbstractBlock {
             return DjlTensor.of(linear(w, arrays(features), n, scope));
           }
         };
-    YearValues y = program.run(products, s, u);
+    int leverInput = sample ? 3 : 2;
+    Tensor[] levers = null;
+    if (inputs.size() > leverInput) {
+      NDArray l = inputs.get(leverInput);
+      if (l.getShape().dimension() != 2
+          || l.getShape().get(0) != n
+          || l.getShape().get(1) != Lever.count()) {
+        throw new IllegalArgumentException(
+            "levers must be [" + n + ", " + Lever.count() + "], found " + l.getShape());
+      }
+      NDArray lt = l.toType(state.getDataType(), false).transpose().reshape(-1);
+      lt = lt.reshape(Lever.count(), n);
+      levers = new Tensor[Lever.count()];
+      for (int i = 0; i < levers.length; i++) {
+        levers[i] = DjlTensor.of(lt.get(i));
+      }
+    }
+    YearValues y = program.run(products, s, u, levers);
     return new NDList(
         NDArrays.stack(arrays(Arrays.asList(y.next())), 1),
         NDArrays.stack(arrays(Arrays.asList(y.flows())), 1),

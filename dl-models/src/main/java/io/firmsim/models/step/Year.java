@@ -72,6 +72,7 @@ final class Year {
 
   private final Tensor[] s; // last year's state, by StateVariable index
   private final ModelConstants c;
+  private final Tensor[] levers; // by Lever index, or null: the model as it is
   private final Tensor[] q = new Tensor[ModelSpec.TARGETS.size()]; // this year's values
   private final Tensor[] laggedCache = new Tensor[Feature.values().length];
   private Tensor mtdm;
@@ -84,8 +85,48 @@ final class Year {
   private Tensor gap;
 
   Year(Tensor[] lastState, ModelConstants constants) {
-    this.s = lastState;
+    this(lastState, constants, null);
+  }
+
+  /**
+   * @param levers the year's {@link Lever} columns, each {@code [N]}, or null for none; the
+   *     start-of-year levers (write-downs, call-in) are booked on a copy of {@code lastState}
+   */
+  Year(Tensor[] lastState, ModelConstants constants, Tensor[] levers) {
     this.c = constants;
+    this.levers = levers;
+    this.s = levers == null ? lastState : startOfYear(lastState.clone(), levers);
+  }
+
+  /**
+   * Write-downs against unrestricted equity and long-term liabilities called in against current
+   * assets, booked on the state the year starts from: each moves both sides of the balance sheet by
+   * the same amount.
+   */
+  private static Tensor[] startOfYear(Tensor[] s, Tensor[] levers) {
+    Tensor written = null;
+    for (Object[] pair :
+        new Object[][] {
+          {MA, Lever.MA_WRITE_DOWN}, {BU, Lever.BU_WRITE_DOWN}, {OFA, Lever.OFA_WRITE_DOWN}
+        }) {
+      int asset = ((StateVariable) pair[0]).index();
+      Tensor w = s[asset].maximum(0).mul(levers[((Lever) pair[1]).index()]);
+      s[asset] = s[asset].sub(w);
+      written = written == null ? w : written.add(w);
+    }
+    s[URE.index()] = s[URE.index()].sub(written);
+    Tensor called =
+        s[LL.index()]
+            .maximum(0)
+            .mul(levers[Lever.LL_CALL_IN.index()])
+            .minimum(s[CA.index()].maximum(0));
+    s[LL.index()] = s[LL.index()].sub(called);
+    s[CA.index()] = s[CA.index()].sub(called);
+    return s;
+  }
+
+  private Tensor lever(Lever l) {
+    return levers[l.index()];
   }
 
   private static int t(String target) {
@@ -321,6 +362,13 @@ final class Year {
   void setEquation(int eq, Tensor v) {
     if (eq == T_EDEPMA || eq == T_EDEPBU || eq == T_FI || eq == T_FE) {
       v = v.maximum(0);
+      if (eq == T_FE && levers != null) {
+        v = v.mul(lever(Lever.FE_FACTOR));
+      }
+    } else if (eq == T_OIBD) {
+      if (levers != null) {
+        v = v.sub(v.abs().mul(lever(Lever.OIBD_CUT)));
+      }
     } else if (eq == T_IBU) {
       v = v.maximum(0);
       // Buildings cannot lose more than they have: cap EDEPBU (read uncapped by T5 itself).
@@ -331,6 +379,9 @@ final class Year {
       v = v.maximum(s(CA).neg());
     } else if (eq == T_DLL) {
       v = v.maximum(s(LL).neg());
+      if (levers != null) {
+        v = v.sub(v.maximum(0).mul(lever(Lever.DLL_CUT)));
+      }
     } else if (eq == T_DCL) {
       v = v.maximum(s(CL).neg());
     } else if (eq == T_DSC) {
@@ -381,7 +432,9 @@ final class Year {
               .add(q[T_OA])
               .sub(q[T_TL])
               .add(ta);
-      mpa = pbase.mul(c.allocationRate()).maximum(0);
+      mpa =
+          (levers == null ? pbase.mul(c.allocationRate()) : pbase.mul(lever(Lever.ALLOCATION_RATE)))
+              .maximum(0);
     }
   }
 
@@ -424,7 +477,10 @@ final class Year {
 
     Tensor ebt = oibd.sub(edepbu).add(fi).sub(fe).sub(tdepma).sub(pallo).add(zpf).add(oa);
     Tensor taxBase = ebt.sub(tl).add(ta);
-    Tensor tax = taxBase.maximum(0).mul(c.taxRate());
+    Tensor tax =
+        levers == null
+            ? taxBase.maximum(0).mul(c.taxRate())
+            : taxBase.maximum(0).mul(lever(Lever.TAX_RATE));
     Tensor rot = q[T_ROT].maximum(0).minimum(tax);
     Tensor ftax = tax.sub(rot);
     Tensor nbi = ebt.sub(ftax);

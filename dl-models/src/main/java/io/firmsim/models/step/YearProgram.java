@@ -247,6 +247,21 @@ public final class YearProgram {
    *     null), or null in mean mode
    */
   public YearValues run(PredictorProducts products, Tensor[] state, Tensor[] uniforms) {
+    return run(products, state, uniforms, null);
+  }
+
+  /**
+   * Runs the year with stress-scenario levers.
+   *
+   * @param levers the {@link Lever} columns, each {@code [N]} (rows of {@link Lever#neutralRow}
+   *     leave a firm's year exactly as without levers), or null for none
+   */
+  public YearValues run(
+      PredictorProducts products, Tensor[] state, Tensor[] uniforms, Tensor[] levers) {
+    if (levers != null && levers.length != Lever.count()) {
+      throw new IllegalArgumentException(
+          "levers has " + levers.length + " columns, expected " + Lever.count());
+    }
     if (state.length != StateVariable.count()) {
       throw new IllegalArgumentException(
           "state has " + state.length + " columns, expected " + StateVariable.count());
@@ -254,7 +269,7 @@ public final class YearProgram {
     if (mode == ForwardMode.SAMPLE && (uniforms == null || uniforms.length < uniformColumns())) {
       throw new IllegalArgumentException("sample mode needs " + uniformColumns() + " uniforms");
     }
-    Year y = new Year(state, spec.constants());
+    Year y = new Year(state, spec.constants(), levers);
     List<Tensor> lagCols = new ArrayList<>(laggedFeatures.size());
     for (Feature f : laggedFeatures) {
       lagCols.add(y.lagged(f));
