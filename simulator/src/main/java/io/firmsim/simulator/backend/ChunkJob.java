@@ -1,11 +1,15 @@
 package io.firmsim.simulator.backend;
 
+import io.firmsim.simulator.macro.MacroPath;
+import java.util.Objects;
+
 /**
  * One chunk of firms for a {@link ChunkRunner}: its position in the run, its firms' ids and start
  * values, and the number of rows it is simulated with (its firms padded with all-zero firms to a
  * whole number of tiles; the padding firms are simulated and dropped from every output).
  *
- * <p>Class is immutable (the arrays are not copied and must not be changed).
+ * <p>Class is immutable (the arrays are not copied and must not be changed). A job may carry a
+ * scenario variant's seed, macro path and levers ({@link #asVariant}).
  */
 public final class ChunkJob {
   private final int index;
@@ -13,6 +17,9 @@ public final class ChunkJob {
   private final double[] values;
   private final int rows;
   private final boolean keepPanel;
+  private final Long seed;
+  private final MacroPath macro;
+  private final LeverSchedule levers;
 
   /**
    * @param index the chunk's position in the run (0, 1, ...)
@@ -22,6 +29,18 @@ public final class ChunkJob {
    * @param keepPanel whether the reported years' state and flows come back for a panel
    */
   public ChunkJob(int index, long[] firmIds, double[] values, int rows, boolean keepPanel) {
+    this(index, firmIds, values, rows, keepPanel, null, null, null);
+  }
+
+  private ChunkJob(
+      int index,
+      long[] firmIds,
+      double[] values,
+      int rows,
+      boolean keepPanel,
+      Long seed,
+      MacroPath macro,
+      LeverSchedule levers) {
     if (rows < firmIds.length) {
       throw new IllegalArgumentException(rows + " rows for " + firmIds.length + " firms");
     }
@@ -30,6 +49,41 @@ public final class ChunkJob {
     this.values = values;
     this.rows = rows;
     this.keepPanel = keepPanel;
+    this.seed = seed;
+    this.macro = macro;
+    this.levers = levers;
+  }
+
+  /**
+   * This job as one variant of a stress-scenario run: its own seed (a replicate's) and macro path
+   * in place of the configuration's, and the variant's levers every year (the backend must have
+   * been opened with {@link io.firmsim.simulator.engine.SimulationConfig#levers()}).
+   */
+  public ChunkJob asVariant(long seed, MacroPath macro, LeverSchedule levers) {
+    return new ChunkJob(
+        index,
+        firmIds,
+        values,
+        rows,
+        keepPanel,
+        seed,
+        Objects.requireNonNull(macro, "macro"),
+        Objects.requireNonNull(levers, "levers"));
+  }
+
+  /** The seed of the draws: the job's own, or {@code fallback} (the configuration's). */
+  public long seed(long fallback) {
+    return seed == null ? fallback : seed;
+  }
+
+  /** The macro path: the job's own, or {@code fallback} (the configuration's). */
+  public MacroPath macro(MacroPath fallback) {
+    return macro == null ? fallback : macro;
+  }
+
+  /** The levers of a scenario variant, or null outside scenario runs. */
+  public LeverSchedule levers() {
+    return levers;
   }
 
   public int index() {

@@ -12,7 +12,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.firmsim.models.equations.ForwardMode;
 import io.firmsim.models.step.FirmYearBlock;
+import io.firmsim.models.step.Lever;
 import io.firmsim.simulator.engine.SimulationConfig;
+import io.firmsim.simulator.macro.MacroPath;
 import io.firmsim.simulator.random.CounterRng;
 import io.firmsim.zoo.vocabulary.FlowVariable;
 import io.firmsim.zoo.vocabulary.StateVariable;
@@ -114,6 +116,19 @@ final class DjlBackend implements YearBackend {
       boolean keepPanel = job.keepPanel();
       boolean[] drawn = block.readsUniform();
       int columns = drawn.length;
+      long seed = job.seed(config.seed());
+      CounterRng draws = seed == config.seed() ? rng : new CounterRng(seed);
+      MacroPath path = job.macro(config.macro());
+      LeverSchedule schedule = job.levers();
+      if (config.levers() != (schedule != null)) {
+        throw new IllegalStateException(
+            config.levers()
+                ? "a scenario backend needs levers for every job"
+                : "levers need optLevers");
+      }
+      int width = Lever.count();
+      double[] leverRows = schedule == null ? null : new double[n * width];
+      double[] leverAll = schedule == null ? null : new double[rows * width];
       double[] u64 = sample && !f32 ? new double[rows * columns] : null;
       float[] u32 = sample && f32 ? new float[rows * columns] : null;
       try (NDManager chunkManager = base.newSubManager()) {
@@ -136,17 +151,23 @@ final class DjlBackend implements YearBackend {
             }
             NDArray macro =
                 yearManager
-                    .create(new double[] {config.macro().dgnp(year), config.macro().realr(year)})
+                    .create(new double[] {path.dgnp(year), path.realr(year)})
                     .toType(dtype, false);
             NDList in = new NDList(state, macro);
             if (sample) {
               if (f32) {
-                rng.fill(ids, 0, n, year, drawn, u32);
+                draws.fill(ids, 0, n, year, drawn, u32);
                 in.add(yearManager.create(u32, new Shape(rows, columns)));
               } else {
-                rng.fill(ids, 0, n, year, drawn, u64);
+                draws.fill(ids, 0, n, year, drawn, u64);
                 in.add(yearManager.create(u64, new Shape(rows, columns)));
               }
+            }
+            if (schedule != null) {
+              // Padding rows keep zeros: they are simulated and dropped.
+              schedule.fill(year, leverRows);
+              System.arraycopy(leverRows, 0, leverAll, 0, leverRows.length);
+              in.add(yearManager.create(leverAll, new Shape(rows, width)).toType(dtype, false));
             }
             NDList out = block.forward(ps, in, false);
             NDArray next = out.get(0);

@@ -9,11 +9,13 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.firmsim.models.equations.ForwardMode;
 import io.firmsim.models.onnx.OrtEnvironments;
+import io.firmsim.models.step.Lever;
 import io.firmsim.models.step.YearProgram;
 import io.firmsim.simulator.engine.DeviceChoice;
 import io.firmsim.simulator.engine.Precision;
 import io.firmsim.simulator.engine.SimulationConfig;
 import io.firmsim.simulator.input.BadInputException;
+import io.firmsim.simulator.macro.MacroPath;
 import io.firmsim.simulator.random.CounterRng;
 import io.firmsim.zoo.vocabulary.FlowVariable;
 import io.firmsim.zoo.vocabulary.StateVariable;
@@ -70,7 +72,10 @@ final class OnnxBackend implements YearBackend {
               + "onnxruntime_gpu, or use --device cpu|auto)");
     }
     this.cuda = hasCuda && config.device() != DeviceChoice.CPU;
-    this.graph = source.yearGraph(config.model(), config.mode(), config.precision());
+    this.graph =
+        config.levers()
+            ? source.yearGraphWithLevers(config.model(), config.mode(), config.precision())
+            : source.yearGraph(config.model(), config.mode(), config.precision());
     this.drawn =
         config.mode() == ForwardMode.SAMPLE
             ? new YearProgram(config.model(), config.mode()).readsUniform()
@@ -145,6 +150,7 @@ final class OnnxBackend implements YearBackend {
     private final boolean f32;
     private final boolean sample;
     private final CounterRng rng;
+    private final boolean levers;
     private final TileSums tileSums = new TileSums();
     private final int columns;
     private Buffers buffers; // reused by the chunks of this worker, grown when a chunk needs more
@@ -153,6 +159,7 @@ final class OnnxBackend implements YearBackend {
       f32 = config.precision() == Precision.FLOAT32;
       sample = config.mode() == ForwardMode.SAMPLE;
       rng = new CounterRng(config.seed());
+      levers = config.levers();
       session = session();
       try {
         columns = check();
@@ -170,6 +177,9 @@ final class OnnxBackend implements YearBackend {
         width(in, "state", V);
         width(out, "new_state", V);
         width(out, "flows", F);
+        if (levers) {
+          width(in, "levers", Lever.count());
+        }
         if (!out.containsKey("balance_gap") || !in.containsKey("macro")) {
           throw new IllegalStateException(
               "year graph lacks macro or balance_gap: " + in.keySet() + " -> " + out.keySet());
@@ -234,6 +244,14 @@ final class OnnxBackend implements YearBackend {
       int tiles = rows / TILE;
       int width = V + F;
       long[] ids = job.firmIds();
+      long seed = job.seed(config.seed());
+      CounterRng draws = seed == config.seed() ? rng : new CounterRng(seed);
+      MacroPath path = job.macro(config.macro());
+      LeverSchedule schedule = job.levers();
+      if (levers != (schedule != null)) {
+        throw new IllegalStateException(
+            levers ? "a scenario backend needs levers for every job" : "levers need optLevers");
+      }
       if (buffers == null || buffers.rows < rows) {
         buffers = new Buffers(rows);
       }
@@ -242,8 +260,10 @@ final class OnnxBackend implements YearBackend {
       Buffer gap = buffers.slice(3, rows);
       Buffer macro = buffers.slice(4, 2);
       Buffer uniforms = sample ? buffers.slice(5, rows * columns) : null;
+      Buffer leverBuffer = levers ? buffers.slice(6, rows * Lever.count()) : null;
+      double[] leverRows = levers ? new double[n * Lever.count()] : null;
       // Padding rows start as zeros; the uniform columns the model does not read stay zero.
-      for (Buffer b : new Buffer[] {state[0], uniforms}) {
+      for (Buffer b : new Buffer[] {state[0], uniforms, leverBuffer}) {
         if (b != null) {
           for (int i = 0; i < b.capacity(); i++) {
             put(b, i, 0.0);
@@ -262,7 +282,8 @@ final class OnnxBackend implements YearBackend {
           OnnxTensor fl = tensor(flows, new long[] {rows, F});
           OnnxTensor g = tensor(gap, new long[] {rows});
           OnnxTensor m = tensor(macro, new long[] {2});
-          OnnxTensor u = sample ? tensor(uniforms, new long[] {rows, columns}) : null) {
+          OnnxTensor u = sample ? tensor(uniforms, new long[] {rows, columns}) : null;
+          OnnxTensor lv = levers ? tensor(leverBuffer, new long[] {rows, Lever.count()}) : null) {
         OnnxTensor[] st = {s0, s1};
         Map<String, OnnxTensor> inputs = new HashMap<>();
         Map<String, OnnxTensor> outputs = new HashMap<>();
@@ -271,6 +292,9 @@ final class OnnxBackend implements YearBackend {
         inputs.put("macro", m);
         if (sample) {
           inputs.put("uniforms", u);
+        }
+        if (levers) {
+          inputs.put("levers", lv);
         }
         int windowStart = 0;
         double[] maxGap = null;
@@ -285,10 +309,16 @@ final class OnnxBackend implements YearBackend {
             sums = new double[reported * tiles * width];
           }
           int year = firstYear + k;
-          put(macro, 0, config.macro().dgnp(year));
-          put(macro, 1, config.macro().realr(year));
+          put(macro, 0, path.dgnp(year));
+          put(macro, 1, path.realr(year));
           if (sample) {
-            draw(ids, n, year, uniforms);
+            draw(draws, ids, n, year, uniforms);
+          }
+          if (levers) {
+            schedule.fill(year, leverRows);
+            for (int i = 0; i < leverRows.length; i++) {
+              put(leverBuffer, i, leverRows[i]);
+            }
           }
           Buffer next = state[(k + 1) % 2];
           inputs.put("state", st[k % 2]);
@@ -322,7 +352,7 @@ final class OnnxBackend implements YearBackend {
     }
 
     /** The year's uniforms: the draws the model reads, hashed on the host; the rest stay 0. */
-    private void draw(long[] ids, int n, int year, Buffer uniforms) {
+    private void draw(CounterRng rng, long[] ids, int n, int year, Buffer uniforms) {
       int c = columns;
       int streams = drawn.length;
       if (f32) {
@@ -411,7 +441,8 @@ final class OnnxBackend implements YearBackend {
               buffer(rows * F),
               buffer(rows),
               buffer(2),
-              sample ? buffer(rows * columns) : null
+              sample ? buffer(rows * columns) : null,
+              levers ? buffer(rows * Lever.count()) : null
             };
       }
 

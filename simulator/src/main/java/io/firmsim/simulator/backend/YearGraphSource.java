@@ -17,13 +17,30 @@ public interface YearGraphSource {
   /** The year graph of {@code spec} in {@code mode} and {@code precision}. */
   byte[] yearGraph(ModelSpec spec, ForwardMode mode, Precision precision);
 
+  /**
+   * The year graph with the extra input {@code levers [N, Lever.count()]} of stress-scenario runs.
+   * A source that cannot make one refuses.
+   */
+  default byte[] yearGraphWithLevers(ModelSpec spec, ForwardMode mode, Precision precision) {
+    throw new UnsupportedOperationException("this year-graph source has no graph with levers");
+  }
+
   /** The graph exported from the model by firmsim's year-graph exporter. */
   static YearGraphSource exporter() {
-    return (spec, mode, precision) ->
-        YearGraphExporter.export(
-            spec,
-            mode,
-            precision == Precision.FLOAT32 ? OnnxDType.FLOAT32 : OnnxDType.FLOAT64,
-            Map.of());
+    return new YearGraphSource() {
+      @Override
+      public byte[] yearGraph(ModelSpec spec, ForwardMode mode, Precision precision) {
+        return YearGraphExporter.export(spec, mode, dtype(precision), Map.of());
+      }
+
+      @Override
+      public byte[] yearGraphWithLevers(ModelSpec spec, ForwardMode mode, Precision precision) {
+        return YearGraphExporter.export(spec, mode, dtype(precision), Map.of(), true);
+      }
+    };
+  }
+
+  private static OnnxDType dtype(Precision precision) {
+    return precision == Precision.FLOAT32 ? OnnxDType.FLOAT32 : OnnxDType.FLOAT64;
   }
 }

@@ -54,6 +54,7 @@ public final class SimulationConfig {
   private final Backend backend;
   private final int workers;
   private final Integer threads;
+  private final boolean levers;
 
   private SimulationConfig(Builder b) {
     model = b.model;
@@ -69,6 +70,7 @@ public final class SimulationConfig {
     backend = b.backend;
     workers = b.workers;
     threads = b.threads;
+    levers = b.levers;
   }
 
   public static Builder builder() {
@@ -156,6 +158,15 @@ public final class SimulationConfig {
   }
 
   /**
+   * Whether the runners take stress-scenario levers ({@link io.firmsim.models.step.Lever}) every
+   * year: scenario runs set it, so that the baseline and every scenario run the same year (with
+   * neutral levers where nothing acts), on DJL and in the ONNX graph.
+   */
+  public boolean levers() {
+    return levers;
+  }
+
+  /**
    * Firms per chunk unless asked otherwise. On a GPU: {@link Precision#defaultChunkSize()} (large
    * batches fill the device). On CPU, where a chunk's year is worked by one core while the other
    * cores work other chunks, small enough that a year's intermediates stay near the core: DJL
@@ -194,6 +205,7 @@ public final class SimulationConfig {
     private Backend backend = Backend.DJL;
     private int workers = 1;
     private Integer threads;
+    private boolean levers;
 
     private Builder() {}
 
@@ -262,6 +274,12 @@ public final class SimulationConfig {
     /** Intra-op threads per worker; null for the engine's choice. */
     public Builder optThreads(Integer threads) {
       this.threads = threads;
+      return this;
+    }
+
+    /** Runners that take scenario levers every year ({@link SimulationConfig#levers()}). */
+    public Builder optLevers(boolean levers) {
+      this.levers = levers;
       return this;
     }
 

@@ -99,8 +99,9 @@ public record ReportData(
 
   /**
    * One line of the recovery table: a scenario and a shock kind (or {@code all}), the weighted
-   * number of firms hit, recovery by measure ({@code equity}, {@code totalAssets}, {@code OIBD}) and
-   * the share of hit firms in distress (negative equity, or no current assets) in the last year.
+   * number of firms hit, recovery by measure ({@code equity}, {@code totalAssets}, {@code OIBD})
+   * and the share of hit firms in distress (negative equity, or no current assets) in the last
+   * year.
    */
   public record RecoveryRow(
       String variant,

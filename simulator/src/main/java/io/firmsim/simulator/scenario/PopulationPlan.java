@@ -10,7 +10,8 @@ public sealed interface PopulationPlan {
   record Generated(int firms, int burnIn) implements PopulationPlan {
     public Generated {
       if (firms < 1 || burnIn < 0) {
-        throw new IllegalArgumentException("firms >= 1 and burnIn >= 0, found " + firms + ", " + burnIn);
+        throw new IllegalArgumentException(
+            "firms >= 1 and burnIn >= 0, found " + firms + ", " + burnIn);
       }
     }
   }

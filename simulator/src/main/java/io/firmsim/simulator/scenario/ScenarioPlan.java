@@ -1,8 +1,8 @@
 package io.firmsim.simulator.scenario;
 
+import io.firmsim.models.equations.ForwardMode;
 import io.firmsim.simulator.backend.Backend;
 import io.firmsim.simulator.engine.Precision;
-import io.firmsim.models.equations.ForwardMode;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -15,8 +15,8 @@ import java.util.Set;
  * run. Read from YAML by the trainer's {@code ScenarioFileReader}; run by {@code ScenarioRunner}.
  *
  * @param source the scenario file (for messages and the run record), or null
- * @param model the model: a zoo name, a model directory or a spec file; null for the embedded
- *     paper model
+ * @param model the model: a zoo name, a model directory or a spec file; null for the embedded paper
+ *     model
  * @param population the start population
  * @param startYear the first simulated calendar year
  * @param years the number of simulated years, at least 1
@@ -86,11 +86,7 @@ public record ScenarioPlan(
 
   /** How the simulations run. */
   public record RunSettings(
-      Backend backend,
-      Precision precision,
-      ForwardMode mode,
-      Integer chunkSize,
-      int workers) {
+      Backend backend, Precision precision, ForwardMode mode, Integer chunkSize, int workers) {
     public RunSettings {
       Objects.requireNonNull(backend, "backend");
       Objects.requireNonNull(precision, "precision");

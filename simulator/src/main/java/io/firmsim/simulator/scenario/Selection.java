@@ -10,12 +10,13 @@ import java.util.Map;
  * partition of the population).
  *
  * @param share the share of eligible firms hit, in (0, 1]
- * @param characteristics required values of firm characteristics ({@code Public}, {@code
- *     ruralare}, {@code largcity}, {@code FAAB}: 0 or 1), empty for no filter
+ * @param characteristics required values of firm characteristics ({@code Public}, {@code ruralare},
+ *     {@code largcity}, {@code FAAB}: 0 or 1), empty for no filter
  * @param sizeDeciles the deciles of total assets at the start of the run (1 = smallest tenth, 10 =
  *     largest), weighted by the firms' weights when the population has them; empty for all
  */
-public record Selection(double share, Map<String, Double> characteristics, List<Integer> sizeDeciles) {
+public record Selection(
+    double share, Map<String, Double> characteristics, List<Integer> sizeDeciles) {
   /** Characteristics a selection may name. */
   public static final List<String> CHARACTERISTICS =
       List.of("Public", "ruralare", "largcity", "FAAB");

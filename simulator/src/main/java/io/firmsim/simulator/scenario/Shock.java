@@ -3,8 +3,8 @@ package io.firmsim.simulator.scenario;
 import java.util.Objects;
 
 /**
- * One shock of a scenario: its kind (and, for some kinds, what it targets), the years it lasts,
- * who it hits and how hard.
+ * One shock of a scenario: its kind (and, for some kinds, what it targets), the years it lasts, who
+ * it hits and how hard.
  *
  * @param kind the kind of shock
  * @param target for {@link ShockKind#COST_OF_DEBT} a {@link ShockKind.DebtCostTarget}, for {@link

@@ -17,8 +17,8 @@ import java.util.Locale;
  *   <li>{@link #CREDIT_CRUNCH}: a share {@code m} of new long-term borrowing is refused and, in the
  *       first shocked year, a share {@code callIn} of long-term liabilities is called in against
  *       current assets (never more than the firm's current assets);
- *   <li>{@link #TAX_CHANGE}: the tax rate or the periodical-reserve allocation rate raised by {@code
- *       m} (a fraction: 0.02 is two percentage points).
+ *   <li>{@link #TAX_CHANGE}: the tax rate or the periodical-reserve allocation rate raised by
+ *       {@code m} (a fraction: 0.02 is two percentage points).
  * </ul>
  */
 public enum ShockKind {
