@@ -167,7 +167,7 @@ public final class YamlDocument {
       return "a mapping";
     }
     if (v.isArray()) {
-      return "a list";
+      return v.isEmpty() ? "an empty list" : "a list";
     }
     if (v.isTextual()) {
       String s = v.asText();
