@@ -20,7 +20,9 @@ import io.firmsim.simulator.scenario.Shock;
 import io.firmsim.simulator.scenario.ShockKind;
 import io.firmsim.simulator.scenario.Variant;
 import io.firmsim.trainer.orchestrator.config.ConfigException;
+import io.firmsim.zoo.PaperModel;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -517,5 +519,30 @@ class ScenarioFileReaderTest {
     assertEquals("paper", read1("model: paper\n" + BASE).model());
     // A repository name the reader cannot resolve is kept for the run.
     assertEquals("my-model/2", read1("model: my-model/2\n" + BASE).model());
+  }
+
+  @Test
+  void aModelFileIsCheckedAgainst() throws IOException {
+    String json;
+    try (var in = PaperModel.class.getResourceAsStream(PaperModel.RESOURCE)) {
+      json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Files.createDirectories(dir.resolve("models"));
+    Files.writeString(
+        dir.resolve("models/high-tax.json"),
+        replace(json, "\"tax_rate\": 0.28", "\"tax_rate\": 0.5"));
+    String tax =
+        "model: models/high-tax.json\n"
+            + replace(BASE, "kind: demand", "kind: taxChange\n        target: taxRate");
+    ScenarioPlan p = read1(tax.replace("magnitude: 0.3", "magnitude: 0.49"));
+    assertEquals(dir.resolve("models/high-tax.json").toString(), p.model());
+    // 0.5 + 0.5 = 1 is out, although the paper's 0.28 + 0.5 would do.
+    fails(
+        tax.replace("magnitude: 0.3", "magnitude: 0.5"),
+        12,
+        "scenarios[0].shocks[0].magnitude",
+        "tax rate 0.5 raised by m would be 1.0");
+    Files.writeString(dir.resolve("models/broken.json"), "{}");
+    fails("model: models/broken.json\n" + BASE, 1, "model", "cannot use the model");
   }
 }
