@@ -26,8 +26,10 @@ import java.util.stream.Collectors;
  * <p>A panel file written by the simulator can be read too: it has the extra columns {@code year}
  * and one per {@link FlowVariable}. The flow columns are ignored; the {@code year} column selects
  * the rows of one year (see {@link #read(Path, Integer)}). Any other column is an error, so a
- * misspelt state column is never silently dropped. The header follows the rules of {@link
- * CsvHeader} (a UTF-8 byte order mark is dropped, a repeated name is refused).
+ * misspelt state column is never silently dropped. An optional {@code weight} column gives each
+ * firm a weight ({@link Population#weight(int)}: how many firms it stands for); without it every
+ * firm weighs 1. The header follows the rules of {@link CsvHeader} (a UTF-8 byte order mark is
+ * dropped, a repeated name is refused).
  *
  * <p>Guarantees of a returned population (MODEL.md section 1, tolerances for population files, with
  * {@code K = max(1, CA + MA + BU + OFA)} and {@code tol = }{@value #TOLERANCE}):
@@ -36,6 +38,7 @@ import java.util.stream.Collectors;
  *   <li>every value is a finite number, read exactly as {@link Double#parseDouble} reads it (so
  *       everything {@link Double#toString} and {@link Float#toString} write is accepted, and a
  *       value written with {@code Double.toString} reads back bit for bit);
+ *   <li>a weight, where the file has a {@code weight} column, is finite and positive;
  *   <li>the indicators {@code FAAB}, {@code Public}, {@code ruralare} and {@code largcity} are 0 or
  *       1, and {@code marketw} is not negative;
  *   <li>every variable with {@link StateVariable#nonNegative()} is at least {@code -tol * K};
@@ -75,6 +78,9 @@ public final class PopulationCsvReader {
   /** Name of the firm id column. */
   public static final String FIRM_ID = "firm_id";
 
+  /** Name of the optional weight column. */
+  public static final String WEIGHT = "weight";
+
   /** Name of the year column of panel files. */
   public static final String YEAR = "year";
 
@@ -91,7 +97,7 @@ public final class PopulationCsvReader {
                   + " and the flow columns)")
           .required(FIRM_ID)
           .required(StateVariable.all().stream().map(StateVariable::name).toList())
-          .optional(YEAR)
+          .optional(YEAR, WEIGHT)
           .ignored(FlowVariable.all().stream().map(FlowVariable::name).toList())
           .build();
 
@@ -99,6 +105,7 @@ public final class PopulationCsvReader {
   private static final int ROLE_FIRM_ID = -1;
   private static final int ROLE_YEAR = -2;
   private static final int ROLE_IGNORED = -3;
+  private static final int ROLE_WEIGHT = -4;
 
   private static final int STATE_COUNT = StateVariable.count();
   private static final int[] NON_NEGATIVE = indices(StateVariable::nonNegative);
@@ -161,6 +168,7 @@ public final class PopulationCsvReader {
     final String[] names; // as in the header, trimmed
     final int[] roles; // per file column: state index, or ROLE_*
     final int yearColumn; // -1: none
+    final int weightColumn; // -1: none
 
     Header(CsvHeader header) {
       header.check();
@@ -172,6 +180,7 @@ public final class PopulationCsvReader {
         roles[c] = roleOf(names[c]);
       }
       yearColumn = header.column(YEAR);
+      weightColumn = header.column(WEIGHT);
     }
 
     int width() {
@@ -185,6 +194,9 @@ public final class PopulationCsvReader {
       if (name.equals(YEAR)) {
         return ROLE_YEAR;
       }
+      if (name.equals(WEIGHT)) {
+        return ROLE_WEIGHT;
+      }
       return StateVariable.byName(name).map(StateVariable::index).orElse(ROLE_IGNORED);
     }
   }
@@ -195,6 +207,7 @@ public final class PopulationCsvReader {
     final int rows;
     final long[] ids;
     final double[] values; // row-major [rows, STATE_COUNT]
+    final double[] weights; // null without a weight column
     int rebalanced;
     BadInputException problem;
 
@@ -204,6 +217,7 @@ public final class PopulationCsvReader {
       this.rows = rows;
       ids = new long[rows];
       values = new double[rows * STATE_COUNT];
+      weights = header.weightColumn >= 0 ? new double[rows] : null;
       int width = header.width();
       try {
         for (int r = 0; r < rows; r++) {
@@ -223,6 +237,8 @@ public final class PopulationCsvReader {
         Header header, boolean rebalance, String[] cells, int from, long line, int row) {
       int base = row * STATE_COUNT;
       long id = -1;
+      double weight = 1;
+      int weightColumn = -1;
       int[] roles = header.roles;
       for (int c = 0; c < roles.length; c++) {
         int role = roles[c];
@@ -230,7 +246,20 @@ public final class PopulationCsvReader {
           values[base + role] = parseValue(header, cells[from + c], line, c);
         } else if (role == ROLE_FIRM_ID) {
           id = parseFirmId(header, cells[from + c], line, c);
+        } else if (role == ROLE_WEIGHT) {
+          weight = parseValue(header, cells[from + c], line, c);
+          weightColumn = c;
         }
+      }
+      if (weightColumn >= 0) {
+        if (!(weight > 0)) {
+          throw BadInputException.at(
+              header.file,
+              line,
+              header.names[weightColumn],
+              "a weight must be positive, found " + weight + " (firm " + id + ")");
+        }
+        weights[row] = weight;
       }
       if (checkRow(header.file, values, base, id, line, rebalance)) {
         rebalanced++;
@@ -344,17 +373,21 @@ public final class PopulationCsvReader {
       long[] ids = new long[size];
       long[] lines = new long[size];
       double[] values = new double[size * STATE_COUNT];
+      double[] weights = header.weightColumn >= 0 ? new double[size] : null;
       int at = 0;
       for (int i = 0; i < done.size(); i++) {
         Batch b = done.get(i);
         System.arraycopy(b.ids, 0, ids, at, b.rows);
         System.arraycopy(b.lines, 0, lines, at, b.rows);
+        if (weights != null) {
+          System.arraycopy(b.weights, 0, weights, at, b.rows);
+        }
         System.arraycopy(b.values, 0, values, at * STATE_COUNT, b.rows * STATE_COUNT);
         at += b.rows;
         done.set(i, null); // let the batch go
       }
       checkUniqueIds(ids, lines);
-      return new Population(ids, values, rebalanced);
+      return new Population(ids, values, weights, rebalanced);
     }
 
     private void checkUniqueIds(long[] ids, long[] lines) {

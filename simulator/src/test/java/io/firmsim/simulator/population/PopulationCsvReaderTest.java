@@ -238,6 +238,33 @@ class PopulationCsvReaderTest {
   }
 
   @Test
+  void weightColumnIsReadAndSlicesKeepIt() throws IOException {
+    Table t = population(3).addColumn("weight", "2.5").set(1, "weight", "0.125");
+    Population p = PopulationCsvReader.read(write(t));
+    assertTrue(p.hasWeights());
+    assertArrayEquals(new double[] {2.5, 0.125, 2.5}, p.weights());
+    assertEquals(0.125, p.weight(1));
+    Population tail = p.slice(1, 3);
+    assertArrayEquals(new double[] {0.125, 2.5}, tail.weights());
+    assertEquals(1.0, PopulationCsvReader.read(write(population(2))).weight(1));
+    assertTrue(!PopulationCsvReader.read(write(population(2))).hasWeights());
+  }
+
+  @Test
+  void badWeightsAreRefusedNamingRowAndColumn() throws IOException {
+    Table zero = population(3).addColumn("weight", "1").set(2, "weight", "0");
+    fails(write(zero), "row 4", "column 'weight'", "a weight must be positive, found 0.0");
+    Table negative = population(3).addColumn("weight", "1").set(0, "weight", "-2");
+    fails(write(negative), "row 2", "column 'weight'", "positive, found -2.0", "firm 100");
+    Table nan = population(2).addColumn("weight", "1").set(1, "weight", "NaN");
+    fails(write(nan), "row 3", "column 'weight'", "non-finite");
+    Table inf = population(2).addColumn("weight", "1").set(1, "weight", "Infinity");
+    fails(write(inf), "row 3", "column 'weight'", "non-finite");
+    Table empty = population(2).addColumn("weight", "1").set(0, "weight", "");
+    fails(write(empty), "row 2", "column 'weight'", "missing value");
+  }
+
+  @Test
   void nonNumericValue() throws IOException {
     Path file = write(population(3).set(1, "MA", "12,5".replace(',', ';')));
     fails(file, "row 3", "column 'MA'", "not a number: '12;5'");

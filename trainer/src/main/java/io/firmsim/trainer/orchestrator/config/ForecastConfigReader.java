@@ -1,12 +1,8 @@
 package io.firmsim.trainer.orchestrator.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.firmsim.trainer.forecast.model.ForecasterSpec;
 import io.firmsim.trainer.forecast.model.ForecasterSpecException;
@@ -17,18 +13,10 @@ import io.firmsim.trainer.orchestrator.config.ForecastConfig.Ensemble;
 import io.firmsim.trainer.orchestrator.config.ForecastConfig.Output;
 import io.firmsim.trainer.orchestrator.config.ForecastConfig.Training;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -86,6 +74,8 @@ public final class ForecastConfigReader {
       YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final ObjectMapper MAPPER = new ObjectMapper(YAML);
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,99}");
+  private static final String SAFE_NAME_RULE =
+      "a letter or digit, then letters, digits, '.', '_', '+' or '-'";
 
   private ForecastConfigReader() {}
 
@@ -109,18 +99,7 @@ public final class ForecastConfigReader {
    * @throws ConfigException if the file cannot be read or breaks a rule of the class doc
    */
   public static ForecastConfig read(Path file) {
-    Objects.requireNonNull(file, "file");
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such file", -1, null, e);
-    } catch (CharacterCodingException e) {
-      throw new ConfigException(file + ": not UTF-8 text", -1, null, e);
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage(), -1, null, e);
-    }
-    return parse(text, file);
+    return parse(YamlDocument.readText(file), file);
   }
 
   /**
@@ -130,58 +109,24 @@ public final class ForecastConfigReader {
    * @throws ConfigException if the text breaks a rule of the class doc
    */
   public static ForecastConfig parse(String text, Path file) {
-    return new Reading(file, text).run();
+    return new Reading(YamlDocument.parse(text, file)).run();
   }
 
-  /** One reading: the file, its tree and the line of every key. */
+  /** One reading: the parsed file. */
   private static final class Reading {
-    private final Path file;
-    private final String name;
-    private final Path baseDir;
-    private final String text;
-    private final Map<String, Integer> lines = new HashMap<>();
+    private final YamlDocument doc;
 
-    Reading(Path file, String text) {
-      this.file = file;
-      this.name = file.toString();
-      Path parent = file.toAbsolutePath().getParent();
-      this.baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
-      this.text = text;
+    Reading(YamlDocument doc) {
+      this.doc = doc;
     }
 
     ForecastConfig run() {
-      JsonNode root;
-      try {
-        try (JsonParser p = YAML.createParser(text)) {
-          JsonToken t;
-          while ((t = p.nextToken()) != null) {
-            if (t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) {
-              lines.putIfAbsent(
-                  p.getParsingContext().pathAsPointer().toString(),
-                  p.currentTokenLocation().getLineNr());
-            }
-          }
-        }
-        root = MAPPER.readTree(text);
-      } catch (JsonProcessingException e) {
-        int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
-        throw new ConfigException(
-            name
-                + (line >= 1 ? ", line " + line : "")
-                + ": malformed YAML: "
-                + e.getOriginalMessage().strip(),
-            line,
-            null,
-            e);
-      } catch (IOException e) {
-        throw new ConfigException(name + ": cannot read: " + e.getMessage(), -1, null, e);
+      if (doc.isEmpty() || !doc.root().isObject()) {
+        throw ConfigException.at(doc.name(), 1, null, "expected a mapping with the key 'forecast'");
       }
-      if (root == null || !root.isObject()) {
-        throw ConfigException.at(name, 1, null, "expected a mapping with the key 'forecast'");
-      }
-      Obj top = new Obj((ObjectNode) root, "", "");
+      YamlMapping top = doc.top("a mapping with the key 'forecast'");
       top.allow(SECTION);
-      Obj f = top.obj(SECTION, true);
+      YamlMapping f = top.obj(SECTION, true);
       f.allow(
           "series",
           "frequency",
@@ -198,16 +143,16 @@ public final class ForecastConfigReader {
       ForecasterSpec model = model(f);
       Training training = training(f.obj("training", false));
       Ensemble ensemble = ensemble(f.obj("ensemble", false), model);
-      Obj o = f.obj("output", true);
+      YamlMapping o = f.obj("output", true);
       o.allow("directory", "name", "version");
       Output output =
           new Output(
-              baseDir.resolve(o.text("directory")).normalize(),
-              o.safeName("name", null),
-              o.safeName("version", "1"));
+              o.path("directory"),
+              o.name("name", null, SAFE_NAME, SAFE_NAME_RULE),
+              o.name("version", "1", SAFE_NAME, SAFE_NAME_RULE));
       ForecastConfig config =
           new ForecastConfig(
-              file, series, frequency, horizon, period, model, training, ensemble, output);
+              doc.file(), series, frequency, horizon, period, model, training, ensemble, output);
       for (ForecastConfig.Member m : config.members()) {
         try {
           m.spec().build(horizon, m.seed());
@@ -218,10 +163,10 @@ public final class ForecastConfigReader {
       return config;
     }
 
-    private ForecasterSpec model(Obj f) {
-      Obj m = f.obj("model", true);
+    private ForecasterSpec model(YamlMapping f) {
+      YamlMapping m = f.obj("model", true);
       try {
-        return ForecasterSpec.fromJson(m.node);
+        return ForecasterSpec.fromJson(m.node());
       } catch (ForecasterSpecException e) {
         if (e.key() == null) {
           throw m.failHere(e.problem());
@@ -230,7 +175,7 @@ public final class ForecastConfigReader {
       }
     }
 
-    private Training training(Obj t) {
+    private Training training(YamlMapping t) {
       Training d = Training.DEFAULTS;
       if (t == null) {
         return d;
@@ -268,7 +213,7 @@ public final class ForecastConfigReader {
       }
       boolean holdOut = d.holdOut();
       if (t.has("holdOut")) {
-        JsonNode v = t.node.get("holdOut");
+        JsonNode v = t.get("holdOut");
         if (!v.isBoolean()) {
           throw t.fail("holdOut", "expected true or false, found " + v);
         }
@@ -295,7 +240,7 @@ public final class ForecastConfigReader {
           t.integer("parallelism", d.parallelism(), 1, MAX_PARALLELISM));
     }
 
-    private Ensemble ensemble(Obj e, ForecasterSpec model) {
+    private Ensemble ensemble(YamlMapping e, ForecasterSpec model) {
       if (e == null) {
         return new Ensemble(
             List.of(model.lookbackMultiple()), List.of(LossKind.SMAPE), List.of(1L));
@@ -305,7 +250,7 @@ public final class ForecastConfigReader {
       List<LossKind> losses = new ArrayList<>();
       List<Long> seeds = new ArrayList<>();
       if (e.has("lookbackMultiples")) {
-        JsonNode list = e.list("lookbackMultiples");
+        JsonNode list = e.list("lookbackMultiples", false);
         for (int i = 0; i < list.size(); i++) {
           JsonNode v = list.get(i);
           if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 1) {
@@ -320,7 +265,7 @@ public final class ForecastConfigReader {
         multiples.add(model.lookbackMultiple());
       }
       if (e.has("losses")) {
-        JsonNode list = e.list("losses");
+        JsonNode list = e.list("losses", false);
         for (int i = 0; i < list.size(); i++) {
           JsonNode v = list.get(i);
           LossKind k;
@@ -341,7 +286,7 @@ public final class ForecastConfigReader {
         losses.add(LossKind.SMAPE);
       }
       if (e.has("seeds")) {
-        JsonNode list = e.list("seeds");
+        JsonNode list = e.list("seeds", false);
         for (int i = 0; i < list.size(); i++) {
           JsonNode v = list.get(i);
           if (!v.isIntegralNumber() || !v.canConvertToLong()) {
@@ -356,185 +301,6 @@ public final class ForecastConfigReader {
         seeds.add(1L);
       }
       return new Ensemble(multiples, losses, seeds);
-    }
-
-    /** A mapping of the tree with its dotted path and JSON pointer. */
-    private final class Obj {
-      final ObjectNode node;
-      final String path;
-      final String pointer;
-
-      Obj(ObjectNode node, String path, String pointer) {
-        this.node = node;
-        this.path = path;
-        this.pointer = pointer;
-      }
-
-      boolean has(String key) {
-        return node.has(key);
-      }
-
-      String dotted(String key) {
-        return path.isEmpty() ? key : path + "." + key;
-      }
-
-      String pointerOf(String key) {
-        return pointer + "/" + key.replace("~", "~0").replace("/", "~1");
-      }
-
-      int lineOf(String key) {
-        return lines.getOrDefault(pointerOf(key), lines.getOrDefault(pointer, -1));
-      }
-
-      ConfigException fail(String key, String problem) {
-        return ConfigException.at(name, lineOf(key), dotted(key), problem);
-      }
-
-      ConfigException failElement(String key, int index, String problem) {
-        int line = lines.getOrDefault(pointerOf(key) + "/" + index, lineOf(key));
-        return ConfigException.at(name, line, dotted(key) + "[" + index + "]", problem);
-      }
-
-      ConfigException failHere(String problem) {
-        return ConfigException.at(name, lines.getOrDefault(pointer, -1), path, problem);
-      }
-
-      void allow(String... known) {
-        List<String> allowed = List.of(known);
-        Set<String> seen = new HashSet<>();
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-          String key = it.next();
-          seen.add(key);
-          if (!allowed.contains(key)) {
-            int line = lineOf(key);
-            String where = path.isEmpty() ? "the top level" : path;
-            throw new ConfigException(
-                name
-                    + (line >= 1 ? ", line " + line : "")
-                    + ", at "
-                    + dotted(key)
-                    + ": unknown key '"
-                    + key
-                    + "' at "
-                    + where
-                    + " (known: "
-                    + String.join(", ", allowed)
-                    + ")"
-                    + TrainingConfigReader.suggestion(key, allowed),
-                line,
-                dotted(key),
-                null);
-          }
-        }
-      }
-
-      JsonNode required(String key) {
-        JsonNode v = node.get(key);
-        if (v == null) {
-          int line = lines.getOrDefault(pointer, -1);
-          String where = path.isEmpty() ? "the top level" : path;
-          throw new ConfigException(
-              name
-                  + (line >= 1 ? ", line " + line : "")
-                  + ": missing required key '"
-                  + key
-                  + "' at "
-                  + where,
-              line,
-              dotted(key),
-              null);
-        }
-        if (v.isNull() || (v.isTextual() && v.asText().isBlank())) {
-          throw fail(key, "no value given");
-        }
-        return v;
-      }
-
-      Obj obj(String key, boolean required) {
-        if (!required && !node.has(key)) {
-          return null;
-        }
-        JsonNode v = required(key);
-        if (!v.isObject()) {
-          throw fail(
-              key, "expected a mapping of keys to values, found " + TrainingConfigReader.found(v));
-        }
-        return new Obj((ObjectNode) v, dotted(key), pointerOf(key));
-      }
-
-      JsonNode list(String key) {
-        JsonNode v = required(key);
-        if (!v.isArray() || v.isEmpty()) {
-          throw fail(key, "expected a non-empty list, found " + TrainingConfigReader.found(v));
-        }
-        return v;
-      }
-
-      Integer integer(String key, Integer dflt, int min, int max) {
-        if (dflt != null && !node.has(key)) {
-          return dflt;
-        }
-        JsonNode v = required(key);
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-          throw fail(key, "expected an integer, found " + TrainingConfigReader.found(v));
-        }
-        if (v.intValue() < min || v.intValue() > max) {
-          throw fail(
-              key,
-              "expected an integer >= "
-                  + min
-                  + (max < Integer.MAX_VALUE ? " and <= " + max : "")
-                  + ", found "
-                  + v.intValue());
-        }
-        return v.intValue();
-      }
-
-      double number(String key, double dflt, double min, boolean strict) {
-        if (!node.has(key)) {
-          return dflt;
-        }
-        JsonNode v = required(key);
-        if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
-          throw fail(key, "expected a finite number, found " + TrainingConfigReader.found(v));
-        }
-        double d = v.doubleValue();
-        if (strict ? !(d > min) : !(d >= min)) {
-          throw fail(key, "expected a number " + (strict ? "> " : ">= ") + min + ", found " + d);
-        }
-        return d;
-      }
-
-      String text(String key) {
-        JsonNode v = required(key);
-        if (!v.isValueNode()) {
-          throw fail(key, "expected a text value, found " + TrainingConfigReader.found(v));
-        }
-        return v.asText().strip();
-      }
-
-      String safeName(String key, String dflt) {
-        if (dflt != null && !node.has(key)) {
-          return dflt;
-        }
-        String s = text(key);
-        if (!SAFE_NAME.matcher(s).matches()) {
-          throw fail(
-              key,
-              "expected a letter or digit, then letters, digits, '.', '_', '+' or '-', found '"
-                  + s
-                  + "'");
-        }
-        return s;
-      }
-
-      Path existingFile(String key) {
-        Path p = baseDir.resolve(text(key)).normalize();
-        if (!Files.isRegularFile(p)) {
-          throw fail(key, (Files.exists(p) ? "not a regular file: " : "no such file: ") + p);
-        }
-        return p;
-      }
     }
   }
 }

@@ -1,13 +1,5 @@
 package io.firmsim.trainer.orchestrator.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.firmsim.trainer.orchestrator.config.TrainingConfig.Data;
 import io.firmsim.trainer.orchestrator.config.TrainingConfig.Device;
 import io.firmsim.trainer.orchestrator.config.TrainingConfig.Gates;
@@ -24,19 +16,14 @@ import io.firmsim.zoo.modelspec.EquationSpec;
 import io.firmsim.zoo.modelspec.ModelSpec;
 import io.firmsim.zoo.modelspec.ModelSpecException;
 import io.firmsim.zoo.vocabulary.Feature;
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -116,10 +103,9 @@ public final class TrainingConfigReader {
   /** The most fits run at once. */
   public static final int MAX_PARALLELISM = 1_024;
 
-  private static final YAMLFactory YAML =
-      YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-  private static final ObjectMapper MAPPER = new ObjectMapper(YAML);
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
+  private static final String SAFE_NAME_RULE =
+      "letters, digits, '.', '_' or '-' (not starting with '.' or '-')";
   private static final Pattern EQUATION_NUMBER = Pattern.compile("T([0-9]{1,2})");
 
   private static final List<String> SETTINGS_KEYS =
@@ -138,18 +124,7 @@ public final class TrainingConfigReader {
    * @throws ConfigException if the file cannot be read or breaks a rule of the class doc
    */
   public static TrainingConfig read(Path file) {
-    Objects.requireNonNull(file, "file");
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such file", -1, null, e);
-    } catch (CharacterCodingException e) {
-      throw new ConfigException(file + ": not UTF-8 text", -1, null, e);
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage(), -1, null, e);
-    }
-    return parse(text, file);
+    return parse(YamlDocument.readText(file), file);
   }
 
   /**
@@ -159,89 +134,40 @@ public final class TrainingConfigReader {
    * @throws ConfigException if the text breaks a rule of the class doc
    */
   public static TrainingConfig parse(String text, Path file) {
-    Objects.requireNonNull(text, "text");
-    Objects.requireNonNull(file, "file");
-    return new Reading(file, text).run();
+    return new Reading(YamlDocument.parse(text, file)).run();
   }
 
   // ------------------------------------------------------------------ one reading
 
-  /** The state of one reading: the file, its tree and the line of every key. */
+  /** The state of one reading: the parsed file. */
   private static final class Reading {
-    private final Path file;
-    private final String name;
-    private final Path baseDir;
-    private final String text;
-    private final Map<String, Integer> lines = new HashMap<>();
+    private final YamlDocument doc;
 
-    Reading(Path file, String text) {
-      this.file = file;
-      this.name = file.toString();
-      Path parent = file.toAbsolutePath().getParent();
-      this.baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
-      this.text = text;
+    Reading(YamlDocument doc) {
+      this.doc = doc;
     }
 
     TrainingConfig run() {
-      JsonNode root;
-      try {
-        indexLines();
-        root = MAPPER.readTree(text);
-      } catch (JsonProcessingException e) {
-        int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
-        throw new ConfigException(
-            name
-                + (line >= 1 ? ", line " + line : "")
-                + ": malformed YAML: "
-                + e.getOriginalMessage().strip(),
-            line,
-            null,
-            e);
-      } catch (IOException e) {
-        throw new ConfigException(name + ": cannot read: " + e.getMessage(), -1, null, e);
-      }
-      if (root == null || root.isMissingNode() || root.isNull()) {
+      if (doc.isEmpty()) {
         throw ConfigException.at(
-            name,
+            doc.name(),
             -1,
             null,
             "empty configuration; expected a mapping with keys data, model, training, gates");
       }
-      if (!root.isObject()) {
-        throw ConfigException.at(
-            name,
-            1,
-            null,
-            "expected a mapping with keys data, model, training, gates, found " + found(root));
-      }
-      Obj top = new Obj((ObjectNode) root, "", "");
+      YamlMapping top = doc.top("a mapping with keys data, model, training, gates");
       top.allow("data", "model", "training", "gates");
       Data data = data(top.obj("data", true));
       Model model = model(top.obj("model", true));
       ModelSpec base = loadBase(top, model.base());
       Training training = training(top.obj("training", false), base);
       Gates gates = gates(top.obj("gates", false));
-      return new TrainingConfig(file, data, model, training, gates);
-    }
-
-    /** The line of every key and list element, by JSON pointer. */
-    private void indexLines() throws IOException {
-      try (JsonParser p = YAML.createParser(text)) {
-        JsonToken t;
-        while ((t = p.nextToken()) != null) {
-          if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
-            continue;
-          }
-          lines.putIfAbsent(
-              p.getParsingContext().pathAsPointer().toString(),
-              p.currentTokenLocation().getLineNr());
-        }
-      }
+      return new TrainingConfig(doc.file(), data, model, training, gates);
     }
 
     // ---------------------------------------------------------------- sections
 
-    private Data data(Obj d) {
+    private Data data(YamlMapping d) {
       d.allow("panel", "generate", "macro");
       boolean hasPanel = d.has("panel");
       boolean hasGenerate = d.has("generate");
@@ -263,13 +189,11 @@ public final class TrainingConfigReader {
         if (!lower.endsWith(".csv") && !lower.endsWith(".parquet")) {
           throw d.fail(
               "panel",
-              "expected a .csv or .parquet panel file, found '"
-                  + d.node.get("panel").asText()
-                  + "'");
+              "expected a .csv or .parquet panel file, found '" + d.get("panel").asText() + "'");
         }
         panel = Optional.of(p);
       } else {
-        Obj g = d.obj("generate", true);
+        YamlMapping g = d.obj("generate", true);
         g.allow("firms", "years", "burnIn", "seed", "model");
         int firms = g.integer("firms", null, 1, MAX_GENERATED_ROWS);
         int years = g.integer("years", null, 2, MAX_YEARS);
@@ -290,25 +214,25 @@ public final class TrainingConfigReader {
         generate =
             Optional.of(
                 new Generate(
-                    firms, years, burnIn, g.longInteger("seed", 1L), g.model("model", true)));
+                    firms, years, burnIn, g.longInteger("seed", 1L), model(g, "model", true)));
       }
       Optional<Path> macro =
           d.has("macro") ? Optional.of(d.existingFile("macro")) : Optional.empty();
       return new Data(panel, generate, macro);
     }
 
-    private Model model(Obj m) {
+    private Model model(YamlMapping m) {
       m.allow("base", "output");
-      ModelRef base = m.has("base") ? m.model("base", false) : ModelRef.builtin(ModelRef.PAPER);
-      Obj o = m.obj("output", true);
+      ModelRef base = m.has("base") ? model(m, "base", false) : ModelRef.builtin(ModelRef.PAPER);
+      YamlMapping o = m.obj("output", true);
       o.allow("directory", "name", "version");
       Path dir = o.path("directory");
-      String name = o.safeName("name", null);
-      String version = o.safeName("version", "1");
+      String name = o.name("name", null, SAFE_NAME, SAFE_NAME_RULE);
+      String version = o.name("version", "1", SAFE_NAME, SAFE_NAME_RULE);
       return new Model(base, new Output(dir, name, version));
     }
 
-    private ModelSpec loadBase(Obj top, ModelRef ref) {
+    private ModelSpec loadBase(YamlMapping top, ModelRef ref) {
       try {
         return ref.loadStructure();
       } catch (ModelSpecException e) {
@@ -320,7 +244,7 @@ public final class TrainingConfigReader {
       }
     }
 
-    private Training training(Obj t, ModelSpec base) {
+    private Training training(YamlMapping t, ModelSpec base) {
       if (t == null) {
         return new Training(
             1L, Device.AUTO, 1, 0.2, TaskSettings.DEFAULTS, targets(base), Map.of());
@@ -328,11 +252,11 @@ public final class TrainingConfigReader {
       t.allow(
           "seed", "device", "parallelism", "validationShare", "defaults", "equations", "submodels");
       long seed = t.longInteger("seed", 1L);
-      Device device = t.device("device");
+      Device device = device(t, "device");
       int parallelism = t.integer("parallelism", 1, 1, MAX_PARALLELISM);
       double validationShare = t.share("validationShare", 0.2, false);
       TaskSettings defaults = TaskSettings.DEFAULTS;
-      Obj d = t.obj("defaults", false);
+      YamlMapping d = t.obj("defaults", false);
       if (d != null) {
         d.allow(SETTINGS_KEYS.toArray(String[]::new));
         SubmodelSettings s = settings(d, Optional.empty());
@@ -340,7 +264,7 @@ public final class TrainingConfigReader {
       }
       List<String> equations = t.has("equations") ? equations(t, base) : targets(base);
       Map<String, SubmodelSettings> submodels = new TreeMap<>();
-      Obj subs = t.obj("submodels", false);
+      YamlMapping subs = t.obj("submodels", false);
       if (subs != null) {
         Map<String, String> keyOf = new HashMap<>();
         for (String key : subs.keys()) {
@@ -349,7 +273,7 @@ public final class TrainingConfigReader {
           if (before != null) {
             throw subs.fail(key, "names the same submodel as '" + before + "' (" + canonical + ")");
           }
-          Obj s = subs.obj(key, true);
+          YamlMapping s = subs.obj(key, true);
           List<String> allowed = new ArrayList<>(SETTINGS_KEYS);
           allowed.add(0, "features");
           s.allow(allowed.toArray(String[]::new));
@@ -363,7 +287,7 @@ public final class TrainingConfigReader {
           seed, device, parallelism, validationShare, defaults, equations, submodels);
     }
 
-    private SubmodelSettings settings(Obj s, Optional<List<Feature>> features) {
+    private SubmodelSettings settings(YamlMapping s, Optional<List<Feature>> features) {
       return new SubmodelSettings(
           features,
           s.has("maxIterations")
@@ -387,7 +311,7 @@ public final class TrainingConfigReader {
       return base.equations().stream().map(EquationSpec::target).toList();
     }
 
-    private List<String> equations(Obj t, ModelSpec base) {
+    private List<String> equations(YamlMapping t, ModelSpec base) {
       List<String> names = t.textList("equations");
       if (names.isEmpty()) {
         throw t.fail("equations", "expected at least one equation (leave the key out for all)");
@@ -436,7 +360,8 @@ public final class TrainingConfigReader {
           .collect(Collectors.joining(", "));
     }
 
-    private String submodelKey(Obj subs, String key, ModelSpec base, List<String> equations) {
+    private String submodelKey(
+        YamlMapping subs, String key, ModelSpec base, List<String> equations) {
       int dot = key.indexOf('.');
       if (dot <= 0 || dot == key.length() - 1) {
         throw subs.fail(
@@ -476,7 +401,7 @@ public final class TrainingConfigReader {
       return target + "." + sub;
     }
 
-    private List<Feature> features(Obj s, String target) {
+    private List<Feature> features(YamlMapping s, String target) {
       List<String> names = s.textList("features");
       if (names.isEmpty()) {
         throw s.fail("features", "expected at least one feature");
@@ -492,7 +417,8 @@ public final class TrainingConfigReader {
               "unknown feature '"
                   + n
                   + "'"
-                  + suggestion(n, Arrays.stream(Feature.values()).map(Enum::name).toList()));
+                  + YamlDocument.suggestion(
+                      n, Arrays.stream(Feature.values()).map(Enum::name).toList()));
         }
         if (out.contains(f)) {
           throw s.failElement("features", i, "feature " + n + " is listed twice");
@@ -512,7 +438,7 @@ public final class TrainingConfigReader {
       return out;
     }
 
-    private Gates gates(Obj g) {
+    private Gates gates(YamlMapping g) {
       if (g == null) {
         return Gates.DEFAULTS;
       }
@@ -537,386 +463,54 @@ public final class TrainingConfigReader {
           g.share("maxOutlierShare", d.maxOutlierShare(), true));
     }
 
-    // ---------------------------------------------------------------- a mapping in the tree
+    // ---------------------------------------------------------------- values
 
-    /** A mapping of the tree with its dotted path and JSON pointer. */
-    private final class Obj {
-      final ObjectNode node;
-      final String path;
-      final String pointer;
-
-      Obj(ObjectNode node, String path, String pointer) {
-        this.node = node;
-        this.path = path;
-        this.pointer = pointer;
+    private ModelRef model(YamlMapping m, String key, boolean noiseAllowed) {
+      if (!m.has(key)) {
+        return ModelRef.builtin(ModelRef.PAPER);
       }
-
-      Obj child(String key) {
-        return new Obj((ObjectNode) node.get(key), dotted(key), pointerOf(key));
+      String s = m.text(key);
+      boolean noise = noiseAllowed && s.equals(ModelRef.PAPER_WITH_LEVEL_NOISE);
+      if (s.equals(ModelRef.PAPER) || noise) {
+        return ModelRef.builtin(s);
       }
-
-      List<String> keys() {
-        List<String> keys = new ArrayList<>();
-        node.fieldNames().forEachRemaining(keys::add);
-        return keys;
+      Path p = doc.baseDir().resolve(s).normalize();
+      if (Files.isDirectory(p)) {
+        // A model artifact (export): verified, then its model.json is the model file.
+        try {
+          ArtifactReader.open(p);
+        } catch (ModelSpecException e) {
+          throw m.fail(key, "cannot use the model artifact " + p + ": " + e.getMessage());
+        }
+        return ModelRef.file(p.resolve(ArtifactMetadata.MODEL_FILE));
       }
-
-      boolean has(String key) {
-        return node.has(key);
+      if (!Files.isRegularFile(p)) {
+        throw m.fail(
+            key,
+            "expected '"
+                + ModelRef.PAPER
+                + "'"
+                + (noiseAllowed ? ", '" + ModelRef.PAPER_WITH_LEVEL_NOISE + "'" : "")
+                + ", a model JSON file or a model artifact folder, found '"
+                + s
+                + "' (no such file: "
+                + p
+                + ")");
       }
-
-      String dotted(String key) {
-        return path.isEmpty() ? key : path + "." + key;
-      }
-
-      String pointerOf(String key) {
-        return pointer + "/" + key.replace("~", "~0").replace("/", "~1");
-      }
-
-      int lineOf(String key) {
-        return lines.getOrDefault(pointerOf(key), lines.getOrDefault(pointer, -1));
-      }
-
-      String prefix(String key) {
-        int line = lineOf(key);
-        return name + (line >= 1 ? ", line " + line : "") + ", at " + dotted(key) + ": ";
-      }
-
-      ConfigException fail(String key, String problem) {
-        return ConfigException.at(name, lineOf(key), dotted(key), problem);
-      }
-
-      ConfigException failElement(String key, int index, String problem) {
-        int line = lines.getOrDefault(pointerOf(key) + "/" + index, lineOf(key));
-        return ConfigException.at(name, line, dotted(key) + "[" + index + "]", problem);
-      }
-
-      ConfigException failHere(String problem) {
-        return ConfigException.at(name, lines.getOrDefault(pointer, -1), path, problem);
-      }
-
-      /** Rejects the first key not among {@code known}. */
-      void allow(String... known) {
-        List<String> allowed = List.of(known);
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-          String key = it.next();
-          if (!allowed.contains(key)) {
-            int line = lineOf(key);
-            String where = path.isEmpty() ? "the top level" : path;
-            throw new ConfigException(
-                name
-                    + (line >= 1 ? ", line " + line : "")
-                    + ": unknown key '"
-                    + key
-                    + "' at "
-                    + where
-                    + " (known: "
-                    + String.join(", ", allowed)
-                    + ")"
-                    + suggestion(key, allowed),
-                line,
-                dotted(key),
-                null);
-          }
-        }
-      }
-
-      /** The value of a key that must be present. */
-      JsonNode required(String key) {
-        JsonNode v = node.get(key);
-        if (v == null) {
-          int line = lines.getOrDefault(pointer, -1);
-          String where = path.isEmpty() ? "the top level" : path;
-          throw new ConfigException(
-              name
-                  + (line >= 1 ? ", line " + line : "")
-                  + ": missing required key '"
-                  + key
-                  + "' at "
-                  + where,
-              line,
-              dotted(key),
-              null);
-        }
-        if (v.isNull() || (v.isTextual() && v.asText().isBlank())) {
-          throw fail(key, "no value given"); // 'key:' with nothing after it reads as ''
-        }
-        return v;
-      }
-
-      /** A nested mapping; null if absent and not required. */
-      Obj obj(String key, boolean required) {
-        if (!required && !node.has(key)) {
-          return null;
-        }
-        JsonNode v = required(key);
-        if (!v.isObject()) {
-          throw fail(key, "expected a mapping of keys to values, found " + found(v));
-        }
-        return child(key);
-      }
-
-      Integer integer(String key, Integer dflt, int min, int max) {
-        Integer v = integer(key, dflt, min);
-        if (v > max) {
-          throw fail(key, "expected an integer <= " + max + " (the limit), found " + v);
-        }
-        return v;
-      }
-
-      Integer integer(String key, Integer dflt, int min) {
-        if (dflt != null && !node.has(key)) {
-          return dflt;
-        }
-        JsonNode v = required(key);
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-          throw fail(key, "expected an integer, found " + found(v) + quotedHint(v));
-        }
-        if (v.intValue() < min) {
-          throw fail(key, "expected an integer >= " + min + ", found " + v.intValue());
-        }
-        return v.intValue();
-      }
-
-      long longInteger(String key, long dflt) {
-        if (!node.has(key)) {
-          return dflt;
-        }
-        JsonNode v = required(key);
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-          throw fail(key, "expected an integer, found " + found(v) + quotedHint(v));
-        }
-        return v.longValue();
-      }
-
-      double number(String key) {
-        JsonNode v = required(key);
-        if (!v.isNumber()) {
-          throw fail(key, "expected a number, found " + found(v) + quotedHint(v));
-        }
-        double d = v.doubleValue();
-        if (!Double.isFinite(d)) {
-          throw fail(key, "expected a finite number, found " + v.asText());
-        }
-        return d;
-      }
-
-      double positive(String key) {
-        double d = number(key);
-        if (!(d > 0)) {
-          throw fail(key, "expected a number > 0, found " + d);
-        }
-        return d;
-      }
-
-      double nonNegative(String key, double dflt) {
-        if (!node.has(key)) {
-          return dflt;
-        }
-        double d = number(key);
-        if (d < 0) {
-          throw fail(key, "expected a number >= 0, found " + d);
-        }
-        return d;
-      }
-
-      double share(String key, double dflt, boolean oneAllowed) {
-        if (!node.has(key)) {
-          return dflt;
-        }
-        double d = number(key);
-        if (d < 0 || d > 1 || (!oneAllowed && d == 1)) {
-          throw fail(key, "expected a share in [0, 1" + (oneAllowed ? "]" : ")") + ", found " + d);
-        }
-        return d;
-      }
-
-      boolean bool(String key, boolean dflt) {
-        if (!node.has(key)) {
-          return dflt;
-        }
-        JsonNode v = required(key);
-        if (!v.isBoolean()) {
-          throw fail(key, "expected true or false, found " + found(v));
-        }
-        return v.booleanValue();
-      }
-
-      /** A scalar as text: strings, and numbers or booleans as written. */
-      String text(String key) {
-        JsonNode v = required(key);
-        if (!v.isValueNode()) {
-          throw fail(key, "expected a text value, found " + found(v));
-        }
-        String s = v.asText().strip();
-        if (s.isEmpty()) {
-          throw fail(key, "expected a text value, found an empty one");
-        }
-        return s;
-      }
-
-      List<String> textList(String key) {
-        JsonNode v = required(key);
-        if (!v.isArray()) {
-          throw fail(key, "expected a list, found " + found(v));
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < v.size(); i++) {
-          JsonNode e = v.get(i);
-          if (!e.isTextual() && !e.isNumber()) {
-            throw failElement(key, i, "expected a name, found " + found(e));
-          }
-          out.add(e.asText().strip());
-        }
-        return out;
-      }
-
-      String safeName(String key, String dflt) {
-        if (dflt != null && !node.has(key)) {
-          return dflt;
-        }
-        String s = text(key);
-        if (!SAFE_NAME.matcher(s).matches()) {
-          throw fail(
-              key,
-              "expected letters, digits, '.', '_' or '-' (not starting with '.' or "
-                  + "'-'), found '"
-                  + s
-                  + "'");
-        }
-        return s;
-      }
-
-      Path path(String key) {
-        return baseDir.resolve(text(key)).normalize();
-      }
-
-      Path existingFile(String key) {
-        Path p = path(key);
-        if (!Files.isRegularFile(p)) {
-          throw fail(key, (Files.exists(p) ? "not a regular file: " : "no such file: ") + p);
-        }
-        return p;
-      }
-
-      ModelRef model(String key, boolean noiseAllowed) {
-        if (!node.has(key)) {
-          return ModelRef.builtin(ModelRef.PAPER);
-        }
-        String s = text(key);
-        boolean noise = noiseAllowed && s.equals(ModelRef.PAPER_WITH_LEVEL_NOISE);
-        if (s.equals(ModelRef.PAPER) || noise) {
-          return ModelRef.builtin(s);
-        }
-        Path p = baseDir.resolve(s).normalize();
-        if (Files.isDirectory(p)) {
-          // A model artifact (export): verified, then its model.json is the model file.
-          try {
-            ArtifactReader.open(p);
-          } catch (ModelSpecException e) {
-            throw fail(key, "cannot use the model artifact " + p + ": " + e.getMessage());
-          }
-          return ModelRef.file(p.resolve(ArtifactMetadata.MODEL_FILE));
-        }
-        if (!Files.isRegularFile(p)) {
-          throw fail(
-              key,
-              "expected '"
-                  + ModelRef.PAPER
-                  + "'"
-                  + (noiseAllowed ? ", '" + ModelRef.PAPER_WITH_LEVEL_NOISE + "'" : "")
-                  + ", a model JSON file or a model artifact folder, found '"
-                  + s
-                  + "' (no such file: "
-                  + p
-                  + ")");
-        }
-        return ModelRef.file(p);
-      }
-
-      Device device(String key) {
-        if (!node.has(key)) {
-          return Device.AUTO;
-        }
-        String s = text(key);
-        for (Device d : Device.values()) {
-          if (d.yamlName().equals(s)) {
-            return d;
-          }
-        }
-        throw fail(key, "expected auto, cpu or gpu, found '" + s + "'");
-      }
+      return ModelRef.file(p);
     }
-  }
 
-  /** How a value is described in messages: text quoted, numbers as written, else its kind. */
-  static String found(JsonNode v) {
-    if (v == null || v.isNull() || v.isMissingNode()) {
-      return "no value";
-    }
-    if (v.isObject()) {
-      return "a mapping";
-    }
-    if (v.isArray()) {
-      return "a list";
-    }
-    if (v.isTextual()) {
-      String s = v.asText();
-      return "'" + (s.length() > 60 ? s.substring(0, 57) + "..." : s) + "'";
-    }
-    return v.asText();
-  }
-
-  /** A hint for text that would be a number without its quotes. */
-  private static String quotedHint(JsonNode v) {
-    if (v.isTextual()) {
-      try {
-        Double.parseDouble(v.asText().strip());
-        return " (text: remove the quotes)";
-      } catch (NumberFormatException e) {
-        return "";
+    private Device device(YamlMapping m, String key) {
+      if (!m.has(key)) {
+        return Device.AUTO;
       }
-    }
-    return "";
-  }
-
-  /** " (did you mean 'x'?)" for a name close to one of {@code known}, else "". */
-  static String suggestion(String name, List<String> known) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String k : known) {
-      int d = distance(name.toLowerCase(), k.toLowerCase());
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = k;
-      }
-    }
-    return best != null && bestDistance <= Math.max(1, name.length() / 3)
-        ? " (did you mean '" + best + "'?)"
-        : "";
-  }
-
-  /** Levenshtein distance with adjacent transpositions counted as one edit. */
-  private static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1
-            && j > 1
-            && a.charAt(i - 1) == b.charAt(j - 2)
-            && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      String s = m.text(key);
+      for (Device d : Device.values()) {
+        if (d.yamlName().equals(s)) {
+          return d;
         }
       }
+      throw m.fail(key, "expected auto, cpu or gpu, found '" + s + "'");
     }
-    return d[a.length()][b.length()];
   }
 }
