@@ -23,12 +23,13 @@ public final class ScenarioCommand implements Runnable {
     CommandLine cli = new CommandLine(new ScenarioCommand());
     cli.addSubcommand("history", new ScenarioHistoryCommand());
     cli.addSubcommand("macro", new ScenarioMacroCommand(loader));
+    cli.addSubcommand("run", new ScenarioRunCommand());
     return cli;
   }
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a subcommand is required: history or macro");
+        spec.commandLine(), "a subcommand is required: history, macro or run");
   }
 }
