@@ -21,10 +21,9 @@ import picocli.CommandLine.Parameters;
  * file on one population with common random numbers, over its replicates (docs/SCENARIOS.md). The
  * folder appears whole or not at all.
  *
- * <p>Exit codes: 0 written; 2 bad input (the scenario file with its line and key path, a
- * population or macro file with its row and column, an {@code --out} that exists without {@code
- * --overwrite}); 3 a failed run (a balance violation); 1 a bug or an output that cannot be
- * written.
+ * <p>Exit codes: 0 written; 2 bad input (the scenario file with its line and key path, a population
+ * or macro file with its row and column, an {@code --out} that exists without {@code --overwrite});
+ * 3 a failed run (a balance violation); 1 a bug or an output that cannot be written.
  */
 @Command(
     name = "run",
@@ -57,8 +56,7 @@ public final class ScenarioRunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ScenarioPlan plan = ScenarioFileReader.read(file);
-    long total =
-        (long) plan.replicates() * plan.variants().size() * plan.years() * firms(plan);
+    long total = (long) plan.replicates() * plan.variants().size() * plan.years() * firms(plan);
     ScenarioRun.Summary s;
     try (ProgressBar bar = quiet || total < 2_000_000 ? null : bar(total)) {
       LongConsumer progress = bar == null ? null : bar::stepBy;
