@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * How recovery is measured: a hit firm has recovered a measure (equity, total assets, OIBD) in a
- * year when its scenario value is no more than {@code tolerance} times its baseline total assets
- * below its baseline value; recovery time is counted in years after the last shocked year.
+ * year when its scenario value is no more than {@code tolerance} times the absolute value of its
+ * baseline value (at least 1 SEK) below its baseline value; recovery time is counted in years after
+ * the last shocked year.
  *
- * @param tolerance the allowed shortfall as a share of the baseline's total assets, >= 0
+ * @param tolerance the allowed shortfall as a share of the baseline value, >= 0
  * @param horizons the "recovered within k years" points reported, each >= 0, ascending
  */
 public record RecoverySettings(double tolerance, List<Integer> horizons) {
@@ -23,7 +24,7 @@ public record RecoverySettings(double tolerance, List<Integer> horizons) {
     }
   }
 
-  /** 1% of total assets; within 1, 3 and 5 years. */
+  /** 1% of the baseline value; within 1, 3 and 5 years. */
   public static RecoverySettings defaults() {
     return new RecoverySettings(0.01, List.of(1, 3, 5));
   }

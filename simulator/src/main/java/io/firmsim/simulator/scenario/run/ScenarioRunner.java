@@ -51,9 +51,9 @@ import java.util.function.LongConsumer;
  *
  * <p>Recovery (per scenario, for the firms a shock hits, by measure): the first year from the
  * firm's last shocked year on in which its value is no more than {@code tolerance} times its
- * baseline total assets below its baseline value; its recovery time is that year minus the last
- * shocked year. Firms whose horizon is not observed within the run are counted only for the
- * horizons they can be observed at ({@link ScenarioAnalysis}).
+ * baseline value (at least 1 SEK) below its baseline value; its recovery time is that year minus
+ * the last shocked year. Firms whose horizon is not observed within the run are counted only for
+ * the horizons they can be observed at ({@link ScenarioAnalysis}).
  */
 public final class ScenarioRunner {
   private static final int V = StateVariable.count();
@@ -449,7 +449,7 @@ public final class ScenarioRunner {
                 for (int k = Math.max(0, firstK); k < years; k++) {
                   double tolerance =
                       plan.recovery().tolerance()
-                          * Math.max(1, Math.abs(baseline[Measure.TOTAL_ASSETS.ordinal()][k][i]));
+                          * Math.max(1, Math.abs(baseline[m.ordinal()][k][i]));
                   if (m.of(st[k], fl[k], i) >= baseline[m.ordinal()][k][i] - tolerance) {
                     tau = k - firstK;
                     break;
