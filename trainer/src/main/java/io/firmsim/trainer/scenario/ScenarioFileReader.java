@@ -443,7 +443,9 @@ public final class ScenarioFileReader {
       YamlMapping m = v.obj("macro", true);
       m.allow("constant", "file", "paths");
       if (m.keys().size() != 1) {
-        throw v.fail("macro", expected + String.join(", ", m.keys()));
+        throw v.fail(
+            "macro",
+            expected + (m.keys().isEmpty() ? "an empty mapping" : String.join(", ", m.keys())));
       }
       switch (m.keys().get(0)) {
         case "constant" -> {

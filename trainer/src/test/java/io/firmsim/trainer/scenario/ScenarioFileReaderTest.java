@@ -282,6 +282,16 @@ class ScenarioFileReaderTest {
         "baseline.macro",
         "expected zero or a mapping with one of constant, file, paths, found 'constant'");
     fails(
+        BASE + "baseline: {macro: {}}\n",
+        18,
+        "baseline.macro",
+        "expected zero or a mapping with one of constant, file, paths, found an empty mapping");
+    fails(
+        BASE + "baseline: {macro: {constant: {dgnp: 0}}}\n",
+        18,
+        "baseline.macro.constant.realr",
+        "missing required key 'realr'");
+    fails(
         BASE.substring(0, BASE.indexOf("  - name: second")) + "  - second\n",
         11,
         "scenarios[1]",
