@@ -210,7 +210,7 @@ class ScenarioFileReaderTest {
         BASE + "replicate: 3\n",
         18,
         "replicate",
-        "unknown key 'replicate' at the top level",
+        "line 18, at replicate: unknown key 'replicate' at the top level",
         "(known: model, population, startYear",
         "did you mean 'replicates'?");
     fails(
