@@ -356,7 +356,8 @@ public final class ReportCharts {
 
   /**
    * Puts the legend in one row below the plot when its entries fit the chart's width, else in a
-   * column right of the plot (XChart does not wrap legend rows, so a long row would be cut off).
+   * column below the plot (XChart does not wrap legend rows, so a long row would be cut off; a
+   * column to the right would squeeze the plot of a small chart).
    */
   private static void placeLegend(XYChart chart) {
     FontMetrics metrics =
@@ -371,7 +372,6 @@ public final class ReportCharts {
       }
     }
     if (row > chart.getWidth() - 40) {
-      chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
       chart.getStyler().setLegendLayout(LegendLayout.Vertical);
     }
   }
