@@ -168,7 +168,9 @@ public final class ReportCharts {
       }
     }
     for (Fan f : ordered) {
-      line(chart, f.variant(), x, scaled(f.mean(), scale), colour(index(data, f.variant())), false);
+      double[] mean = scaled(f.mean(), scale);
+      // Where the mean has gaps (NaN), markers keep the points between them visible.
+      line(chart, f.variant(), x, mean, colour(index(data, f.variant())), !allFinite(mean));
     }
     return image(chart, Kind.FAN, aggregate, "", "fan-" + ReportText.slug(aggregate), title, names);
   }
