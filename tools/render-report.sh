@@ -2,7 +2,7 @@
 # Renders a scenario report (report.html) to a PNG screenshot in headless Chromium, so that a
 # person can look at it as a browser shows it (issue 11). Chromium is Debian's package:
 #   apt-get install -y chromium
-# Usage: tools/render-report.sh REPORT.html OUT.png [WIDTHxHEIGHT]   (default 1400x4000)
+# Usage: tools/render-report.sh REPORT.html OUT.png [WIDTHxHEIGHT]   (default 1400x6000: a report of 3 variants and 2 shock kinds is about 5,100 px tall)
 # Example, with the synthetic report of the tests (after mvn -B -o -pl simulator -am test-compile):
 #   mvn -B -o -q -pl simulator dependency:build-classpath -Dmdep.outputFile=target/cp.txt \
 #     -Dmdep.includeScope=test
@@ -16,7 +16,7 @@ if [[ $# -lt 2 ]]; then
 fi
 report=$1
 out=$2
-size=${3:-1400x4000}
+size=${3:-1400x6000}
 if [[ ! -f $report ]]; then
   echo "$0: no such file: $report" >&2
   exit 2

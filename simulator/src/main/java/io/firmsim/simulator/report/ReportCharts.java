@@ -168,7 +168,9 @@ public final class ReportCharts {
       }
     }
     for (Fan f : ordered) {
-      line(chart, f.variant(), x, scaled(f.mean(), scale), colour(index(data, f.variant())), false);
+      double[] mean = scaled(f.mean(), scale);
+      // Where the mean has gaps (NaN), markers keep the points between them visible.
+      line(chart, f.variant(), x, mean, colour(index(data, f.variant())), !allFinite(mean));
     }
     return image(chart, Kind.FAN, aggregate, "", "fan-" + ReportText.slug(aggregate), title, names);
   }
@@ -356,7 +358,8 @@ public final class ReportCharts {
 
   /**
    * Puts the legend in one row below the plot when its entries fit the chart's width, else in a
-   * column right of the plot (XChart does not wrap legend rows, so a long row would be cut off).
+   * column below the plot (XChart does not wrap legend rows, so a long row would be cut off; a
+   * column to the right would squeeze the plot of a small chart).
    */
   private static void placeLegend(XYChart chart) {
     FontMetrics metrics =
@@ -371,7 +374,6 @@ public final class ReportCharts {
       }
     }
     if (row > chart.getWidth() - 40) {
-      chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
       chart.getStyler().setLegendLayout(LegendLayout.Vertical);
     }
   }

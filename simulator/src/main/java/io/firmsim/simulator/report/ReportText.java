@@ -113,6 +113,9 @@ final class ReportText {
     if (Double.isNaN(value)) {
       return NONE;
     }
+    if (value == 0) {
+      return "0";
+    }
     double a = Math.abs(value);
     String pattern =
         a >= 1000 ? "%,.0f" : a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f";

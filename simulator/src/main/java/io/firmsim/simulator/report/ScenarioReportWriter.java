@@ -99,8 +99,8 @@ public final class ScenarioReportWriter {
           + " recovered at most k years after the shock ended, median the years by which half of"
           + " the hit firms had recovered (\u2013 where fewer than half recover within the"
           + " simulated years). Distress is the share of hit firms with negative equity or no"
-          + " current assets in the last year. Small grey numbers are confidence intervals over"
-          + " replicates.";
+          + " current assets in the last year. The intervals (small and grey, or in brackets) are"
+          + " confidence intervals over replicates.";
 
   private static final String HOW_FANS =
       "Each chart follows one aggregate over the years, summed over firms with their weights."

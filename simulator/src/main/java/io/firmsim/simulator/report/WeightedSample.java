@@ -110,7 +110,9 @@ final class WeightedSample {
       if (v < low || v > high) {
         continue;
       }
-      int b = (int) Math.floor((v - low) / (high - low) * bins);
+      // The tolerance keeps a value on a bin's left edge (2.0 in [1.8, 2.2]) out of the bin below,
+      // where rounding of (v - low) would put it.
+      int b = (int) Math.floor((v - low) / (high - low) * bins + 1e-9);
       shares[Math.min(bins - 1, Math.max(0, b))] += w / total;
     }
     return shares;

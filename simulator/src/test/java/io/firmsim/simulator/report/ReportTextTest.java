@@ -41,5 +41,7 @@ class ReportTextTest {
     assertEquals("4.22%", ReportText.Scale.of("share", 1).format(0.0422));
     assertEquals("3.10\u20135.46%", ReportText.Scale.of("share", 1).formatRange(0.031, 0.0546));
     assertEquals("1.50 x", ReportText.Scale.of("x", 2).format(1.5));
+    assertEquals("0 SEK", ReportText.Scale.of("SEK", 0).format(0));
+    assertEquals("-1.23", ReportText.ratio(-1.234));
   }
 }

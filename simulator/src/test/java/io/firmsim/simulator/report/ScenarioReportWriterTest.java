@@ -338,6 +338,63 @@ class ScenarioReportWriterTest {
   }
 
   @Test
+  void writesReportsOfEmptyDataAndOfDataWithGaps() throws IOException {
+    Path empty = tmp.resolve("empty");
+    ScenarioReportWriter.write(
+        new ReportData(
+            "empty",
+            Map.of(),
+            List.of("baseline"),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of()),
+        empty);
+    assertTrue(read(empty.resolve("report.html")).contains("<h1>empty</h1>"));
+    assertTrue(read(empty.resolve("report.md")).startsWith("# empty\n"));
+    assertEquals(Set.of(), chartFiles(empty));
+
+    double nan = Double.NaN;
+    double[] gaps = {nan, nan, nan};
+    ReportData gappy =
+        new ReportData(
+            "gaps",
+            Map.of(),
+            List.of("baseline"),
+            List.of(2000, 2001, 2002),
+            List.of(
+                new Fan("OIBD", "SEK", "baseline", new double[] {1e9, nan, 3e9}, gaps, gaps, gaps)),
+            List.of(
+                new RecoveryCurve(
+                    "baseline",
+                    "x",
+                    "equity",
+                    new int[] {0},
+                    new double[] {nan},
+                    new double[] {nan},
+                    new double[] {nan})),
+            List.of(
+                new RatioDistribution(
+                    "CR",
+                    "baseline",
+                    2002,
+                    new double[] {nan, Double.POSITIVE_INFINITY},
+                    new double[] {1, 1})),
+            List.of());
+    Path dir = tmp.resolve("gaps");
+    ScenarioReportWriter.write(gappy, dir);
+    for (String name : chartFiles(dir)) {
+      assertNotNull(ImageIO.read(dir.resolve("charts").resolve(name).toFile()), name);
+    }
+    assertEquals(Set.of("fan-oibd.png", "recovery-x-equity.png", "ratio-cr.png"), chartFiles(dir));
+    // The last year's band is undefined: a dash; no firm has a defined ratio: weight 0.
+    String md = read(dir.resolve("report.md"));
+    assertTrue(md.contains("| OIBD | 3.00 bn SEK (" + ReportText.NONE + ") |"), md);
+    assertTrue(md.contains("| CR | baseline | 2002 | 0 | " + ReportText.NONE + " |"), md);
+  }
+
+  @Test
   void refusesFanArraysThatDoNotMatchTheYears() {
     ReportData good = smallData();
     List<Fan> fans = new ArrayList<>(good.fans());

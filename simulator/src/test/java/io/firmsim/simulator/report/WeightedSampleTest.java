@@ -55,6 +55,14 @@ class WeightedSampleTest {
   }
 
   @Test
+  void aValueOnABinsLeftEdgeFallsInThatBin() {
+    // (2.0 - 1.8) / 0.4 * 30 is 14.999999999999996 in floating point; 2.0 starts bin 15.
+    double[] shares =
+        new WeightedSample(new double[] {2.0}, new double[] {1}).histogram(1.8, 2.2, 30);
+    assertEquals(1.0, shares[15]);
+  }
+
+  @Test
   void refusesNegativeWeightsAndMismatchedLengths() {
     assertThrows(
         IllegalArgumentException.class,

@@ -48,15 +48,15 @@ import java.util.regex.Pattern;
  *
  * <p>Guarantees: every problem is a {@link ConfigException} (exit 2) whose message names the file,
  * the line and the key path ({@code stress.yaml, line 14, at scenarios[1].shocks[0].magnitude:
- * expected a number or a mapping with one of uniform, normal, found 'big'}); the first problem in
- * file order is reported. Unknown keys are refused with the known ones listed, repeated keys are
- * refused, types are strict ({@link YamlMapping}). Relative paths (model, population file, macro
- * files and folders) resolve against the scenario file's folder and must exist when the file is
- * read. Alignment targets and tax changes are checked against the model when the reader can load it
- * (the embedded paper model, {@code paper}, a model file or folder); for another repository name
- * those checks are left to the run, which resolves the name. No record constructor's {@link
- * IllegalArgumentException} escapes: values are checked first, and a constructor's refusal is
- * reported at the key path of what it builds.
+ * expected a number or a mapping with one of uniform, normal, found 'big'}); one problem is
+ * reported, the first met in the order of docs/SCENARIOS.md's tables. Unknown keys are refused with
+ * the known ones listed, repeated keys are refused, types are strict ({@link YamlMapping}).
+ * Relative paths (model, population file, macro files and folders) resolve against the scenario
+ * file's folder and must exist when the file is read. Alignment targets and tax changes are checked
+ * against the model when the reader can load it (the embedded paper model, {@code paper}, a model
+ * file or folder); for another repository name those checks are left to the run, which resolves the
+ * name. No record constructor's {@link IllegalArgumentException} escapes: values are checked first,
+ * and a constructor's refusal is reported at the key path of what it builds.
  *
  * <p>Stateless and thread-safe.
  */
@@ -443,7 +443,9 @@ public final class ScenarioFileReader {
       YamlMapping m = v.obj("macro", true);
       m.allow("constant", "file", "paths");
       if (m.keys().size() != 1) {
-        throw v.fail("macro", expected + String.join(", ", m.keys()));
+        throw v.fail(
+            "macro",
+            expected + (m.keys().isEmpty() ? "an empty mapping" : String.join(", ", m.keys())));
       }
       switch (m.keys().get(0)) {
         case "constant" -> {

@@ -210,7 +210,7 @@ class ScenarioFileReaderTest {
         BASE + "replicate: 3\n",
         18,
         "replicate",
-        "unknown key 'replicate' at the top level",
+        "line 18, at replicate: unknown key 'replicate' at the top level",
         "(known: model, population, startYear",
         "did you mean 'replicates'?");
     fails(
@@ -281,6 +281,16 @@ class ScenarioFileReaderTest {
         18,
         "baseline.macro",
         "expected zero or a mapping with one of constant, file, paths, found 'constant'");
+    fails(
+        BASE + "baseline: {macro: {}}\n",
+        18,
+        "baseline.macro",
+        "expected zero or a mapping with one of constant, file, paths, found an empty mapping");
+    fails(
+        BASE + "baseline: {macro: {constant: {dgnp: 0}}}\n",
+        18,
+        "baseline.macro.constant.realr",
+        "missing required key 'realr'");
     fails(
         BASE.substring(0, BASE.indexOf("  - name: second")) + "  - second\n",
         11,

@@ -3,8 +3,9 @@ package io.firmsim.trainer.orchestrator.config;
 import io.firmsim.simulator.input.BadInputException;
 
 /**
- * A training configuration file that cannot be used: malformed YAML, an unknown key, a value of the
- * wrong type or out of range, a missing required key, or an inconsistent combination.
+ * A configuration file (training, forecaster or scenario) that cannot be used: malformed YAML, an
+ * unknown key, a value of the wrong type or out of range, a missing required key, or an
+ * inconsistent combination.
  *
  * <p>The message always names the file and, where the problem has one, the line and the YAML path
  * of the offending key in dotted form, e.g. {@code config.yaml, line 12, at data.generate.firms:

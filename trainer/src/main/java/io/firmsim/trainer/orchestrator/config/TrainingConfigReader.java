@@ -156,7 +156,7 @@ public final class TrainingConfigReader {
             "empty configuration; expected a mapping with keys data, model, training, gates");
       }
       YamlMapping top = doc.top("a mapping with keys data, model, training, gates");
-      top.allow("data", "model", "training", "gates");
+      top.allowNamingParent("data", "model", "training", "gates");
       Data data = data(top.obj("data", true));
       Model model = model(top.obj("model", true));
       ModelSpec base = loadBase(top, model.base());
@@ -168,7 +168,7 @@ public final class TrainingConfigReader {
     // ---------------------------------------------------------------- sections
 
     private Data data(YamlMapping d) {
-      d.allow("panel", "generate", "macro");
+      d.allowNamingParent("panel", "generate", "macro");
       boolean hasPanel = d.has("panel");
       boolean hasGenerate = d.has("generate");
       if (hasPanel == hasGenerate) {
@@ -194,7 +194,7 @@ public final class TrainingConfigReader {
         panel = Optional.of(p);
       } else {
         YamlMapping g = d.obj("generate", true);
-        g.allow("firms", "years", "burnIn", "seed", "model");
+        g.allowNamingParent("firms", "years", "burnIn", "seed", "model");
         int firms = g.integer("firms", null, 1, MAX_GENERATED_ROWS);
         int years = g.integer("years", null, 2, MAX_YEARS);
         int burnIn = g.integer("burnIn", 5, 0, MAX_YEARS);
@@ -222,10 +222,10 @@ public final class TrainingConfigReader {
     }
 
     private Model model(YamlMapping m) {
-      m.allow("base", "output");
+      m.allowNamingParent("base", "output");
       ModelRef base = m.has("base") ? model(m, "base", false) : ModelRef.builtin(ModelRef.PAPER);
       YamlMapping o = m.obj("output", true);
-      o.allow("directory", "name", "version");
+      o.allowNamingParent("directory", "name", "version");
       Path dir = o.path("directory");
       String name = o.name("name", null, SAFE_NAME, SAFE_NAME_RULE);
       String version = o.name("version", "1", SAFE_NAME, SAFE_NAME_RULE);
@@ -249,7 +249,7 @@ public final class TrainingConfigReader {
         return new Training(
             1L, Device.AUTO, 1, 0.2, TaskSettings.DEFAULTS, targets(base), Map.of());
       }
-      t.allow(
+      t.allowNamingParent(
           "seed", "device", "parallelism", "validationShare", "defaults", "equations", "submodels");
       long seed = t.longInteger("seed", 1L);
       Device device = device(t, "device");
@@ -258,7 +258,7 @@ public final class TrainingConfigReader {
       TaskSettings defaults = TaskSettings.DEFAULTS;
       YamlMapping d = t.obj("defaults", false);
       if (d != null) {
-        d.allow(SETTINGS_KEYS.toArray(String[]::new));
+        d.allowNamingParent(SETTINGS_KEYS.toArray(String[]::new));
         SubmodelSettings s = settings(d, Optional.empty());
         defaults = s.over(TaskSettings.DEFAULTS);
       }
@@ -276,7 +276,7 @@ public final class TrainingConfigReader {
           YamlMapping s = subs.obj(key, true);
           List<String> allowed = new ArrayList<>(SETTINGS_KEYS);
           allowed.add(0, "features");
-          s.allow(allowed.toArray(String[]::new));
+          s.allowNamingParent(allowed.toArray(String[]::new));
           String target = canonical.substring(0, canonical.indexOf('.'));
           Optional<List<Feature>> features =
               s.has("features") ? Optional.of(features(s, target)) : Optional.empty();
@@ -442,7 +442,7 @@ public final class TrainingConfigReader {
       if (g == null) {
         return Gates.DEFAULTS;
       }
-      g.allow(
+      g.allowNamingParent(
           "enabled",
           "maxMissingShare",
           "balanceTolerance",

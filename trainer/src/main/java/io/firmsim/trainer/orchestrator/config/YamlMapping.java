@@ -120,10 +120,23 @@ public final class YamlMapping {
 
   /**
    * Refuses the first key not among {@code known}, listing the known ones and suggesting a close
-   * one: {@code FILE, line N: unknown key 'fimrs' at data.generate (known: firms, years) (did you
-   * mean 'firms'?)}; the exception's path is the key's.
+   * one: {@code FILE, line N, at data.generate.fimrs: unknown key 'fimrs' at data.generate (known:
+   * firms, years) (did you mean 'firms'?)}.
    */
   public void allow(String... known) {
+    allow(true, known);
+  }
+
+  /**
+   * As {@link #allow}, in the training reader's original format, without the key path before the
+   * problem: {@code FILE, line N: unknown key 'fimrs' at data.generate (known: ...)} (the
+   * exception's {@link ConfigException#path()} is the key's all the same).
+   */
+  public void allowNamingParent(String... known) {
+    allow(false, known);
+  }
+
+  private void allow(boolean pathFirst, String... known) {
     List<String> allowed = List.of(known);
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
@@ -132,6 +145,7 @@ public final class YamlMapping {
         throw new ConfigException(
             doc.name()
                 + (line >= 1 ? ", line " + line : "")
+                + (pathFirst ? ", at " + dotted(key) : "")
                 + ": unknown key '"
                 + key
                 + "' at "
