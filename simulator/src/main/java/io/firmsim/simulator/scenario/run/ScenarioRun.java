@@ -50,7 +50,7 @@ public final class ScenarioRun {
       LongConsumer progress,
       ReportWriter report) {
     OutputDirectory.check(out, overwrite);
-    String model = plan.model();
+    String model = "paper".equals(plan.model()) ? null : plan.model(); // the embedded model
     if (model != null && plan.source() != null) {
       Path parent = plan.source().toAbsolutePath().getParent();
       if (parent != null && Files.exists(parent.resolve(model))) {

@@ -192,7 +192,14 @@ public final class ScenarioRunner {
       b.optChunkSize(plan.run().chunkSize());
     }
     SimulationConfig config = b.build();
-    int chunkSize = alignedChunkSize(config.chunkSize());
+    // Without a chunk size of its own, a run gives every worker a chunk (results do not depend on
+    // the chunk size).
+    int chunkSize =
+        plan.run().chunkSize() != null
+            ? alignedChunkSize(config.chunkSize())
+            : Math.min(
+                alignedChunkSize(config.chunkSize()),
+                alignedChunkSize((n + config.workers() - 1) / config.workers()));
     int chunks = (n + chunkSize - 1) / chunkSize;
 
     double[][][] totals = new double[reps][nv][];
