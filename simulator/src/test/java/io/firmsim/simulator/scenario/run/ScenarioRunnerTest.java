@@ -191,6 +191,83 @@ class ScenarioRunnerTest {
   }
 
   @Test
+  void weightsReachTheAggregates() throws Exception {
+    Population pop = startups(1300, 29);
+    double[] w = new double[pop.size()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = 0.5 + (i % 7) * 1.25;
+    }
+    ScenarioPlan plan =
+        plan(
+            3,
+            1,
+            31,
+            List.of(
+                new Variant(
+                    "demand",
+                    new MacroPlan.Zero(),
+                    List.of(shock(ShockKind.DEMAND, null, START, 1, 0.2)))),
+            Backend.DJL,
+            null,
+            2,
+            ScenarioPlan.FirmDifferences.NONE);
+    List<List<MacroPath>> macros = List.of(List.of(MacroPath.zeros()), List.of(MacroPath.zeros()));
+    ScenarioResult r =
+        new ScenarioRunner(plan, MODEL, pop, w, macros).run(FirmDifferencesSink.none(), null);
+    // Independent: the plain simulator's panel, weighted here firm by firm.
+    int v = StateVariable.count();
+    double[][] expected = new double[3][3]; // year -> weight, equity, OIBD
+    io.firmsim.simulator.output.PanelWriter panel =
+        new io.firmsim.simulator.output.PanelWriter() {
+          @Override
+          public void write(long[] ids, int[] years, double[] state, double[] flows, int rows) {
+            for (int k = 0; k < rows; k++) {
+              int i = (int) ids[k]; // start-up firm i has id i
+              int y = years[k] - START;
+              double equity =
+                  state[k * v + StateVariable.SC.index()]
+                      + state[k * v + StateVariable.RR.index()]
+                      + state[k * v + StateVariable.URE.index()];
+              expected[y][0] += w[i];
+              expected[y][1] += w[i] * equity;
+              expected[y][2] += w[i] * flows[k * FlowVariable.count() + FlowVariable.OIBD.index()];
+            }
+          }
+
+          @Override
+          public void close() {}
+        };
+    new Simulator(
+            SimulationConfig.builder()
+                .setModel(MODEL)
+                .setYears(3)
+                .optStartYear(START)
+                .optSeed(31)
+                .build())
+        .run(PopulationSource.of(pop), panel, null);
+    ScenarioAnalysis a = new ScenarioAnalysis(r);
+    List<String> columns = ScenarioAnalysis.columns();
+    for (int k = 0; k < 3; k++) {
+      assertEquals(expected[k][0], a.replicateValues(0, k, columns.indexOf("weight"))[0], 1e-9);
+      assertEquals(
+          expected[k][1],
+          a.replicateValues(0, k, columns.indexOf("equity"))[0],
+          1e-12 * Math.abs(expected[k][1]));
+      assertEquals(
+          expected[k][2],
+          a.replicateValues(0, k, columns.indexOf("OIBD"))[0],
+          1e-12 * Math.abs(expected[k][2]));
+    }
+    // Weighted hit firms: the weights of the firms the shock's draws select.
+    ScenarioSeeds seeds = new ScenarioSeeds(31);
+    double hit = 0;
+    for (int i = 0; i < w.length; i++) {
+      hit += seeds.hitDraw(pop.firmId(i), 0) < 0.5 ? w[i] : 0;
+    }
+    assertEquals(hit, a.hitStatistic(1, 0, "hit")[0], 1e-9);
+  }
+
+  @Test
   void resultsDoNotDependOnChunkSizeOrWorkers() {
     Population pop = startups(1800, 7);
     List<Variant> scenarios =
