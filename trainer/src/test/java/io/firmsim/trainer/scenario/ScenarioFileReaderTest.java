@@ -132,7 +132,7 @@ class ScenarioFileReaderTest {
         crash.shocks().get(1));
 
     Variant spike = p.scenarios().get(1);
-    assertEquals(new MacroPlan.Constant(0, 0.02), spike.macro());
+    assertEquals(new MacroPlan.Zero(), spike.macro()); // the baseline's
     Shock realr = spike.shocks().get(0);
     assertEquals(ShockKind.DebtCostTarget.REALR, realr.target());
     assertEquals(Selection.all(), realr.who());
