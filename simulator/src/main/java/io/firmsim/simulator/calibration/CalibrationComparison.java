@@ -78,8 +78,12 @@ public final class CalibrationComparison {
     List<Long> seeds = List.of(1L);
     ForwardMode mode = ForwardMode.SAMPLE;
     Path out = null;
+    double dgnp = 0;
+    double realr = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
+        case "--dgnp" -> dgnp = Double.parseDouble(args[++i]);
+        case "--realr" -> realr = Double.parseDouble(args[++i]);
         case "--firms" -> firms = Integer.parseInt(args[++i]);
         case "--seeds" -> {
           List<Long> s = new ArrayList<>();
@@ -98,6 +102,7 @@ public final class CalibrationComparison {
     StringBuilder md = new StringBuilder();
     // per seed: the 1999 items and each simulated year's
     List<Table25Items[]> runs = new ArrayList<>();
+    StringBuilder sizes = new StringBuilder();
     for (long seed : seeds) {
       long t0 = System.nanoTime();
       CalibratedPopulation cp = CalibratedPopulation.generate(seed, firms, model.constants());
@@ -129,6 +134,7 @@ public final class CalibrationComparison {
               .optPrecision(Precision.FLOAT64)
               .optDevice(DeviceChoice.CPU)
               .optSeed(seed)
+              .optMacro(constantMacro(dgnp, realr))
               .build();
       YearPanel panel = new YearPanel(firms);
       long t1 = System.nanoTime();
@@ -149,8 +155,20 @@ public final class CalibrationComparison {
         previous = panel.states[y];
       }
       runs.add(items);
+      if (runs.size() == 1) {
+        bySize(sizes, table, p, panel);
+      }
+    }
+    if (dgnp != 0 || realr != 0) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "Macro path: dgnp = %.4g SEK and realr = %.4g every year.%n%n",
+              dgnp,
+              realr));
     }
     comparison(md, table, runs, seeds, firms, mode);
+    md.append(sizes);
     String text = md.toString();
     if (out != null) {
       Files.writeString(out, text, StandardCharsets.UTF_8);
@@ -261,6 +279,82 @@ public final class CalibrationComparison {
       }
       md.append('\n');
     }
+  }
+
+  private static io.firmsim.simulator.macro.MacroPath constantMacro(double dgnp, double realr) {
+    double[] g = new double[YEARS];
+    double[] r = new double[YEARS];
+    java.util.Arrays.fill(g, dgnp);
+    java.util.Arrays.fill(r, realr);
+    return new io.firmsim.simulator.macro.MacroPath(FIRST, g, r);
+  }
+
+  /**
+   * Evidence for the gaps: the first simulated year's flows per firm by size quartile (quartiles of
+   * 1999 total assets over the generated firms; means weighted), next to the paper's mean per firm
+   * (2000 total / 243,131). Flows that do not grow with size come from the equations' intercepts.
+   */
+  private static void bySize(StringBuilder md, PaperTable25 table, Population p, YearPanel panel) {
+    int n = p.size();
+    double[] k = new double[n];
+    for (int i = 0; i < n; i++) {
+      k[i] =
+          p.value(i, StateVariable.CA)
+              + p.value(i, StateVariable.MA)
+              + p.value(i, StateVariable.BU)
+              + p.value(i, StateVariable.OFA);
+    }
+    double[] sorted = k.clone();
+    java.util.Arrays.sort(sorted);
+    double[] cut = {sorted[n / 4], sorted[n / 2], sorted[3 * n / 4]};
+    String[] names = {"K (1999)", "IBU", "IMA", "DOFA", "DCA", "DCL", "DLL", "DSC", "OIBD", "OTA"};
+    String[] paper = {null, "I_bu", "I_ma", "dOFA", "dCA", "dCL", "dLL", "dSC", "OIBD", "OTA"};
+    double[][] sum = new double[4][names.length];
+    double[] wsum = new double[4];
+    double[] w = p.weights();
+    for (int i = 0; i < n; i++) {
+      int q = k[i] < cut[0] ? 0 : k[i] < cut[1] ? 1 : k[i] < cut[2] ? 2 : 3;
+      wsum[q] += w[i];
+      double[] st = panel.states[0];
+      double[] fl = panel.flows[0];
+      double[] x = {
+        k[i],
+        st[i * S + StateVariable.IBU.index()],
+        st[i * S + StateVariable.IMA.index()],
+        fl[i * F + FlowVariable.DOFA.index()],
+        st[i * S + StateVariable.DCA.index()],
+        st[i * S + StateVariable.DCL.index()],
+        fl[i * F + FlowVariable.DLL.index()],
+        fl[i * F + FlowVariable.DSC.index()],
+        fl[i * F + FlowVariable.OIBD.index()],
+        fl[i * F + FlowVariable.OTA.index()]
+      };
+      for (int j = 0; j < names.length; j++) {
+        sum[q][j] += w[i] * x[j];
+      }
+    }
+    md.append(
+        "#### 2000 flows per firm by size quartile (first seed; million SEK per firm)\n\n"
+            + "| variable | Q1 (smallest) | Q2 | Q3 | Q4 (largest) | paper 2000, mean per firm |\n"
+            + "| --- | ---: | ---: | ---: | ---: | ---: |\n");
+    for (int j = 0; j < names.length; j++) {
+      md.append("| ").append(names[j]).append(" |");
+      for (int q = 0; q < 4; q++) {
+        md.append(String.format(Locale.ROOT, " %.3f |", sum[q][j] / wsum[q] / 1e6));
+      }
+      double ref =
+          j == 0
+              ? table.value(1999, Section.ASSETS, "Total")
+              : table.value(
+                  2000,
+                  new Item(
+                      paper[j].equals("OIBD") || paper[j].equals("OTA")
+                          ? Section.INCOME_STATEMENT
+                          : Section.FLOWS,
+                      paper[j]));
+      md.append(String.format(Locale.ROOT, " %.3f |%n", ref / PaperTable25.FIRMS_1999));
+    }
+    md.append('\n');
   }
 
   private static String number(double x, Section s) {
