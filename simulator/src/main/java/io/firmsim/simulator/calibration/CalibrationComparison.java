@@ -115,7 +115,7 @@ public final class CalibrationComparison {
         md.append(
             String.format(
                 Locale.ROOT,
-                "Seed %d: %d Newton steps, weights %.2f to %.2f (design %.2f), CV %.3f, max"
+                "Seed %d: %d Newton steps, weights %.3g to %.3g (design %.2f), CV %.3f, max"
                     + " relative error %.1e.%n%n",
                 seed,
                 cp.raking().iterations(),
@@ -159,15 +159,12 @@ public final class CalibrationComparison {
         bySize(sizes, table, p, panel);
       }
     }
-    if (dgnp != 0 || realr != 0) {
-      md.append(
-          String.format(
-              Locale.ROOT,
-              "Macro path: dgnp = %.4g SEK and realr = %.4g every year.%n%n",
-              dgnp,
-              realr));
-    }
-    comparison(md, table, runs, seeds, firms, mode);
+    String macro =
+        dgnp == 0 && realr == 0
+            ? "zero macro path"
+            : String.format(
+                Locale.ROOT, "macro path dgnp = %.4g SEK and realr = %.4g every year", dgnp, realr);
+    comparison(md, table, runs, seeds, firms, mode, macro);
     md.append(sizes);
     String text = md.toString();
     if (out != null) {
@@ -184,7 +181,7 @@ public final class CalibrationComparison {
         String.format(
             Locale.ROOT,
             "Raking (seed %d, %d firms): %d Newton steps, %.2f s; max relative error %.1e;"
-                + " weights %.2f to %.2f (design %.2f = 243,131 / %d), CV %.3f.%n%n",
+                + " weights %.3g to %.3g (design %.2f = 243,131 / %d), CV %.3f.%n%n",
             seed,
             firms,
             cp.raking().iterations(),
@@ -220,13 +217,15 @@ public final class CalibrationComparison {
       List<Table25Items[]> runs,
       List<Long> seeds,
       int firms,
-      ForwardMode mode) {
+      ForwardMode mode,
+      String macro) {
     md.append(
         String.format(
             Locale.ROOT,
-            "Simulated with the paper model, zero macro path, %s mode, float64, %d firms, seeds"
+            "Simulated with the paper model, %s, %s mode, float64, %d firms, seeds"
                 + " %s; simulated = weighted total (MSEK) or ratio of weighted totals%s; gap ="
                 + " simulated / paper - 1 (for ratios: simulated - paper).%n%n",
+            macro,
             mode.name().toLowerCase(Locale.ROOT),
             firms,
             seeds,
