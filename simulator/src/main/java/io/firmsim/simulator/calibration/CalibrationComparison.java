@@ -36,8 +36,12 @@ import java.util.OptionalDouble;
  * <pre>
  * java -cp simulator/target/classes:$(cat simulator/target/classpath.txt) \
  *   io.firmsim.simulator.calibration.CalibrationComparison [--firms 20000] [--seeds 1,2,3] \
- *   [--mode sample|mean] [--out FILE.md]
+ *   [--mode sample|mean] [--dgnp SEK --realr FRACTION | --macro PATH.csv] [--out FILE.md]
  * </pre>
+ *
+ * <p>The macro path is zero by default, or constant ({@code --dgnp}, {@code --realr}), or read from
+ * a file with the columns {@code year, dgnp, realr} covering 2000-2004 ({@code --macro}, as {@code
+ * ./firmsim simulate --macro} reads it).
  *
  * <p>A program, not a test: it simulates tens of thousands of firms.
  */
@@ -80,10 +84,12 @@ public final class CalibrationComparison {
     Path out = null;
     double dgnp = 0;
     double realr = 0;
+    Path macroFile = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--dgnp" -> dgnp = Double.parseDouble(args[++i]);
         case "--realr" -> realr = Double.parseDouble(args[++i]);
+        case "--macro" -> macroFile = Path.of(args[++i]);
         case "--firms" -> firms = Integer.parseInt(args[++i]);
         case "--seeds" -> {
           List<Long> s = new ArrayList<>();
@@ -134,7 +140,10 @@ public final class CalibrationComparison {
               .optPrecision(Precision.FLOAT64)
               .optDevice(DeviceChoice.CPU)
               .optSeed(seed)
-              .optMacro(constantMacro(dgnp, realr))
+              .optMacro(
+                  macroFile != null
+                      ? io.firmsim.simulator.macro.MacroPathReader.read(macroFile, FIRST, YEARS)
+                      : constantMacro(dgnp, realr))
               .build();
       YearPanel panel = new YearPanel(firms);
       long t1 = System.nanoTime();
@@ -160,10 +169,15 @@ public final class CalibrationComparison {
       }
     }
     String macro =
-        dgnp == 0 && realr == 0
-            ? "zero macro path"
-            : String.format(
-                Locale.ROOT, "macro path dgnp = %.4g SEK and realr = %.4g every year", dgnp, realr);
+        macroFile != null
+            ? "macro path from " + macroFile.getFileName()
+            : dgnp == 0 && realr == 0
+                ? "zero macro path"
+                : String.format(
+                    Locale.ROOT,
+                    "macro path dgnp = %.4g SEK and realr = %.4g every year",
+                    dgnp,
+                    realr);
     comparison(md, table, runs, seeds, firms, mode, macro);
     md.append(sizes);
     String text = md.toString();
