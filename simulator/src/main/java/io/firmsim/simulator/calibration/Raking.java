@@ -236,6 +236,9 @@ public final class Raking {
         s += u0[i] * Math.abs(con.values[i]);
       }
       s = Math.max(s, Math.abs(con.target()) / total);
+      if (s == 0) {
+        s = 1; // zero for every firm with a zero target: met by any weights
+      }
       scale[c] = s;
       x[c] = new double[n];
       for (int i = 0; i < n; i++) {
