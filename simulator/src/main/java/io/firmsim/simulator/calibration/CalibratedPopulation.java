@@ -39,15 +39,16 @@ import java.util.Objects;
  *       identity (exactly, up to one rounding);
  *   <li>the flows of 1999, kept as lags, at their Table 25 rates to their stock times m(0.3):
  *       {@code EDEPMA}, {@code IMA} (to MA), {@code SMA} ({@code MA * rate * 2U}), {@code EDEPBU},
- *       {@code IBU} (to BU); {@code TDEPMA = EDEPMA + min(ASD, MA * rate * m)} (so last year's ASD
- *       is not negative); {@code PALLO = PF0}; {@code DCA}, {@code DCL} at their rate plus a normal
- *       spread of 0.1 of the stock (at most half of it, so last year's stock is positive); {@code
- *       CASHFL} at its rate to K plus a normal spread of 0.03 K; {@code MCASH = URE + K (rate +
- *       0.01 Z)}; {@code DIV = 0} (as in the table); {@code CMA} at its rate to MA, at least {@code
- *       IMA - SMA - TDEPMA} (so last year's is not negative); {@code DMTDM} at the table's {@code
- *       (MTDM - TDEPMA) / CMA}; {@code DMPA = 0.1 U PALLO} (the table's {@code MPA - PALLO} is
- *       negative, which the model's {@code PALLO <= MPA} does not allow); {@code OL} for 30% of
- *       firms; the {@code _1} copies drawn the same way (no jump in the first year's differences);
+ *       {@code IBU} (to BU); {@code TDEPMA = EDEPMA + min(ASD, MA * rate / 0.6 * m)} for firms with
+ *       ASD (so last year's ASD is not negative), {@code EDEPMA} for the others; {@code PALLO =
+ *       PF0}; {@code DCA}, {@code DCL} at their rate plus a normal spread of 0.1 of the stock (at
+ *       most half of it, so last year's stock is positive); {@code CASHFL} at its rate to K plus a
+ *       normal spread of 0.03 K; {@code MCASH = URE + K (rate + 0.01 Z)}; {@code DIV = 0} (as in
+ *       the table); {@code CMA} at its rate to MA, at least {@code IMA - SMA - TDEPMA} (so last
+ *       year's is not negative); {@code DMTDM} at the table's {@code (MTDM - TDEPMA) / CMA}; {@code
+ *       DMPA = 0.1 U PALLO} (the table's {@code MPA - PALLO} is negative, which the model's {@code
+ *       PALLO <= MPA} does not allow); {@code OL} for 30% of firms; the {@code _1} copies drawn the
+ *       same way (no jump in the first year's differences);
  *   <li>characteristics as {@link StartupPopulation} (same streams, so the same firm id gets the
  *       same {@code Public}, {@code ruralare}, {@code largcity}); {@code FAAB = market = 0}; {@code
  *       marketw = (K / mean K) / market_firms} (MODEL.md section 1) with the table's mean, which is
@@ -84,8 +85,15 @@ public final class CalibratedPopulation {
   private static final int STREAM_LARGE_CITY = 3;
   private static final int STREAM_FIRST = 16; // then two uniforms per normal draw
 
-  /** One weighted total the raking met, as asked and as achieved (SEK; a count for firms). */
-  public record Target(String name, double target, double achieved) {
+  /**
+   * One weighted total the raking met (SEK; a count for firms).
+   *
+   * @param name the constraint
+   * @param target the table's value
+   * @param design the total with the design weights, before raking
+   * @param achieved the total with the calibrated weights
+   */
+  public record Target(String name, double target, double design, double achieved) {
     /** {@code |achieved - target| / |target|} (absolute for a zero target). */
     public double relativeError() {
       double d = Math.abs(achieved - target);
@@ -149,10 +157,12 @@ public final class CalibratedPopulation {
     for (Constraint c : constraints) {
       double[] x = c.values();
       double sum = 0;
+      double before = 0;
       for (int i = 0; i < firms; i++) {
         sum += w[i] * x[i];
+        before += d[i] * x[i];
       }
-      targets.add(new Target(c.name(), c.target(), sum));
+      targets.add(new Target(c.name(), c.target(), before, sum));
     }
     return new CalibratedPopulation(raw.withWeights(w), targets, result);
   }
@@ -423,16 +433,18 @@ public final class CalibratedPopulation {
     double sma = ma * r.sma * 2 * d.uniform();
     double edepbu = bu * r.edepbu * d.factor(f);
     double ibu = bu * r.ibu * d.factor(f);
-    double tdepma = edepma + Math.min(asd, ma * r.excess * d.factor(f));
+    // tax over book depreciation builds ASD: only firms with ASD have it (60% of firms)
+    double excess = ma * r.excess / 0.6 * d.factor(f);
+    double tdepma = edepma + (asd > 0 ? Math.min(asd, excess) : 0);
     double dca = Math.min(ca * (r.dca + 0.1 * d.normal()), 0.5 * ca);
     double dcl = Math.min(cl * (r.dcl + 0.1 * d.normal()), 0.5 * cl);
-    double cashfl = k * (r.cashfl + 0.03 * d.normal());
+    double cashfl = k * (r.cashfl + 0.01 * d.normal());
     double mcash = ure + k * (r.mcash + 0.01 * d.normal());
     double cma = Math.max(ma * r.cma * d.factor(f), Math.max(0, ima - sma - tdepma));
     double dmtdm = cma * r.dmtdm * d.factor(f);
     double dmpa = 0.1 * pf[0] * d.uniform();
     double ol = k * d.sometimes(r.ol, 0.3, c);
-    double cashfl1 = k * (r.cashfl + 0.03 * d.normal());
+    double cashfl1 = k * (r.cashfl + 0.01 * d.normal());
     double mcash1 = mcash - k * 0.01 * d.normal();
     double dmtdm1 = cma * r.dmtdm * d.factor(f);
     double dmpa1 = 0.1 * pf[0] * d.uniform();

@@ -215,7 +215,17 @@ public final class Raking {
     int n = design.length;
     int k = constraints.size();
     checkSigns();
-    // scaled constraints: x'_k = x_k / s_k, t'_k = t_k / s_k
+    // The problem is solved in units where the design weights sum to 1 (u = w / D) and every
+    // constraint's design total of |x| is 1 (x'_k = x_k / s_k, t'_k = t_k / (D s_k)): the dual is
+    // then of order 1 and its decrease near the solution is not lost in its rounding.
+    double total = 0;
+    for (double v : design) {
+      total += v;
+    }
+    double[] u0 = new double[n];
+    for (int i = 0; i < n; i++) {
+      u0[i] = design[i] / total;
+    }
     double[][] x = new double[k][];
     double[] t = new double[k];
     double[] scale = new double[k];
@@ -223,18 +233,21 @@ public final class Raking {
       Constraint con = constraints.get(c);
       double s = 0;
       for (int i = 0; i < n; i++) {
-        s += design[i] * Math.abs(con.values[i]);
+        s += u0[i] * Math.abs(con.values[i]);
       }
-      s = Math.max(s, Math.abs(con.target()));
+      s = Math.max(s, Math.abs(con.target()) / total);
+      if (s == 0) {
+        s = 1; // zero for every firm with a zero target: met by any weights
+      }
       scale[c] = s;
       x[c] = new double[n];
       for (int i = 0; i < n; i++) {
         x[c][i] = con.values[i] / s;
       }
-      t[c] = con.target() / s;
+      t[c] = con.target() / total / s;
     }
     double[] lambda = new double[k];
-    double[] w = design.clone();
+    double[] w = u0.clone();
     double phi = dual(w, lambda, t);
     int iteration = 0;
     double[] errors = errors(w, x, t);
@@ -254,36 +267,43 @@ public final class Raking {
       double[] trialW = new double[n];
       double trialPhi = Double.NaN;
       boolean accepted = false;
+      double[] trialErrors = null;
+      double worst = max(errors);
       for (int h = 0; h <= MAX_HALVINGS; h++) {
         for (int c = 0; c < k; c++) {
           trial[c] = lambda[c] + size * step[c];
         }
-        weights(x, trial, trialW);
+        weights(u0, x, trial, trialW);
         trialPhi = dual(trialW, trial, t);
-        // Armijo condition on the convex dual (slope < 0 for a descent direction)
-        if (Double.isFinite(trialPhi) && trialPhi <= phi + 1e-4 * size * Math.min(slope, 0)) {
-          accepted = true;
-          break;
+        if (Double.isFinite(trialPhi)) {
+          // Armijo condition on the convex dual (slope < 0 for a descent direction), or, where
+          // the dual's change is below its rounding near the solution, a smaller largest error
+          if (trialPhi <= phi + 1e-4 * size * Math.min(slope, 0)) {
+            accepted = true;
+          } else {
+            trialErrors = errors(trialW, x, t);
+            accepted = max(trialErrors) < worst;
+          }
+          if (accepted) {
+            break;
+          }
         }
         size /= 2;
       }
       if (!accepted) {
-        // no decrease in floating point: the full step's errors decide below
-        if (!Double.isFinite(trialPhi)) {
-          throw notConverged(errors, iteration);
-        }
+        throw notConverged(errors, iteration);
       }
       System.arraycopy(trial, 0, lambda, 0, k);
       System.arraycopy(trialW, 0, w, 0, n);
       phi = trialPhi;
       errors = errors(w, x, t);
-      if (!accepted && !converged(errors)) {
-        throw notConverged(errors, iteration);
-      }
     }
     double[] unscaled = new double[k];
     for (int c = 0; c < k; c++) {
       unscaled[c] = lambda[c] / scale[c];
+    }
+    for (int i = 0; i < n; i++) {
+      w[i] *= total;
     }
     return new Result(w, unscaled, iteration, errors);
   }
@@ -316,15 +336,22 @@ public final class Raking {
     }
   }
 
-  private void weights(double[][] x, double[] lambda, double[] out) {
-    int n = design.length;
-    for (int i = 0; i < n; i++) {
+  private static void weights(double[] u0, double[][] x, double[] lambda, double[] out) {
+    for (int i = 0; i < u0.length; i++) {
       double eta = 0;
       for (int c = 0; c < x.length; c++) {
         eta += x[c][i] * lambda[c];
       }
-      out[i] = design[i] * Math.exp(eta);
+      out[i] = u0[i] * Math.exp(eta);
     }
+  }
+
+  private static double max(double[] values) {
+    double m = 0;
+    for (double v : values) {
+      m = Math.max(m, v);
+    }
+    return m;
   }
 
   /** {@code Phi(lambda) = sum w - t . lambda} (the constant {@code -sum d} dropped). */

@@ -143,8 +143,8 @@ class CalibratedPopulationTest {
     CalibratedPopulation.WeightSpread s = CALIBRATED.weightSpread();
     assertEquals(PaperTable25.FIRMS_1999 / (double) FIRMS, s.design(), 1e-9);
     assertTrue(s.min() > 0);
-    assertTrue(s.max() < 20 * s.design(), s.toString());
-    assertTrue(s.cv() < 1.5, s.toString());
+    assertTrue(s.max() < 10 * s.design(), s.toString());
+    assertTrue(s.cv() < 0.5, s.toString());
   }
 
   @Test

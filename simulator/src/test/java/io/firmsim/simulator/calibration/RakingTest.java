@@ -188,6 +188,19 @@ class RakingTest {
                 .solve());
   }
 
+  /** A variable that is zero for every firm with a target of zero constrains nothing. */
+  @Test
+  void zeroVariableWithZeroTargetIsMet() {
+    Raking.Result r =
+        new Raking(
+                new double[] {1, 1, 2},
+                List.of(Constraint.count("N", 3, 8), Constraint.total("OUR", new double[3], 0)))
+            .solve();
+    double[] w = r.weights();
+    assertRelative(2, w[0], 1e-12, "w0");
+    assertRelative(4, w[2], 1e-12, "w2");
+  }
+
   /** Two totals of the same variable with different targets: no weights reach both. */
   @Test
   void conflictingTargetsDoNotConverge() {

@@ -149,5 +149,11 @@ class Table25ItemsTest {
     for (Table25Items.Ratio r : Table25Items.ratios()) {
       assertTrue(table.items().contains(r.item()), r.item().toString());
     }
+    // and the other way round: every money item of the table has a definition
+    for (Item item : table.items()) {
+      if (item.section().isMoney()) {
+        assertTrue(Table25Items.money(item).isPresent(), item.toString());
+      }
+    }
   }
 }
