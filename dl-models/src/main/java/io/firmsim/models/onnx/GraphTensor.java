@@ -331,6 +331,37 @@ public final class GraphTensor implements Tensor {
         g, g.node("Gather", List.of(name, g.int64Scalar(i)), OnnxGraphBuilder.attr("axis", 0)));
   }
 
+  /**
+   * Reshape to {@code [N / width, width]}, the same pairwise tree as {@code DjlTensor} (Slice the
+   * halves along axis 1, Add), then Expand to {@code [N / width, width]} and Reshape back to {@code
+   * [N]}. N is only known when the graph runs: ONNX Runtime refuses the first Reshape where it is
+   * not a multiple of {@code width}.
+   */
+  @Override
+  public Tensor tileSum(int width) {
+    return tileTree(width, "Add");
+  }
+
+  /** As {@link #tileSum}, with Max. */
+  @Override
+  public Tensor tileMax(int width) {
+    return tileTree(width, "Max");
+  }
+
+  private Tensor tileTree(int width, String combine) {
+    if (width < 1 || Integer.bitCount(width) != 1) {
+      throw new IllegalArgumentException("tile width must be a power of two, found " + width);
+    }
+    String x = g.node("Reshape", List.of(name, g.int64s(-1, width)));
+    for (int half = width / 2; half >= 1; half /= 2) {
+      String first = g.node("Slice", List.of(x, g.int64s(0), g.int64s(half), g.int64s(1)));
+      String second = g.node("Slice", List.of(x, g.int64s(half), g.int64s(2L * half), g.int64s(1)));
+      x = g.node(combine, List.of(first, second));
+    }
+    String expanded = g.node("Expand", List.of(x, g.int64s(1, width)));
+    return op("Reshape", expanded, g.int64s(-1));
+  }
+
   @Override
   public boolean isSinglePrecision() {
     return g.dtype() == OnnxDType.FLOAT32;

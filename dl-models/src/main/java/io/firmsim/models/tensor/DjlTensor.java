@@ -2,8 +2,10 @@ package io.firmsim.models.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.Objects;
 
 /**
@@ -206,6 +208,37 @@ public final class DjlTensor implements Tensor {
   @Override
   public Tensor row(int i) {
     return w(array.get(i));
+  }
+
+  @Override
+  public Tensor tileSum(int width) {
+    return tileTree(width, true);
+  }
+
+  @Override
+  public Tensor tileMax(int width) {
+    return tileTree(width, false);
+  }
+
+  private Tensor tileTree(int width, boolean sum) {
+    long n = array.size();
+    if (width < 1 || Integer.bitCount(width) != 1) {
+      throw new IllegalArgumentException("tile width must be a power of two, found " + width);
+    }
+    if (array.getShape().dimension() != 1 || n % width != 0) {
+      throw new IllegalArgumentException(
+          "per-tile reductions need [N] with N a multiple of "
+              + width
+              + ", found "
+              + array.getShape());
+    }
+    long tiles = n / width;
+    NDArray x = array.reshape(tiles, width);
+    for (int half = width / 2; half >= 1; half /= 2) {
+      NDList halves = x.split(2, 1); // views: no copy before the operation
+      x = sum ? halves.get(0).add(halves.get(1)) : halves.get(0).maximum(halves.get(1));
+    }
+    return w(x.broadcast(new Shape(tiles, width)).reshape(n));
   }
 
   @Override

@@ -95,6 +95,21 @@ public interface Tensor {
   /** Row {@code i} along axis 0, that axis removed. */
   Tensor row(int i);
 
+  /**
+   * Per tile of {@code width} consecutive elements of a {@code [N]} tensor: the sum of the tile's
+   * elements, broadcast back to each of them ({@code [N]}). The tile is summed by a fixed pairwise
+   * tree (log2(width) rounds of adding its second half to its first), elementwise additions that
+   * round each element once whatever N, so a tile's sum depends only on its own elements and is the
+   * same in every implementation.
+   *
+   * @param width the tile width, a power of two
+   * @throws IllegalArgumentException where N is known here and is not a multiple of {@code width}
+   */
+  Tensor tileSum(int width);
+
+  /** As {@link #tileSum}, with the tile's maximum in place of its sum. */
+  Tensor tileMax(int width);
+
   /** Whether the dtype is float32 (else float64). */
   boolean isSinglePrecision();
 }

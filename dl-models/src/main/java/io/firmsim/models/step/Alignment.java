@@ -1,0 +1,102 @@
+package io.firmsim.models.step;
+
+import io.firmsim.models.equations.ProbabilityLink;
+import io.firmsim.models.tensor.Mask;
+import io.firmsim.models.tensor.Tensor;
+
+/**
+ * Alignment of a binary probability submodel by logit scaling: in an aligned year, the submodel's
+ * linear predictor {@code eta_i} is shifted by one number {@code s}, {@code p_i = link(eta_i + s)},
+ * solved so that the weighted mean probability equals the year's target rate {@code t}: {@code
+ * sum_i w_i p_i = t sum_i w_i}. This is the logit scaling of Stephensen (2016), "Logit scaling: A
+ * general method for alignment in microsimulation models", International Journal of Microsimulation
+ * 9(3), 89-102, as JAS-mine implements it (Richiardi and Richardson, "JAS-mine: A new platform for
+ * microsimulation and agent-based modelling", IJM 10(1), 2017); with a cloglog link the same shift
+ * is applied on the cloglog scale. Individual differences in eta are kept, and a firm's ranking
+ * among the others does not change.
+ *
+ * <p>Chunked, without sorting: the shift is one number per year, submodel and tile of {@link
+ * FirmYearBlock#TILE} firms, solved within each tile. Each tile hits the target, so any union of
+ * tiles (a chunk, the population) does too, and the result does not depend on the chunk size, the
+ * worker count or any partition on tile boundaries. Padding rows take weight 0; a tile whose
+ * weights are all 0 gets some finite shift and no constraint.
+ *
+ * <p>Solved on the tensor side, with no value brought to the host: {@link #ITERATIONS} safeguarded
+ * Newton steps on the per-tile bracket {@code [L(t) - max eta, L(t) - min eta]} ({@code L} the
+ * inverse link; at its ends every {@code p_i} is at most, respectively at least, {@code t}), a step
+ * leaving the bracket replaced by bisection; the bracket shrinks by the sign of {@code sum w_i p_i
+ * - t sum w_i} at each iterate. Tile sums are {@link Tensor#tileSum}. In float64 the weighted mean
+ * reaches the target to about 1e-15; in float32 to the rounding of a 512-firm float32 sum (a few
+ * 1e-7).
+ *
+ * <p>A year is aligned where its target is a number {@code >= 0}; a NaN or negative target leaves
+ * {@code eta} as it is (a select, not a zero shift), so unaligned years equal the unaligned
+ * computation bit for bit.
+ */
+public final class Alignment {
+  /**
+   * Safeguarded Newton steps per aligned submodel and year. Newton converges quadratically once
+   * near the root; the bisection fallback halves a bracket of at most the tile's eta range.
+   * Measured (AlignmentTest, predictors spread with standard deviation 4 around 4, targets 1e-4 to
+   * 0.9999, both links): 1e-9 within 10 steps in the worst case.
+   */
+  public static final int ITERATIONS = 16;
+
+  private Alignment() {}
+
+  /**
+   * The aligned linear predictor.
+   *
+   * @param eta the submodel's predictor, {@code [N]}, N a multiple of {@link FirmYearBlock#TILE}
+   * @param link the submodel's link
+   * @param weights the firm weights, {@code [N]}, 0 for padding rows
+   * @param weightSums {@code weights.tileSum(TILE)}
+   * @param target the year's target rate in (0, 1) (a 0-d or broadcastable tensor); NaN or negative
+   *     for none
+   * @return {@code eta + s} per tile where the target is set, else {@code eta} itself
+   */
+  public static Tensor align(
+      Tensor eta, ProbabilityLink link, Tensor weights, Tensor weightSums, Tensor target) {
+    return align(eta, link, weights, weightSums, target, ITERATIONS);
+  }
+
+  /** As {@link #align(Tensor, ProbabilityLink, Tensor, Tensor, Tensor)} with a given step count. */
+  public static Tensor align(
+      Tensor eta,
+      ProbabilityLink link,
+      Tensor weights,
+      Tensor weightSums,
+      Tensor target,
+      int iterations) {
+    int tile = FirmYearBlock.TILE;
+    // The target on every row ([N], exactly the target: 0 + t), so that every select is [N].
+    Tensor rowTarget = eta.zerosLike().add(target);
+    Mask active = rowTarget.gte(0);
+    // Inactive years solve for 0.5, which is well defined; the result is not selected.
+    Tensor t = active.select(rowTarget, rowTarget.zerosLike().add(0.5));
+    Tensor goal = weightSums.mul(t);
+    Tensor center = inverseLink(link, t);
+    Tensor lo = center.sub(eta.tileMax(tile));
+    Tensor hi = center.add(eta.neg().tileMax(tile));
+    // Start at L(t) minus the weighted mean eta (0 for an all-padding tile), inside the bracket.
+    Tensor meanEta = weights.mul(eta).tileSum(tile).div(weightSums.maximum(1e-30));
+    Tensor s = center.sub(meanEta).maximum(lo).minimum(hi);
+    for (int k = 0; k < iterations; k++) {
+      Tensor x = eta.add(s);
+      Tensor g = weights.mul(link.probability(x)).tileSum(tile).sub(goal);
+      Tensor d = weights.mul(link.derivative(x)).tileSum(tile);
+      hi = g.gt(0).select(s, hi);
+      lo = g.lt(0).select(s, lo);
+      Tensor newton = s.sub(g.div(d));
+      Mask inside = newton.gte(lo).and(hi.gte(newton));
+      s = inside.select(newton, lo.add(hi).mul(0.5));
+    }
+    return active.select(eta.add(s), eta);
+  }
+
+  /** {@code L(t)}: {@code log(t / (1 - t))} or {@code log(-log(1 - t))}, on the tensor. */
+  static Tensor inverseLink(ProbabilityLink link, Tensor t) {
+    Tensor q = t.neg().add(1);
+    return link == ProbabilityLink.LOGIT ? t.log().sub(q.log()) : q.log().neg().log();
+  }
+}
