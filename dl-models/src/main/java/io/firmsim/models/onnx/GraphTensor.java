@@ -332,34 +332,38 @@ public final class GraphTensor implements Tensor {
   }
 
   /**
-   * Reshape to {@code [N / width, width]}, the same pairwise tree as {@code DjlTensor} (Slice the
-   * halves along axis 1, Add), then Expand to {@code [N / width, width]} and Reshape back to {@code
-   * [N]}. N is only known when the graph runs: ONNX Runtime refuses the first Reshape where it is
-   * not a multiple of {@code width}.
+   * Reshape to {@code [-1, width]}. N is only known when the graph runs: ONNX Runtime refuses the
+   * Reshape where it is not a multiple of {@code width}.
    */
   @Override
-  public Tensor tileSum(int width) {
-    return tileTree(width, "Add");
+  public Tensor tiles(int width) {
+    if (width < 1) {
+      throw new IllegalArgumentException("tile width must be positive, found " + width);
+    }
+    return op("Reshape", name, g.int64s(-1, width));
   }
 
-  /** As {@link #tileSum}, with Max. */
   @Override
-  public Tensor tileMax(int width) {
-    return tileTree(width, "Max");
+  public Tensor flatten() {
+    return op("Reshape", name, g.int64s(-1));
   }
 
-  private Tensor tileTree(int width, String combine) {
-    if (width < 1 || Integer.bitCount(width) != 1) {
-      throw new IllegalArgumentException("tile width must be a power of two, found " + width);
-    }
-    String x = g.node("Reshape", List.of(name, g.int64s(-1, width)));
-    for (int half = width / 2; half >= 1; half /= 2) {
-      String first = g.node("Slice", List.of(x, g.int64s(0), g.int64s(half), g.int64s(1)));
-      String second = g.node("Slice", List.of(x, g.int64s(half), g.int64s(2L * half), g.int64s(1)));
-      x = g.node(combine, List.of(first, second));
-    }
-    String expanded = g.node("Expand", List.of(x, g.int64s(1, width)));
-    return op("Reshape", expanded, g.int64s(-1));
+  /**
+   * ReduceSum over axis 1, keeping it: one node (a graph of pairwise trees like DjlTensor's, one
+   * per sum of the alignment's Newton steps, took ONNX Runtime minutes to optimize). ONNX Runtime
+   * reduces each contiguous row with the same kernel whatever the number of rows; its order of
+   * summation differs from the DJL tree's by rounding only.
+   */
+  @Override
+  public Tensor rowSums() {
+    return op("ReduceSum", name, g.int64s(1));
+  }
+
+  /** ReduceMax over axis 1, keeping it (opset 17: axes as an attribute). */
+  @Override
+  public Tensor rowMax() {
+    return new GraphTensor(
+        g, g.node("ReduceMax", List.of(name), OnnxGraphBuilder.attr("axes", new long[] {1})));
   }
 
   @Override

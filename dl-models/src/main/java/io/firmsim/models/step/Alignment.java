@@ -25,9 +25,10 @@ import io.firmsim.models.tensor.Tensor;
  * Newton steps on the per-tile bracket {@code [L(t) - max eta, L(t) - min eta]} ({@code L} the
  * inverse link; at its ends every {@code p_i} is at most, respectively at least, {@code t}), a step
  * leaving the bracket replaced by bisection; the bracket shrinks by the sign of {@code sum w_i p_i
- * - t sum w_i} at each iterate. Tile sums are {@link Tensor#tileSum}. In float64 the weighted mean
- * reaches the target to about 1e-15; in float32 to the rounding of a 512-firm float32 sum (a few
- * 1e-7).
+ * - t sum w_i} at each iterate. The per-tile quantities are {@code [N / TILE, 1]} tensors and the
+ * tile sums {@link Tensor#rowSums} of {@code [N / TILE, TILE]} views. In float64 the weighted mean
+ * reaches the target to about 1e-15 (measured 2e-15); in float32 to the rounding of float32 tile
+ * sums, within 1e-6 (measured 4e-8 over 1,024 firms).
  *
  * <p>A year is aligned where its target is a number {@code >= 0}; a NaN or negative target leaves
  * {@code eta} as it is (a select, not a zero shift), so unaligned years equal the unaligned
@@ -49,10 +50,10 @@ public final class Alignment {
    *
    * @param eta the submodel's predictor, {@code [N]}, N a multiple of {@link FirmYearBlock#TILE}
    * @param link the submodel's link
-   * @param weights the firm weights, {@code [N]}, 0 for padding rows
-   * @param weightSums {@code weights.tileSum(TILE)}
-   * @param target the year's target rate in (0, 1) (a 0-d or broadcastable tensor); NaN or negative
-   *     for none
+   * @param weights the firm weights by tile, {@code [N / TILE, TILE]} ({@code
+   *     weights.tiles(TILE)}), 0 for padding rows
+   * @param weightSums {@code weights.rowSums()}, {@code [N / TILE, 1]}
+   * @param target the year's target rate in (0, 1), a 0-d tensor; NaN or negative for none
    * @return {@code eta + s} per tile where the target is set, else {@code eta} itself
    */
   public static Tensor align(
@@ -68,30 +69,33 @@ public final class Alignment {
       Tensor weightSums,
       Tensor target,
       int iterations) {
-    int tile = FirmYearBlock.TILE;
-    // The target on every row ([N], exactly the target: 0 + t), so that every select is [N].
-    Tensor rowTarget = eta.zerosLike().add(target);
-    Mask active = rowTarget.gte(0);
-    // Inactive years solve for 0.5, which is well defined; the result is not selected.
-    Tensor t = active.select(rowTarget, rowTarget.zerosLike().add(0.5));
+    // Per-tile quantities are [T, 1]; firm quantities [T, TILE]; they meet by broadcasting.
+    Tensor e = eta.tiles(FirmYearBlock.TILE);
+    // The target per tile: exactly the target (0 + t), NaN or negative where unset.
+    Tensor tileTarget = weightSums.zerosLike().add(target);
+    Mask set = tileTarget.gte(0);
+    // Unset years solve for 0.5, which is well defined; their result is not selected.
+    Tensor t = set.select(tileTarget, tileTarget.zerosLike().add(0.5));
     Tensor goal = weightSums.mul(t);
     Tensor center = inverseLink(link, t);
-    Tensor lo = center.sub(eta.tileMax(tile));
-    Tensor hi = center.add(eta.neg().tileMax(tile));
+    Tensor lo = center.sub(e.rowMax());
+    Tensor hi = center.add(e.neg().rowMax());
     // Start at L(t) minus the weighted mean eta (0 for an all-padding tile), inside the bracket.
-    Tensor meanEta = weights.mul(eta).tileSum(tile).div(weightSums.maximum(1e-30));
+    Tensor meanEta = weights.mul(e).rowSums().div(weightSums.maximum(1e-30));
     Tensor s = center.sub(meanEta).maximum(lo).minimum(hi);
     for (int k = 0; k < iterations; k++) {
-      Tensor x = eta.add(s);
-      Tensor g = weights.mul(link.probability(x)).tileSum(tile).sub(goal);
-      Tensor d = weights.mul(link.derivative(x)).tileSum(tile);
+      Tensor x = e.add(s);
+      Tensor g = weights.mul(link.probability(x)).rowSums().sub(goal);
+      Tensor d = weights.mul(link.derivative(x)).rowSums();
       hi = g.gt(0).select(s, hi);
       lo = g.lt(0).select(s, lo);
       Tensor newton = s.sub(g.div(d));
       Mask inside = newton.gte(lo).and(hi.gte(newton));
       s = inside.select(newton, lo.add(hi).mul(0.5));
     }
-    return active.select(eta.add(s), eta);
+    // The select on [N] (a select does not broadcast on DJL): eta itself where unset.
+    Mask setForFirm = eta.zerosLike().add(target).gte(0);
+    return setForFirm.select(e.add(s).flatten(), eta);
   }
 
   /** {@code L(t)}: {@code log(t / (1 - t))} or {@code log(-log(1 - t))}, on the tensor. */

@@ -211,34 +211,42 @@ public final class DjlTensor implements Tensor {
   }
 
   @Override
-  public Tensor tileSum(int width) {
-    return tileTree(width, true);
+  public Tensor tiles(int width) {
+    long n = array.size();
+    if (width < 1 || array.getShape().dimension() != 1 || n % width != 0) {
+      throw new IllegalArgumentException(
+          "tiles need [N] with N a multiple of " + width + ", found " + array.getShape());
+    }
+    return w(array.reshape(n / width, width));
   }
 
   @Override
-  public Tensor tileMax(int width) {
-    return tileTree(width, false);
+  public Tensor flatten() {
+    return w(array.reshape(-1));
   }
 
-  private Tensor tileTree(int width, boolean sum) {
-    long n = array.size();
-    if (width < 1 || Integer.bitCount(width) != 1) {
-      throw new IllegalArgumentException("tile width must be a power of two, found " + width);
-    }
-    if (array.getShape().dimension() != 1 || n % width != 0) {
+  @Override
+  public Tensor rowSums() {
+    return rowTree(true);
+  }
+
+  @Override
+  public Tensor rowMax() {
+    return rowTree(false);
+  }
+
+  private Tensor rowTree(boolean sum) {
+    Shape shape = array.getShape();
+    if (shape.dimension() != 2 || Long.bitCount(shape.get(1)) != 1) {
       throw new IllegalArgumentException(
-          "per-tile reductions need [N] with N a multiple of "
-              + width
-              + ", found "
-              + array.getShape());
+          "row reductions need [T, W] with W a power of two, found " + shape);
     }
-    long tiles = n / width;
-    NDArray x = array.reshape(tiles, width);
-    for (int half = width / 2; half >= 1; half /= 2) {
+    NDArray x = array;
+    for (long half = shape.get(1) / 2; half >= 1; half /= 2) {
       NDList halves = x.split(2, 1); // views: no copy before the operation
       x = sum ? halves.get(0).add(halves.get(1)) : halves.get(0).maximum(halves.get(1));
     }
-    return w(x.broadcast(new Shape(tiles, width)).reshape(n));
+    return w(x);
   }
 
   @Override

@@ -96,19 +96,26 @@ public interface Tensor {
   Tensor row(int i);
 
   /**
-   * Per tile of {@code width} consecutive elements of a {@code [N]} tensor: the sum of the tile's
-   * elements, broadcast back to each of them ({@code [N]}). The tile is summed by a fixed pairwise
-   * tree (log2(width) rounds of adding its second half to its first), elementwise additions that
-   * round each element once whatever N, so a tile's sum depends only on its own elements and is the
-   * same in every implementation.
+   * {@code [N]} as {@code [N / width, width]}: one row per tile of {@code width} consecutive
+   * elements (a view where the implementation has them).
    *
-   * @param width the tile width, a power of two
    * @throws IllegalArgumentException where N is known here and is not a multiple of {@code width}
    */
-  Tensor tileSum(int width);
+  Tensor tiles(int width);
 
-  /** As {@link #tileSum}, with the tile's maximum in place of its sum. */
-  Tensor tileMax(int width);
+  /** All elements as one axis, {@code [size]}, in row-major order. */
+  Tensor flatten();
+
+  /**
+   * {@code [T, W] -> [T, 1]}: the sum of each row (W a power of two). {@code DjlTensor} sums by a
+   * fixed pairwise tree (log2(W) rounds of adding a row's second half to its first: elementwise
+   * additions that round each element once whatever T, so a row's sum depends only on its own
+   * elements); the ONNX graph uses ReduceSum, which agrees to rounding.
+   */
+  Tensor rowSums();
+
+  /** {@code [T, W] -> [T, 1]}: the maximum of each row (exact in any order). */
+  Tensor rowMax();
 
   /** Whether the dtype is float32 (else float64). */
   boolean isSinglePrecision();

@@ -25,26 +25,26 @@ class AlignmentTest {
   private static final int TILE = FirmYearBlock.TILE;
 
   @Test
-  void tileSumAndMaxEqualAJavaPairwiseTree() {
+  void rowSumsAndMaxOfTilesEqualAJavaPairwiseTree() {
     SplittableRandom rnd = new SplittableRandom(1);
     double[] x = new double[4 * TILE];
     for (int i = 0; i < x.length; i++) {
       x[i] = rnd.nextDouble(-1e6, 1e6) * Math.pow(10, rnd.nextInt(-8, 4));
     }
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-      Tensor t = DjlTensor.of(m.create(x));
-      double[] sum = DjlTensor.unwrap(t.tileSum(TILE)).toDoubleArray();
-      double[] max = DjlTensor.unwrap(t.tileMax(TILE)).toDoubleArray();
-      for (int i = 0; i < x.length; i++) {
-        int tile = i / TILE;
+      Tensor t = DjlTensor.of(m.create(x)).tiles(TILE);
+      double[] sum = DjlTensor.unwrap(t.rowSums()).toDoubleArray();
+      double[] max = DjlTensor.unwrap(t.rowMax()).toDoubleArray();
+      assertArrayEquals(x, DjlTensor.unwrap(t.flatten()).toDoubleArray());
+      for (int tile = 0; tile < 4; tile++) {
         double[] part = java.util.Arrays.copyOfRange(x, tile * TILE, (tile + 1) * TILE);
         double expectedMax = java.util.Arrays.stream(part).max().orElseThrow();
-        assertTrue(sum[i] == pairwise(part), "tile sum at " + i);
-        assertTrue(max[i] == expectedMax, "tile max at " + i);
+        assertTrue(sum[tile] == pairwise(part), "tile sum " + tile);
+        assertTrue(max[tile] == expectedMax, "tile max " + tile);
       }
       Tensor odd = DjlTensor.of(m.create(new double[1000]));
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> odd.tileSum(TILE));
+          assertThrows(IllegalArgumentException.class, () -> odd.tiles(TILE));
       assertTrue(e.getMessage().contains("multiple of 512"), e.getMessage());
     }
   }
@@ -100,7 +100,7 @@ class AlignmentTest {
     SplittableRandom rnd = new SplittableRandom(3);
     int n = 2 * TILE;
     for (ProbabilityLink link : ProbabilityLink.values()) {
-      for (double target : new double[] {1e-4, 0.05, 0.5, 0.95, 0.9999}) {
+      for (double target : new double[] {1e-4, 0.5, 0.9999}) {
         double[] eta = new double[n];
         double[] w = new double[n];
         for (int i = 0; i < n; i++) {
@@ -167,19 +167,18 @@ class AlignmentTest {
   private static double[] run(
       NDManager m, double[] eta, double[] w, ProbabilityLink link, double target, int iterations) {
     Tensor e = DjlTensor.of(m.create(eta));
-    Tensor weights = DjlTensor.of(m.create(w));
+    Tensor weights = DjlTensor.of(m.create(w)).tiles(TILE);
     NDArray t = m.create(target).toType(DataType.FLOAT64, false);
-    Tensor out =
-        Alignment.align(e, link, weights, weights.tileSum(TILE), DjlTensor.of(t), iterations);
+    Tensor out = Alignment.align(e, link, weights, weights.rowSums(), DjlTensor.of(t), iterations);
     return DjlTensor.unwrap(out).toDoubleArray();
   }
 
-  /** The shift of one tile by plain bisection in Java, 200 halvings of [-60, 60]. */
+  /** The shift of one tile by plain bisection in Java, 70 halvings of [-60, 60]. */
   private static double bisection(
       double[] eta, double[] w, int from, ProbabilityLink link, double target) {
     double lo = -60;
     double hi = 60;
-    for (int k = 0; k < 200; k++) {
+    for (int k = 0; k < 70; k++) {
       double mid = 0.5 * (lo + hi);
       double sw = 0;
       double swp = 0;
