@@ -272,7 +272,11 @@ public final class FirmYearBlock extends AbstractBlock {
       for (int a = 0; a < alignedCount; a++) {
         targets[a] = DjlTensor.of(t.get(a));
       }
-      weights = DjlTensor.of(wt.toType(state.getDataType(), false));
+      // A copy in the step's scope: a caller may keep the weights for many years in a longer-lived
+      // manager, and what is computed from them belongs to their manager (DJL's rule).
+      NDArray own = wt.toType(state.getDataType(), true);
+      own.attach(scope);
+      weights = DjlTensor.of(own);
     }
     Tensor[] levers = null;
     if (inputs.size() - alignInputs > leverInput) {
