@@ -10,7 +10,7 @@ import io.firmsim.models.tensor.Tensor;
  * solved so that the weighted mean probability equals the year's target rate {@code t}: {@code
  * sum_i w_i p_i = t sum_i w_i}. This is the logit scaling of Stephensen (2016), "Logit scaling: A
  * general method for alignment in microsimulation models", International Journal of Microsimulation
- * 9(3), 89-102, as JAS-mine implements it (Richiardi and Richardson, "JAS-mine: A new platform for
+ * 9(3), as JAS-mine implements it (Richiardi and Richardson, "JAS-mine: A new platform for
  * microsimulation and agent-based modelling", IJM 10(1), 2017); with a cloglog link the same shift
  * is applied on the cloglog scale. Individual differences in eta are kept, and a firm's ranking
  * among the others does not change.
