@@ -52,25 +52,25 @@ public final class Alignment {
    * @param link the submodel's link
    * @param weights the firm weights by tile, {@code [N / TILE, TILE]} ({@code
    *     weights.tiles(TILE)}), 0 for padding rows
-   * @param weightSums {@code weights.rowSums()}, {@code [N / TILE, 1]}
    * @param target the year's target rate in (0, 1), a 0-d tensor; NaN or negative for none
    * @return {@code eta + s} per tile where the target is set, else {@code eta} itself
    */
-  public static Tensor align(
-      Tensor eta, ProbabilityLink link, Tensor weights, Tensor weightSums, Tensor target) {
-    return align(eta, link, weights, weightSums, target, ITERATIONS);
+  public static Tensor align(Tensor eta, ProbabilityLink link, Tensor weights, Tensor target) {
+    return align(eta, link, weights, target, ITERATIONS);
   }
 
-  /** As {@link #align(Tensor, ProbabilityLink, Tensor, Tensor, Tensor)} with a given step count. */
+  /** As {@link #align(Tensor, ProbabilityLink, Tensor, Tensor)} with a given step count. */
   public static Tensor align(
-      Tensor eta,
-      ProbabilityLink link,
-      Tensor weights,
-      Tensor weightSums,
-      Tensor target,
-      int iterations) {
+      Tensor eta, ProbabilityLink link, Tensor weights, Tensor target, int iterations) {
     // Per-tile quantities are [T, 1]; firm quantities [T, TILE]; they meet by broadcasting.
     Tensor e = eta.tiles(FirmYearBlock.TILE);
+    // A firm whose eta is NaN takes no part (weight 0), so that it cannot spoil its tile's shift;
+    // the solver sees eta within +-700, where every link has saturated, so the bracket is finite.
+    Mask valid = e.gte(Double.NEGATIVE_INFINITY);
+    Tensor zeros = e.zerosLike();
+    Tensor solverEta = valid.select(e.clip(-700, 700), zeros);
+    weights = valid.select(weights, zeros);
+    Tensor weightSums = weights.rowSums();
     // The target per tile: exactly the target (0 + t), NaN or negative where unset.
     Tensor tileTarget = weightSums.zerosLike().add(target);
     Mask set = tileTarget.gte(0);
@@ -78,13 +78,13 @@ public final class Alignment {
     Tensor t = set.select(tileTarget, tileTarget.zerosLike().add(0.5));
     Tensor goal = weightSums.mul(t);
     Tensor center = inverseLink(link, t);
-    Tensor lo = center.sub(e.rowMax());
-    Tensor hi = center.add(e.neg().rowMax());
+    Tensor lo = center.sub(solverEta.rowMax());
+    Tensor hi = center.add(solverEta.neg().rowMax());
     // Start at L(t) minus the weighted mean eta (0 for an all-padding tile), inside the bracket.
-    Tensor meanEta = weights.mul(e).rowSums().div(weightSums.maximum(1e-30));
+    Tensor meanEta = weights.mul(solverEta).rowSums().div(weightSums.maximum(1e-30));
     Tensor s = center.sub(meanEta).maximum(lo).minimum(hi);
     for (int k = 0; k < iterations; k++) {
-      Tensor x = e.add(s);
+      Tensor x = solverEta.add(s);
       Tensor g = weights.mul(link.probability(x)).rowSums().sub(goal);
       Tensor d = weights.mul(link.derivative(x)).rowSums();
       hi = g.gt(0).select(s, hi);

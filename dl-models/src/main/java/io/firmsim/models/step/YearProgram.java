@@ -327,7 +327,6 @@ public final class YearProgram {
       throw new IllegalArgumentException("targets and weights given to a year without alignment");
     }
     Tensor tiledWeights = weights == null ? null : weights.tiles(FirmYearBlock.TILE);
-    Tensor weightSums = weights == null ? null : tiledWeights.rowSums();
     Tensor[] alignedProbability = new Tensor[aligned.size()];
     if (levers != null && levers.length != Lever.count()) {
       throw new IllegalArgumentException(
@@ -365,8 +364,7 @@ public final class YearProgram {
           if (alignedEquation[a] == eq) {
             EquationBlock.AlignableRow ar = alignedRow[a];
             Tensor shifted =
-                Alignment.align(
-                    rows.get(ar.row()), ar.link(), tiledWeights, weightSums, targets[a]);
+                Alignment.align(rows.get(ar.row()), ar.link(), tiledWeights, targets[a]);
             rows.set(ar.row(), shifted);
             alignedProbability[a] = ar.link().probability(shifted);
           }

@@ -137,6 +137,31 @@ class AlignmentTest {
     }
   }
 
+  @Test
+  void aFirmWithNanEtaDropsOutWithoutSpoilingItsTile() {
+    SplittableRandom rnd = new SplittableRandom(8);
+    double[] eta = new double[TILE];
+    double[] w = new double[TILE];
+    for (int i = 0; i < TILE; i++) {
+      eta[i] = rnd.nextGaussian() * 2 - 1;
+      w[i] = 1;
+    }
+    eta[3] = Double.NaN;
+    eta[4] = 1e6; // saturated: p = 1
+    double[] p = aligned(eta, w, ProbabilityLink.LOGIT, 0.4, Alignment.ITERATIONS);
+    assertTrue(Double.isNaN(p[3]), "the NaN firm stays NaN");
+    double sw = 0;
+    double swp = 0;
+    for (int i = 0; i < TILE; i++) {
+      if (i != 3) {
+        assertTrue(Double.isFinite(p[i]), "firm " + i + ": " + p[i]);
+        sw += w[i];
+        swp += w[i] * p[i];
+      }
+    }
+    assertTrue(Math.abs(swp / sw - 0.4) <= 1e-9, "the other firms' mean " + swp / sw);
+  }
+
   private static double maxTileError(double[] p, double[] w, double target) {
     double worst = 0;
     for (int from = 0; from < p.length; from += TILE) {
@@ -169,7 +194,7 @@ class AlignmentTest {
     Tensor e = DjlTensor.of(m.create(eta));
     Tensor weights = DjlTensor.of(m.create(w)).tiles(TILE);
     NDArray t = m.create(target).toType(DataType.FLOAT64, false);
-    Tensor out = Alignment.align(e, link, weights, weights.rowSums(), DjlTensor.of(t), iterations);
+    Tensor out = Alignment.align(e, link, weights, DjlTensor.of(t), iterations);
     return DjlTensor.unwrap(out).toDoubleArray();
   }
 
