@@ -17,8 +17,22 @@ public abstract class BinaryHurdleBlock extends EquationBlock {
         List.of(new Predictor(spec.submodel("prob"), 0), new Predictor(spec.submodel("level"), 0)));
   }
 
+  /** The link of the probability of a non-zero value. */
+  protected abstract ProbabilityLink link();
+
   /** The probability of a non-zero value from its linear predictor. */
-  protected abstract Tensor probability(Tensor eta);
+  protected Tensor probability(Tensor eta) {
+    return link().probability(eta);
+  }
+
+  /** Submodel {@code prob}, predictor row 0. */
+  @Override
+  public AlignableRow alignableRow(String submodel) {
+    if ("prob".equals(submodel)) {
+      return new AlignableRow(0, link());
+    }
+    return super.alignableRow(submodel);
+  }
 
   @Override
   public Tensor combine(List<Tensor> eta, Tensor uniform) {

@@ -188,6 +188,36 @@ public abstract class EquationBlock extends AbstractBlock {
   }
 
   /**
+   * The predictor row of a binary probability submodel that alignment may shift ({@code prob} of
+   * LLG and LLN, {@code prob_pos} and {@code prob_neg} of LSG), with its link.
+   *
+   * @throws IllegalArgumentException naming the equation and submodel when the submodel is not a
+   *     binary probability of this equation (MUNO's ordinal {@code prob}, Tobit and HS levels)
+   */
+  public AlignableRow alignableRow(String submodel) {
+    throw new IllegalArgumentException(
+        "T"
+            + spec.table()
+            + " ("
+            + spec.method()
+            + ") has no binary probability submodel '"
+            + submodel
+            + "' that can be aligned");
+  }
+
+  /**
+   * A predictor row that alignment shifts and the link that maps it to a probability.
+   *
+   * @param row index in {@link #predictors()}
+   * @param link the probability's link
+   */
+  public record AlignableRow(int row, ProbabilityLink link) {
+    public AlignableRow {
+      Objects.requireNonNull(link, "link");
+    }
+  }
+
+  /**
    * The equation's value from its predictor values, before any residual level noise.
    *
    * @param eta one {@code [N]} tensor per predictor row, in {@link #predictors()} order

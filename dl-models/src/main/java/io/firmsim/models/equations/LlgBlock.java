@@ -1,6 +1,5 @@
 package io.firmsim.models.equations;
 
-import io.firmsim.models.tensor.Tensor;
 import io.firmsim.zoo.modelspec.EquationSpec;
 
 /** Method LLG: a binary cloglog probability of a non-zero value times a Huber level. */
@@ -10,7 +9,7 @@ public final class LlgBlock extends BinaryHurdleBlock {
   }
 
   @Override
-  protected Tensor probability(Tensor eta) {
-    return cloglog(eta);
+  protected ProbabilityLink link() {
+    return ProbabilityLink.CLOGLOG;
   }
 }

@@ -1,6 +1,5 @@
 package io.firmsim.models.equations;
 
-import io.firmsim.models.tensor.Tensor;
 import io.firmsim.zoo.modelspec.EquationSpec;
 
 /** Method LLN: a binary logit probability of a non-zero value times a Huber level. */
@@ -10,7 +9,7 @@ public final class LlnBlock extends BinaryHurdleBlock {
   }
 
   @Override
-  protected Tensor probability(Tensor eta) {
-    return logit(eta);
+  protected ProbabilityLink link() {
+    return ProbabilityLink.LOGIT;
   }
 }

@@ -24,6 +24,18 @@ public final class LsgBlock extends EquationBlock {
             new Predictor(spec.submodel("level_neg"), 0)));
   }
 
+  /** {@code prob_pos} (row 0) or {@code prob_neg} (row 1), aligned before the normalisation. */
+  @Override
+  public AlignableRow alignableRow(String submodel) {
+    if ("prob_pos".equals(submodel)) {
+      return new AlignableRow(0, ProbabilityLink.CLOGLOG);
+    }
+    if ("prob_neg".equals(submodel)) {
+      return new AlignableRow(1, ProbabilityLink.CLOGLOG);
+    }
+    return super.alignableRow(submodel);
+  }
+
   @Override
   public Tensor combine(List<Tensor> eta, Tensor uniform) {
     Tensor pPos = cloglog(eta.get(0));

@@ -25,6 +25,19 @@ public final class MunoBlock extends EquationBlock {
             new Predictor(spec.submodel("level_neg"), 0)));
   }
 
+  /** Refused: the ordinal {@code prob} has two thresholds, not one binary probability. */
+  @Override
+  public AlignableRow alignableRow(String submodel) {
+    if ("prob".equals(submodel)) {
+      throw new IllegalArgumentException(
+          "T"
+              + spec().table()
+              + " (MUNO): the ordinal submodel 'prob' cannot be aligned (alignment shifts one"
+              + " binary probability; MUNO's prob has two thresholds)");
+    }
+    return super.alignableRow(submodel);
+  }
+
   @Override
   public Tensor combine(List<Tensor> eta, Tensor uniform) {
     Tensor p1 = cloglog(eta.get(0));

@@ -331,6 +331,41 @@ public final class GraphTensor implements Tensor {
         g, g.node("Gather", List.of(name, g.int64Scalar(i)), OnnxGraphBuilder.attr("axis", 0)));
   }
 
+  /**
+   * Reshape to {@code [-1, width]}. N is only known when the graph runs: ONNX Runtime refuses the
+   * Reshape where it is not a multiple of {@code width}.
+   */
+  @Override
+  public Tensor tiles(int width) {
+    if (width < 1) {
+      throw new IllegalArgumentException("tile width must be positive, found " + width);
+    }
+    return op("Reshape", name, g.int64s(-1, width));
+  }
+
+  @Override
+  public Tensor flatten() {
+    return op("Reshape", name, g.int64s(-1));
+  }
+
+  /**
+   * ReduceSum over axis 1, keeping it: one node (a graph of pairwise trees like DjlTensor's, one
+   * per sum of the alignment's Newton steps, took ONNX Runtime minutes to optimize). ONNX Runtime
+   * reduces each contiguous row with the same kernel whatever the number of rows; its order of
+   * summation differs from the DJL tree's by rounding only.
+   */
+  @Override
+  public Tensor rowSums() {
+    return op("ReduceSum", name, g.int64s(1));
+  }
+
+  /** ReduceMax over axis 1, keeping it (opset 17: axes as an attribute). */
+  @Override
+  public Tensor rowMax() {
+    return new GraphTensor(
+        g, g.node("ReduceMax", List.of(name), OnnxGraphBuilder.attr("axes", new long[] {1})));
+  }
+
   @Override
   public boolean isSinglePrecision() {
     return g.dtype() == OnnxDType.FLOAT32;

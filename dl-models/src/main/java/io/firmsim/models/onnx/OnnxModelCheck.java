@@ -45,6 +45,8 @@ public final class OnnxModelCheck {
           "Neg",
           "Not",
           "Reciprocal",
+          "ReduceMax",
+          "ReduceSum",
           "Reshape",
           "Shape",
           "Sign",

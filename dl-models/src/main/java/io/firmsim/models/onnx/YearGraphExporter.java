@@ -1,6 +1,7 @@
 package io.firmsim.models.onnx;
 
 import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.models.step.AlignedSubmodel;
 import io.firmsim.models.step.Lever;
 import io.firmsim.models.step.PredictorProducts;
 import io.firmsim.models.step.YearProgram;
@@ -23,8 +24,15 @@ import java.util.stream.Collectors;
  * in sample mode {@code uniforms [N, U]} (U = {@link YearProgram#uniformColumns()}, columns {@link
  * YearProgram#uniformColumnNames()}), and {@code macro [2]} (dgnp, realr). Outputs: {@code
  * new_state [N, S]}, {@code flows [N, F]} (F = {@link FlowVariable#count()}) and {@code balance_gap
- * [N]}. Initializers: {@code lagged_weight [R, K]}, {@code macro_weight [R, 2]}, {@code bias [R]}
- * and {@code depth{d}_weight [R_d, K_d]}.
+ * [N]}. With levers, the input {@code levers [N, L]} ({@link Lever}); with aligned submodels
+ * ({@link AlignedSubmodel}, {@link io.firmsim.models.step.Alignment}), the inputs {@code
+ * align_targets [A]} (the year's target rate per aligned submodel, in the order of the metadata key
+ * {@code firmsim.aligned}; NaN or negative: not aligned this year) and {@code weights [N]} (firm
+ * weights, 0 for padding; N a multiple of 512 or ONNX Runtime refuses the per-tile Reshape), and
+ * the output {@code aligned_prob [N, A]} (the probabilities used after alignment). Input order:
+ * {@code state, uniforms, macro, levers, align_targets, weights}, each present as configured; the
+ * metadata key {@code firmsim.inputs} lists them. Initializers: {@code lagged_weight [R, K]},
+ * {@code macro_weight [R, 2]}, {@code bias [R]} and {@code depth{d}_weight [R_d, K_d]}.
  *
  * <p>Layout, for speed at a million rows: the state (and uniforms) are transposed once to {@code
  * [S, N]} so that each column is a contiguous Gather; the lagged features are computed once and
@@ -60,7 +68,25 @@ public final class YearGraphExporter {
       OnnxDType dtype,
       Map<String, String> metadataProps,
       boolean withLevers) {
-    YearProgram program = new YearProgram(spec, mode);
+    return export(spec, mode, dtype, metadataProps, withLevers, List.of());
+  }
+
+  /**
+   * The year graph of a model, with levers when {@code withLevers} and the inputs {@code
+   * align_targets [A]} and {@code weights [N]} and output {@code aligned_prob [N, A]} when {@code
+   * aligned} is not empty (without, the graph is the one without alignment).
+   *
+   * @throws IllegalArgumentException naming a submodel that cannot be aligned
+   */
+  public static byte[] export(
+      ModelSpec spec,
+      ForwardMode mode,
+      OnnxDType dtype,
+      Map<String, String> metadataProps,
+      boolean withLevers,
+      List<AlignedSubmodel> aligned) {
+    YearProgram program = new YearProgram(spec, mode, aligned);
+    int a = aligned.size();
     int s = StateVariable.count();
     int u = program.uniformColumns();
     OnnxGraphBuilder g = new OnnxGraphBuilder("year", dtype);
@@ -68,6 +94,8 @@ public final class YearGraphExporter {
     String uniforms = mode == ForwardMode.SAMPLE ? g.input("uniforms", "N", u) : null;
     String macro = g.input("macro", 2);
     String leverInput = withLevers ? g.input("levers", "N", Lever.count()) : null;
+    String targetInput = a > 0 ? g.input("align_targets", a) : null;
+    String weightInput = a > 0 ? g.input("weights", "N") : null;
 
     GraphTensor stateT = transpose(g, state);
     Tensor[] columns = new Tensor[s];
@@ -92,11 +120,25 @@ public final class YearGraphExporter {
         levers[i] = leversT.row(i);
       }
     }
-    YearValues y = program.run(new Products(g, program, macro), columns, draws, levers);
+    Tensor[] targets = null;
+    Tensor weights = null;
+    if (a > 0) {
+      GraphTensor t = GraphTensor.of(g, targetInput);
+      targets = new Tensor[a];
+      for (int i = 0; i < a; i++) {
+        targets[i] = t.row(i);
+      }
+      weights = GraphTensor.of(g, weightInput);
+    }
+    YearValues y =
+        program.run(new Products(g, program, macro), columns, draws, levers, targets, weights);
 
     g.output("new_state", stackColumns(g, y.next()), "N", s);
     g.output("flows", stackColumns(g, y.flows()), "N", FlowVariable.count());
     g.output("balance_gap", ((GraphTensor) y.gap()).name(), "N");
+    if (a > 0) {
+      g.output("aligned_prob", stackColumns(g, y.aligned()), "N", a);
+    }
 
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("firmsim.graph", "year");
@@ -112,6 +154,19 @@ public final class YearGraphExporter {
     if (withLevers) {
       meta.put(
           "firmsim.levers", Lever.all().stream().map(Enum::name).collect(Collectors.joining(",")));
+    }
+    if (a > 0) {
+      // Only with alignment, so that the graphs without it keep their bytes.
+      meta.put(
+          "firmsim.aligned",
+          aligned.stream().map(AlignedSubmodel::label).collect(Collectors.joining(",")));
+      String inputs =
+          "state"
+              + (mode == ForwardMode.SAMPLE ? ",uniforms" : "")
+              + ",macro"
+              + (withLevers ? ",levers" : "")
+              + ",align_targets,weights";
+      meta.put("firmsim.inputs", inputs);
     }
     meta.put(
         "firmsim.uniforms",

@@ -32,10 +32,17 @@ import java.util.List;
  * {@link ForwardMode#SAMPLE}, {@code uniforms [N, uniformColumns()]} (column k &lt; 24 is the draw
  * of equation T(k+1), then one column per fitted level with residual noise; columns the block does
  * not read are ignored), then optionally {@code levers [N, Lever.count()]} (stress-scenario levers,
- * {@link Lever}; the input after the mode's own inputs). Outputs: {@code newState [N,
- * StateVariable.count()]}, {@code flows [N, FlowVariable.count()]} and {@code balanceGap [N]}, the
- * balance identity's gap after the year relative to {@code max(1, total assets, sum of |liability
- * and equity items|)} (see {@link Year#balanceGap()} for why not total assets alone).
+ * {@link Lever}; the input after the mode's own inputs), then, exactly when the block is built with
+ * aligned submodels ({@link AlignedSubmodel}, {@link Alignment}), {@code alignTargets [A]} (the
+ * year's target rate per aligned submodel, in construction order; NaN or negative: not aligned this
+ * year) and {@code weights [N]} (firm weights, 0 for padding rows; N a multiple of {@link #TILE})
+ * as the last two inputs. In full: {@code state, macro, [uniforms], [levers], [alignTargets,
+ * weights]}. Outputs: {@code newState [N, StateVariable.count()]}, {@code flows [N,
+ * FlowVariable.count()]} and {@code balanceGap [N]}, the balance identity's gap after the year
+ * relative to {@code max(1, total assets, sum of |liability and equity items|)} (see {@link
+ * Year#balanceGap()} for why not total assets alone), and with alignment {@code alignedProbability
+ * [N, A]}, the probabilities the year used after alignment. A block built without aligned submodels
+ * computes exactly what it did before alignment existed.
  *
  * <p>The predictor weights of the program are the block's parameters ({@code lagged_weight}, {@code
  * macro_weight}, {@code bias}, {@code depth<d>_weight}), so {@code Model.save} writes them.
@@ -68,7 +75,18 @@ public final class FirmYearBlock extends AbstractBlock {
    * @param mode sample (uniform draws as input) or mean (expected values)
    */
   public FirmYearBlock(ModelSpec spec, ForwardMode mode) {
-    this.program = new YearProgram(spec, mode);
+    this(spec, mode, List.of());
+  }
+
+  /**
+   * A block that aligns the listed probability submodels ({@link Alignment}).
+   *
+   * @param aligned the aligned submodels, in the order of the {@code alignTargets} input; empty for
+   *     the plain year
+   * @throws IllegalArgumentException naming a submodel that cannot be aligned
+   */
+  public FirmYearBlock(ModelSpec spec, ForwardMode mode, List<AlignedSubmodel> aligned) {
+    this.program = new YearProgram(spec, mode, aligned);
     this.equations = new ArrayList<>();
     for (EquationBlock b : program.equations()) {
       equations.add(addChildBlock("T" + b.spec().table(), b));
@@ -138,6 +156,11 @@ public final class FirmYearBlock extends AbstractBlock {
     return program.mode();
   }
 
+  /** The aligned submodels, in the order of the {@code alignTargets} input (empty for none). */
+  public List<AlignedSubmodel> aligned() {
+    return program.aligned();
+  }
+
   /** The equation blocks, by table - 1. */
   public List<EquationBlock> equations() {
     return List.copyOf(equations);
@@ -153,7 +176,11 @@ public final class FirmYearBlock extends AbstractBlock {
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     long n = inputShapes[0].get(0);
-    return new Shape[] {new Shape(n, V), new Shape(n, FlowVariable.count()), new Shape(n)};
+    Shape[] plain = {new Shape(n, V), new Shape(n, FlowVariable.count()), new Shape(n)};
+    if (program.aligned().isEmpty()) {
+      return plain;
+    }
+    return new Shape[] {plain[0], plain[1], plain[2], new Shape(n, program.aligned().size())};
   }
 
   @Override
@@ -208,8 +235,51 @@ public final class FirmYearBlock extends AbstractBlock {
           }
         };
     int leverInput = sample ? 3 : 2;
+    int alignedCount = program.aligned().size();
+    int alignInputs = alignedCount == 0 ? 0 : 2;
+    if (inputs.size() < leverInput + alignInputs || inputs.size() > leverInput + 1 + alignInputs) {
+      throw new IllegalArgumentException(
+          "expected state, macro"
+              + (sample ? ", uniforms" : "")
+              + ", optional levers"
+              + (alignInputs > 0 ? ", alignTargets, weights" : "")
+              + "; found "
+              + inputs.size()
+              + " inputs");
+    }
+    Tensor[] targets = null;
+    Tensor weights = null;
+    if (alignInputs > 0) {
+      NDArray t = inputs.get(inputs.size() - 2);
+      NDArray wt = inputs.get(inputs.size() - 1);
+      if (t.getShape().dimension() != 1 || t.getShape().get(0) != alignedCount) {
+        throw new IllegalArgumentException(
+            "alignTargets must be [" + alignedCount + "], found " + t.getShape());
+      }
+      if (wt.getShape().dimension() != 1 || wt.getShape().get(0) != n || n % TILE != 0) {
+        throw new IllegalArgumentException(
+            "weights must be ["
+                + n
+                + "] with "
+                + n
+                + " a multiple of "
+                + TILE
+                + " firms, found "
+                + wt.getShape());
+      }
+      t = t.toType(state.getDataType(), false);
+      targets = new Tensor[alignedCount];
+      for (int a = 0; a < alignedCount; a++) {
+        targets[a] = DjlTensor.of(t.get(a));
+      }
+      // A copy in the step's scope: a caller may keep the weights for many years in a longer-lived
+      // manager, and what is computed from them belongs to their manager (DJL's rule).
+      NDArray own = wt.toType(state.getDataType(), true);
+      own.attach(scope);
+      weights = DjlTensor.of(own);
+    }
     Tensor[] levers = null;
-    if (inputs.size() > leverInput) {
+    if (inputs.size() - alignInputs > leverInput) {
       NDArray l = inputs.get(leverInput);
       if (l.getShape().dimension() != 2
           || l.getShape().get(0) != n
@@ -224,11 +294,16 @@ public final class FirmYearBlock extends AbstractBlock {
         levers[i] = DjlTensor.of(lt.get(i));
       }
     }
-    YearValues y = program.run(products, s, u, levers);
-    return new NDList(
-        NDArrays.stack(arrays(Arrays.asList(y.next())), 1),
-        NDArrays.stack(arrays(Arrays.asList(y.flows())), 1),
-        DjlTensor.unwrap(y.gap()));
+    YearValues y = program.run(products, s, u, levers, targets, weights);
+    NDList out =
+        new NDList(
+            NDArrays.stack(arrays(Arrays.asList(y.next())), 1),
+            NDArrays.stack(arrays(Arrays.asList(y.flows())), 1),
+            DjlTensor.unwrap(y.gap()));
+    if (alignedCount > 0) {
+      out.add(NDArrays.stack(arrays(Arrays.asList(y.aligned())), 1));
+    }
+    return out;
   }
 
   private static NDList arrays(List<Tensor> tensors) {

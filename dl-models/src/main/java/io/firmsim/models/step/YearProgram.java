@@ -54,8 +54,23 @@ public final class YearProgram {
   private final List<double[][]> depthWeights; // null where a depth reads no current feature
   private final int[][] equationUniforms; // per equation: its uniform columns, in its own order
   private final List<String> uniformNames;
+  private final List<AlignedSubmodel> aligned;
+  private final int[] alignedEquation; // per aligned submodel: equation index (table - 1)
+  private final EquationBlock.AlignableRow[] alignedRow; // per aligned submodel
 
   public YearProgram(ModelSpec spec, ForwardMode mode) {
+    this(spec, mode, List.of());
+  }
+
+  /**
+   * A year whose listed probability submodels are aligned ({@link Alignment}).
+   *
+   * @param aligned the aligned submodels, in the order of the targets given to {@link #run}; empty
+   *     for none (the year is then the plain one)
+   * @throws IllegalArgumentException naming the table and submodel when one cannot be aligned (not
+   *     in the model, not a binary probability, MUNO's ordinal prob) or is listed twice
+   */
+  public YearProgram(ModelSpec spec, ForwardMode mode, List<AlignedSubmodel> aligned) {
     this.spec = Objects.requireNonNull(spec, "spec");
     this.mode = Objects.requireNonNull(mode, "mode");
     this.graph = spec.dependencyGraph();
@@ -148,6 +163,32 @@ public final class YearProgram {
       equationUniforms[eq] = cols.stream().mapToInt(Integer::intValue).toArray();
     }
     this.uniformNames = List.copyOf(names);
+
+    this.aligned = List.copyOf(aligned);
+    alignedEquation = new int[this.aligned.size()];
+    alignedRow = new EquationBlock.AlignableRow[this.aligned.size()];
+    for (int a = 0; a < this.aligned.size(); a++) {
+      AlignedSubmodel m = this.aligned.get(a);
+      if (this.aligned.subList(0, a).contains(m)) {
+        throw new IllegalArgumentException(m.label() + " is aligned twice");
+      }
+      int eq = -1;
+      for (int i = 0; i < equations.size(); i++) {
+        if (equations.get(i).spec().table() == m.table()) {
+          eq = i;
+        }
+      }
+      if (eq < 0) {
+        throw new IllegalArgumentException("cannot align " + m.label() + ": no table " + m.table());
+      }
+      alignedEquation[a] = eq;
+      alignedRow[a] = equations.get(eq).alignableRow(m.submodel());
+    }
+  }
+
+  /** The aligned submodels, in the order of their targets. */
+  public List<AlignedSubmodel> aligned() {
+    return aligned;
   }
 
   /**
@@ -258,6 +299,35 @@ public final class YearProgram {
    */
   public YearValues run(
       PredictorProducts products, Tensor[] state, Tensor[] uniforms, Tensor[] levers) {
+    return run(products, state, uniforms, levers, null, null);
+  }
+
+  /**
+   * Runs the year with levers and alignment ({@link Alignment}).
+   *
+   * @param targets per aligned submodel ({@link #aligned()} order), the year's target rate as a 0-d
+   *     tensor: in (0, 1), or NaN or negative where the submodel is not aligned this year; null
+   *     when no submodel is aligned
+   * @param weights the firm weights, {@code [N]} (0 for padding rows; N a multiple of {@link
+   *     FirmYearBlock#TILE}), or null when no submodel is aligned
+   */
+  public YearValues run(
+      PredictorProducts products,
+      Tensor[] state,
+      Tensor[] uniforms,
+      Tensor[] levers,
+      Tensor[] targets,
+      Tensor weights) {
+    if (!aligned.isEmpty()
+        && (targets == null || targets.length != aligned.size() || weights == null)) {
+      throw new IllegalArgumentException(
+          "an aligned year needs " + aligned.size() + " targets and the firm weights");
+    }
+    if (aligned.isEmpty() && (targets != null || weights != null)) {
+      throw new IllegalArgumentException("targets and weights given to a year without alignment");
+    }
+    Tensor tiledWeights = weights == null ? null : weights.tiles(FirmYearBlock.TILE);
+    Tensor[] alignedProbability = new Tensor[aligned.size()];
     if (levers != null && levers.length != Lever.count()) {
       throw new IllegalArgumentException(
           "levers has " + levers.length + " columns, expected " + Lever.count());
@@ -290,6 +360,15 @@ public final class YearProgram {
         for (int r : localRows[eq]) {
           rows.add(eta.row(r));
         }
+        for (int a = 0; a < aligned.size(); a++) {
+          if (alignedEquation[a] == eq) {
+            EquationBlock.AlignableRow ar = alignedRow[a];
+            Tensor shifted =
+                Alignment.align(rows.get(ar.row()), ar.link(), tiledWeights, targets[a]);
+            rows.set(ar.row(), shifted);
+            alignedProbability[a] = ar.link().probability(shifted);
+          }
+        }
         List<Tensor> u = new ArrayList<>(equationUniforms[eq].length);
         for (int c : equationUniforms[eq]) {
           u.add(uniforms[c]);
@@ -307,7 +386,7 @@ public final class YearProgram {
     for (FlowVariable f : FlowVariable.all()) {
       flows[f.index()] = y.flow(f);
     }
-    return new YearValues(next, flows, y.balanceGap());
+    return new YearValues(next, flows, y.balanceGap(), alignedProbability);
   }
 
   private static double[][] deepCopy(double[][] a) {

@@ -2,8 +2,10 @@ package io.firmsim.models.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.Objects;
 
 /**
@@ -206,6 +208,45 @@ public final class DjlTensor implements Tensor {
   @Override
   public Tensor row(int i) {
     return w(array.get(i));
+  }
+
+  @Override
+  public Tensor tiles(int width) {
+    long n = array.size();
+    if (width < 1 || array.getShape().dimension() != 1 || n % width != 0) {
+      throw new IllegalArgumentException(
+          "tiles need [N] with N a multiple of " + width + ", found " + array.getShape());
+    }
+    return w(array.reshape(n / width, width));
+  }
+
+  @Override
+  public Tensor flatten() {
+    return w(array.reshape(-1));
+  }
+
+  @Override
+  public Tensor rowSums() {
+    return rowTree(true);
+  }
+
+  @Override
+  public Tensor rowMax() {
+    return rowTree(false);
+  }
+
+  private Tensor rowTree(boolean sum) {
+    Shape shape = array.getShape();
+    if (shape.dimension() != 2 || Long.bitCount(shape.get(1)) != 1) {
+      throw new IllegalArgumentException(
+          "row reductions need [T, W] with W a power of two, found " + shape);
+    }
+    NDArray x = array;
+    for (long half = shape.get(1) / 2; half >= 1; half /= 2) {
+      NDList halves = x.split(2, 1); // views: no copy before the operation
+      x = sum ? halves.get(0).add(halves.get(1)) : halves.get(0).maximum(halves.get(1));
+    }
+    return w(x);
   }
 
   @Override

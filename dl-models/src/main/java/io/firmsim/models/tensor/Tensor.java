@@ -95,6 +95,28 @@ public interface Tensor {
   /** Row {@code i} along axis 0, that axis removed. */
   Tensor row(int i);
 
+  /**
+   * {@code [N]} as {@code [N / width, width]}: one row per tile of {@code width} consecutive
+   * elements (a view where the implementation has them).
+   *
+   * @throws IllegalArgumentException where N is known here and is not a multiple of {@code width}
+   */
+  Tensor tiles(int width);
+
+  /** All elements as one axis, {@code [size]}, in row-major order. */
+  Tensor flatten();
+
+  /**
+   * {@code [T, W] -> [T, 1]}: the sum of each row (W a power of two). {@code DjlTensor} sums by a
+   * fixed pairwise tree (log2(W) rounds of adding a row's second half to its first: elementwise
+   * additions that round each element once whatever T, so a row's sum depends only on its own
+   * elements); the ONNX graph uses ReduceSum, which agrees to rounding.
+   */
+  Tensor rowSums();
+
+  /** {@code [T, W] -> [T, 1]}: the maximum of each row (exact in any order). */
+  Tensor rowMax();
+
   /** Whether the dtype is float32 (else float64). */
   boolean isSinglePrecision();
 }

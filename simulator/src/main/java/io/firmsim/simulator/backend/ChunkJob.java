@@ -9,7 +9,8 @@ import java.util.Objects;
  * whole number of tiles; the padding firms are simulated and dropped from every output).
  *
  * <p>Class is immutable (the arrays are not copied and must not be changed). A job may carry a
- * scenario variant's seed, macro path and levers ({@link #asVariant}).
+ * scenario variant's seed, macro path and levers ({@link #asVariant}) and its firms' weights and
+ * alignment targets ({@link #withAlignment}).
  */
 public final class ChunkJob {
   private final int index;
@@ -20,6 +21,8 @@ public final class ChunkJob {
   private final Long seed;
   private final MacroPath macro;
   private final LeverSchedule levers;
+  private final double[] weights;
+  private final AlignmentSchedule alignment;
 
   /**
    * @param index the chunk's position in the run (0, 1, ...)
@@ -29,7 +32,7 @@ public final class ChunkJob {
    * @param keepPanel whether the reported years' state and flows come back for a panel
    */
   public ChunkJob(int index, long[] firmIds, double[] values, int rows, boolean keepPanel) {
-    this(index, firmIds, values, rows, keepPanel, null, null, null);
+    this(index, firmIds, values, rows, keepPanel, null, null, null, null, null);
   }
 
   private ChunkJob(
@@ -40,7 +43,9 @@ public final class ChunkJob {
       boolean keepPanel,
       Long seed,
       MacroPath macro,
-      LeverSchedule levers) {
+      LeverSchedule levers,
+      double[] weights,
+      AlignmentSchedule alignment) {
     if (rows < firmIds.length) {
       throw new IllegalArgumentException(rows + " rows for " + firmIds.length + " firms");
     }
@@ -52,6 +57,8 @@ public final class ChunkJob {
     this.seed = seed;
     this.macro = macro;
     this.levers = levers;
+    this.weights = weights;
+    this.alignment = alignment;
   }
 
   /**
@@ -68,7 +75,50 @@ public final class ChunkJob {
         keepPanel,
         seed,
         Objects.requireNonNull(macro, "macro"),
-        Objects.requireNonNull(levers, "levers"));
+        Objects.requireNonNull(levers, "levers"),
+        weights,
+        alignment);
+  }
+
+  /**
+   * This job with its firms' weights and the run's alignment targets (the backend must have been
+   * opened with {@link io.firmsim.simulator.engine.SimulationConfig#aligned()}). Kept by {@link
+   * #asVariant}.
+   *
+   * @param weights one per firm of the chunk (padding rows get 0), each finite and at least 0
+   * @param alignment the targets by calendar year
+   */
+  public ChunkJob withAlignment(double[] weights, AlignmentSchedule alignment) {
+    if (weights.length != firmIds.length) {
+      throw new IllegalArgumentException(
+          weights.length + " weights for a chunk of " + firmIds.length + " firms");
+    }
+    for (double w : weights) {
+      if (!(w >= 0) || !Double.isFinite(w)) {
+        throw new IllegalArgumentException("weights must be finite and at least 0, found " + w);
+      }
+    }
+    return new ChunkJob(
+        index,
+        firmIds,
+        values,
+        rows,
+        keepPanel,
+        seed,
+        macro,
+        levers,
+        weights,
+        Objects.requireNonNull(alignment, "alignment"));
+  }
+
+  /** The firms' weights for alignment (one per firm, without padding), or null without. */
+  public double[] weights() {
+    return weights;
+  }
+
+  /** The alignment targets by year, or null without alignment. */
+  public AlignmentSchedule alignment() {
+    return alignment;
   }
 
   /** The seed of the draws: the job's own, or {@code fallback} (the configuration's). */

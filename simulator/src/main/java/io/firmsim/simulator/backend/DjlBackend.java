@@ -31,9 +31,10 @@ import java.util.List;
  * grow with the number of years (when a panel is written, the chunk's reported years are kept until
  * the chunk ends and are then copied to the host together).
  *
- * <p>Host transfers: uniform draws go to the device once per chunk-year; per-tile sums and balance
- * gaps come back to the host once per flush window, panel rows at the chunk's end. Per-tile sums
- * are formed on the device by the same fixed pairwise tree as {@link TileSums}.
+ * <p>Host transfers: uniform draws (and levers and alignment targets) go to the device once per
+ * chunk-year, alignment weights once per chunk; per-tile sums and balance gaps come back to the
+ * host once per flush window, panel rows at the chunk's end. Per-tile sums are formed on the device
+ * by the same fixed pairwise tree as {@link TileSums}.
  *
  * <p>Threads: PyTorch's intra-op thread count is process-wide; {@link SimulationConfig#threads()},
  * when set, is applied when the backend opens. Each runner has its own block and manager, so
@@ -91,7 +92,7 @@ final class DjlBackend implements YearBackend {
     Runner() {
       dtype = config.precision().dataType();
       base = NDManager.newBaseManager(device, engine.getEngineName());
-      block = new FirmYearBlock(config.model(), config.mode());
+      block = new FirmYearBlock(config.model(), config.mode(), config.aligned());
       block.initialize(base, dtype, new Shape(-1, V), new Shape(2));
       ps = new ParameterStore(base, false);
       rng = new CounterRng(config.seed());
@@ -126,6 +127,15 @@ final class DjlBackend implements YearBackend {
                 ? "a scenario backend needs levers for every job"
                 : "levers need optLevers");
       }
+      AlignmentSchedule alignment = job.alignment();
+      int aligned = config.aligned().size();
+      if ((aligned > 0) != (alignment != null)) {
+        throw new IllegalStateException(
+            aligned > 0
+                ? "an aligning backend needs weights and targets for every job"
+                : "alignment targets need optAligned");
+      }
+      double[] targets = aligned > 0 ? new double[aligned] : null;
       int width = Lever.count();
       double[] leverRows = schedule == null ? null : new double[n * width];
       double[] leverAll = schedule == null ? null : new double[rows * width];
@@ -137,6 +147,11 @@ final class DjlBackend implements YearBackend {
         if (f32) {
           state = state.toType(DataType.FLOAT32, false);
         }
+        // Padding rows weigh 0: they take no part in the alignment of their tile.
+        NDArray weights =
+            alignment == null
+                ? null
+                : chunkManager.create(Arrays.copyOf(job.weights(), rows)).toType(dtype, false);
         Window window = new Window(chunkManager.newSubManager(), 0);
         List<NDArray> states = new ArrayList<>();
         List<NDArray> flows = new ArrayList<>();
@@ -168,6 +183,11 @@ final class DjlBackend implements YearBackend {
               schedule.fill(year, leverRows);
               System.arraycopy(leverRows, 0, leverAll, 0, leverRows.length);
               in.add(yearManager.create(leverAll, new Shape(rows, width)).toType(dtype, false));
+            }
+            if (alignment != null) {
+              alignment.fill(year, targets);
+              in.add(yearManager.create(targets).toType(dtype, false));
+              in.add(weights);
             }
             NDList out = block.forward(ps, in, false);
             NDArray next = out.get(0);

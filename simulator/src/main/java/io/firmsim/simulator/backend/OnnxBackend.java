@@ -73,9 +73,8 @@ final class OnnxBackend implements YearBackend {
     }
     this.cuda = hasCuda && config.device() != DeviceChoice.CPU;
     this.graph =
-        config.levers()
-            ? source.yearGraphWithLevers(config.model(), config.mode(), config.precision())
-            : source.yearGraph(config.model(), config.mode(), config.precision());
+        source.yearGraph(
+            config.model(), config.mode(), config.precision(), config.levers(), config.aligned());
     this.drawn =
         config.mode() == ForwardMode.SAMPLE
             ? new YearProgram(config.model(), config.mode()).readsUniform()
@@ -151,6 +150,7 @@ final class OnnxBackend implements YearBackend {
     private final boolean sample;
     private final CounterRng rng;
     private final boolean levers;
+    private final int aligned;
     private final TileSums tileSums = new TileSums();
     private final int columns;
     private Buffers buffers; // reused by the chunks of this worker, grown when a chunk needs more
@@ -160,6 +160,7 @@ final class OnnxBackend implements YearBackend {
       sample = config.mode() == ForwardMode.SAMPLE;
       rng = new CounterRng(config.seed());
       levers = config.levers();
+      aligned = config.aligned().size();
       session = session();
       try {
         columns = check();
@@ -179,6 +180,10 @@ final class OnnxBackend implements YearBackend {
         width(out, "flows", F);
         if (levers) {
           width(in, "levers", Lever.count());
+        }
+        if (aligned > 0 && (!in.containsKey("align_targets") || !in.containsKey("weights"))) {
+          throw new IllegalStateException(
+              "year graph lacks align_targets or weights: " + in.keySet());
         }
         if (!out.containsKey("balance_gap") || !in.containsKey("macro")) {
           throw new IllegalStateException(
@@ -252,6 +257,13 @@ final class OnnxBackend implements YearBackend {
         throw new IllegalStateException(
             levers ? "a scenario backend needs levers for every job" : "levers need optLevers");
       }
+      AlignmentSchedule alignment = job.alignment();
+      if ((aligned > 0) != (alignment != null)) {
+        throw new IllegalStateException(
+            aligned > 0
+                ? "an aligning backend needs weights and targets for every job"
+                : "alignment targets need optAligned");
+      }
       if (buffers == null || buffers.rows < rows) {
         buffers = new Buffers(rows);
       }
@@ -262,12 +274,21 @@ final class OnnxBackend implements YearBackend {
       Buffer uniforms = sample ? buffers.slice(5, rows * columns) : null;
       Buffer leverBuffer = levers ? buffers.slice(6, rows * Lever.count()) : null;
       double[] leverRows = levers ? new double[n * Lever.count()] : null;
+      Buffer weightBuffer = aligned > 0 ? buffers.slice(7, rows) : null;
+      Buffer targetBuffer = aligned > 0 ? buffers.slice(8, aligned) : null;
+      double[] targets = aligned > 0 ? new double[aligned] : null;
       // Padding rows start as zeros; the uniform columns the model does not read stay zero.
-      for (Buffer b : new Buffer[] {state[0], uniforms, leverBuffer}) {
+      for (Buffer b : new Buffer[] {state[0], uniforms, leverBuffer, weightBuffer}) {
         if (b != null) {
           for (int i = 0; i < b.capacity(); i++) {
             put(b, i, 0.0);
           }
+        }
+      }
+      if (weightBuffer != null) {
+        double[] w = job.weights(); // padding rows keep 0
+        for (int i = 0; i < n; i++) {
+          put(weightBuffer, i, w[i]);
         }
       }
       double[] start = job.values();
@@ -283,7 +304,9 @@ final class OnnxBackend implements YearBackend {
           OnnxTensor g = tensor(gap, new long[] {rows});
           OnnxTensor m = tensor(macro, new long[] {2});
           OnnxTensor u = sample ? tensor(uniforms, new long[] {rows, columns}) : null;
-          OnnxTensor lv = levers ? tensor(leverBuffer, new long[] {rows, Lever.count()}) : null) {
+          OnnxTensor lv = levers ? tensor(leverBuffer, new long[] {rows, Lever.count()}) : null;
+          OnnxTensor wt = aligned > 0 ? tensor(weightBuffer, new long[] {rows}) : null;
+          OnnxTensor tg = aligned > 0 ? tensor(targetBuffer, new long[] {aligned}) : null) {
         OnnxTensor[] st = {s0, s1};
         Map<String, OnnxTensor> inputs = new HashMap<>();
         Map<String, OnnxTensor> outputs = new HashMap<>();
@@ -295,6 +318,10 @@ final class OnnxBackend implements YearBackend {
         }
         if (levers) {
           inputs.put("levers", lv);
+        }
+        if (aligned > 0) {
+          inputs.put("weights", wt);
+          inputs.put("align_targets", tg);
         }
         int windowStart = 0;
         double[] maxGap = null;
@@ -318,6 +345,12 @@ final class OnnxBackend implements YearBackend {
             schedule.fill(year, leverRows);
             for (int i = 0; i < leverRows.length; i++) {
               put(leverBuffer, i, leverRows[i]);
+            }
+          }
+          if (aligned > 0) {
+            alignment.fill(year, targets);
+            for (int a = 0; a < aligned; a++) {
+              put(targetBuffer, a, targets[a]);
             }
           }
           Buffer next = state[(k + 1) % 2];
@@ -425,8 +458,9 @@ final class OnnxBackend implements YearBackend {
 
     /**
      * Direct buffers for a chunk of up to {@code rows} firms: two states, flows, gaps, macro,
-     * uniforms. Allocated once per worker (a direct buffer's memory returns only with a garbage
-     * collection), so a run's native memory does not grow with its number of chunks.
+     * uniforms, levers, alignment weights and targets. Allocated once per worker (a direct buffer's
+     * memory returns only with a garbage collection), so a run's native memory does not grow with
+     * its number of chunks.
      */
     private final class Buffers {
       final int rows;
@@ -442,7 +476,9 @@ final class OnnxBackend implements YearBackend {
               buffer(rows),
               buffer(2),
               sample ? buffer(rows * columns) : null,
-              levers ? buffer(rows * Lever.count()) : null
+              levers ? buffer(rows * Lever.count()) : null,
+              aligned > 0 ? buffer(rows) : null,
+              aligned > 0 ? buffer(aligned) : null
             };
       }
 

@@ -3,8 +3,10 @@ package io.firmsim.simulator.backend;
 import io.firmsim.models.equations.ForwardMode;
 import io.firmsim.models.onnx.OnnxDType;
 import io.firmsim.models.onnx.YearGraphExporter;
+import io.firmsim.models.step.AlignedSubmodel;
 import io.firmsim.simulator.engine.Precision;
 import io.firmsim.zoo.modelspec.ModelSpec;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,6 +27,23 @@ public interface YearGraphSource {
     throw new UnsupportedOperationException("this year-graph source has no graph with levers");
   }
 
+  /**
+   * The year graph with levers when {@code levers} and, when {@code aligned} is not empty, the
+   * inputs {@code align_targets [A]} and {@code weights [N]} of alignment. Without alignment this
+   * is {@link #yearGraph} or {@link #yearGraphWithLevers}; a source that cannot align refuses.
+   */
+  default byte[] yearGraph(
+      ModelSpec spec,
+      ForwardMode mode,
+      Precision precision,
+      boolean levers,
+      List<AlignedSubmodel> aligned) {
+    if (!aligned.isEmpty()) {
+      throw new UnsupportedOperationException("this year-graph source has no graph with alignment");
+    }
+    return levers ? yearGraphWithLevers(spec, mode, precision) : yearGraph(spec, mode, precision);
+  }
+
   /** The graph exported from the model by firmsim's year-graph exporter. */
   static YearGraphSource exporter() {
     return new YearGraphSource() {
@@ -36,6 +55,16 @@ public interface YearGraphSource {
       @Override
       public byte[] yearGraphWithLevers(ModelSpec spec, ForwardMode mode, Precision precision) {
         return YearGraphExporter.export(spec, mode, dtype(precision), Map.of(), true);
+      }
+
+      @Override
+      public byte[] yearGraph(
+          ModelSpec spec,
+          ForwardMode mode,
+          Precision precision,
+          boolean levers,
+          List<AlignedSubmodel> aligned) {
+        return YearGraphExporter.export(spec, mode, dtype(precision), Map.of(), levers, aligned);
       }
     };
   }

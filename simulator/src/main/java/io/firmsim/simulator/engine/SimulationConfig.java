@@ -1,10 +1,13 @@
 package io.firmsim.simulator.engine;
 
 import io.firmsim.models.equations.ForwardMode;
+import io.firmsim.models.step.AlignedSubmodel;
+import io.firmsim.models.step.YearProgram;
 import io.firmsim.simulator.backend.Backend;
 import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.macro.MacroPath;
 import io.firmsim.zoo.modelspec.ModelSpec;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -55,6 +58,7 @@ public final class SimulationConfig {
   private final int workers;
   private final Integer threads;
   private final boolean levers;
+  private final List<AlignedSubmodel> aligned;
 
   private SimulationConfig(Builder b) {
     model = b.model;
@@ -71,6 +75,7 @@ public final class SimulationConfig {
     workers = b.workers;
     threads = b.threads;
     levers = b.levers;
+    aligned = b.aligned;
   }
 
   public static Builder builder() {
@@ -167,6 +172,15 @@ public final class SimulationConfig {
   }
 
   /**
+   * The probability submodels the runners align ({@link io.firmsim.models.step.Alignment}), in the
+   * order of the targets each job's {@link io.firmsim.simulator.backend.AlignmentSchedule} writes;
+   * empty (the default) for none, and then the year is the plain one bit for bit.
+   */
+  public List<AlignedSubmodel> aligned() {
+    return aligned;
+  }
+
+  /**
    * Firms per chunk unless asked otherwise. On a GPU: {@link Precision#defaultChunkSize()} (large
    * batches fill the device). On CPU, where a chunk's year is worked by one core while the other
    * cores work other chunks, small enough that a year's intermediates stay near the core: DJL
@@ -206,6 +220,7 @@ public final class SimulationConfig {
     private int workers = 1;
     private Integer threads;
     private boolean levers;
+    private List<AlignedSubmodel> aligned = List.of();
 
     private Builder() {}
 
@@ -284,6 +299,16 @@ public final class SimulationConfig {
     }
 
     /**
+     * Runners that align these probability submodels ({@link SimulationConfig#aligned()}); every
+     * job must then carry firm weights and targets ({@link
+     * io.firmsim.simulator.backend.ChunkJob#withAlignment}).
+     */
+    public Builder optAligned(List<AlignedSubmodel> aligned) {
+      this.aligned = List.copyOf(aligned);
+      return this;
+    }
+
+    /**
      * @throws IllegalStateException without a model
      * @throws BadInputException naming the first setting to fix, and the limit it breaks
      */
@@ -296,6 +321,13 @@ public final class SimulationConfig {
       Objects.requireNonNull(device, "device");
       Objects.requireNonNull(macro, "macro");
       Objects.requireNonNull(backend, "backend");
+      if (!aligned.isEmpty()) {
+        try {
+          new YearProgram(model, mode, aligned); // refuses what cannot be aligned, by name
+        } catch (IllegalArgumentException e) {
+          throw new BadInputException("alignment: " + e.getMessage());
+        }
+      }
       if (workers < 1 || workers > MAX_WORKERS) {
         throw new BadInputException(
             "workers must be between 1 and " + MAX_WORKERS + ", found " + workers);

@@ -187,7 +187,8 @@ public final class ScenarioRunner {
             .optPrecision(plan.run().precision())
             .optBackend(plan.run().backend())
             .optWorkers(plan.run().workers())
-            .optLevers(true);
+            .optLevers(true)
+            .optAligned(ScenarioAlignment.submodels(plan.alignment()));
     if (plan.run().chunkSize() != null) {
       b.optChunkSize(plan.run().chunkSize());
     }
@@ -340,8 +341,17 @@ public final class ScenarioRunner {
       int endYear = plan.endYear();
       Population slice = population.slice(from, to);
       ChunkJob base =
-          new ChunkJob(
-              chunk, slice.firmIds(), slice.values(), alignedChunkSize(n), /* keepPanel */ true);
+          ScenarioAlignment.attach(
+              new ChunkJob(
+                  chunk,
+                  slice.firmIds(),
+                  slice.values(),
+                  alignedChunkSize(n), /* keepPanel */
+                  true),
+              plan.alignment(),
+              weights,
+              from,
+              to);
       int tilesHere = (n + TILE - 1) / TILE;
       // Which firms each scenario's groups hit, and where their windows end.
       int[][][] groupEnd =
