@@ -366,6 +366,13 @@ public final class ScenarioFileReader {
         EquationSpec e = model.spec().equation(target);
         probs = e.method().submodels().stream().filter(n -> n.startsWith("prob")).toList();
         which = "equation T" + table + " " + target + " (method " + e.method() + ")";
+        if (e.method() == io.firmsim.zoo.modelspec.Method.MUNO) {
+          // An ordinal model's two thresholds share one predictor: no single event rate to hold.
+          throw a.fail(
+              "equation",
+              which
+                  + ": the ordinal submodel 'prob' cannot be aligned (binary LLG, LLN, LSG only)");
+        }
       } else {
         probs = List.of("prob", "prob_pos", "prob_neg");
         which = "a probability submodel";

@@ -478,6 +478,11 @@ class ScenarioFileReaderTest {
         "alignment[0].submodel",
         "probability submodel of equation T8 DLL (method LLN): prob, found 'level'");
     fails(
+        align.replace("equation: T8", "equation: T2"),
+        19,
+        "alignment[0].equation",
+        "T2 SMA (method MUNO): the ordinal submodel 'prob' cannot be aligned");
+    fails(
         align.replace("equation: T8", "equation: T6"),
         20,
         "alignment[0].submodel",
