@@ -88,6 +88,11 @@ final class ServeHandler extends Handler.Abstract {
     } catch (InferenceException e) {
       HttpAnswers.error(response, callback, e);
     } catch (TooLarge e) {
+      // The client may still be sending the body. Closing with its bytes unread makes the
+      // connection reset, which can destroy the answer before the client reads it: read and drop
+      // a declared body of up to twice the limit first, and close the connection after the answer.
+      drainDeclared(request, 2 * maxRequestBytes);
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
       HttpAnswers.error(response, callback, 413, e.getMessage());
     } catch (MethodNotAllowed e) {
       response.getHeaders().put(HttpHeader.ALLOW, e.allowed);
@@ -423,6 +428,22 @@ final class ServeHandler extends Handler.Abstract {
       }
     }
     return out.toByteArray();
+  }
+
+  /** Reads and drops the body when its declared length is at most {@code cap}; else nothing. */
+  private static void drainDeclared(Request request, long cap) {
+    long declared = request.getLength();
+    if (declared < 0 || declared > cap) {
+      return;
+    }
+    byte[] buf = new byte[65536];
+    try (InputStream in = Request.asInputStream(request)) {
+      while (in.read(buf) >= 0) {
+        // dropped
+      }
+    } catch (IOException e) {
+      // The client went away: nothing left to answer.
+    }
   }
 
   private static void allow(String method, String allowed) throws MethodNotAllowed {
