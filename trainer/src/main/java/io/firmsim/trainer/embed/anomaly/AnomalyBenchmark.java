@@ -21,7 +21,9 @@ import java.util.Map;
  * and prints the AUC of each kind per firm-year, the AUC of copied histories per firm (a firm's
  * largest firm-year score), the share of each kind flagged at a quantile threshold, and the times.
  *
- * <p>Arguments: {@code [firms=20000] [years=10] [share=0.01] [trees=100] [seed=1]}.
+ * <p>Arguments: {@code [firms=20000] [years=10] [share=0.01] [trees=100] [seed=1]
+ * [copyNoise=0.01]}. With copy noise 0 a copied history is an exact copy of the other firm's rows,
+ * which keep every accounting check; only the first copied year breaks from the firm's own past.
  */
 public final class AnomalyBenchmark {
   private AnomalyBenchmark() {}
@@ -32,12 +34,18 @@ public final class AnomalyBenchmark {
     double share = args.length > 2 ? Double.parseDouble(args[2]) : 0.01;
     int trees = args.length > 3 ? Integer.parseInt(args[3]) : 100;
     long seed = args.length > 4 ? Long.parseLong(args[4]) : 1;
+    double copyNoise = args.length > 5 ? Double.parseDouble(args[5]) : 0.01;
 
     long t0 = System.nanoTime();
     Panel clean = simulate(firms, years, seed);
     long t1 = System.nanoTime();
     InjectedPanel injected =
-        AnomalyInjector.builder().optShare(share).optSeed(seed).build().inject(clean);
+        AnomalyInjector.builder()
+            .optShare(share)
+            .optSeed(seed)
+            .optCopyNoise(copyNoise)
+            .build()
+            .inject(clean);
     long t2 = System.nanoTime();
     FirmYearFeatures features = FirmYearFeatures.of(injected.panel());
     double[][] x = features.matrix(FirmYearFeatures.SCORING_COLUMNS);
@@ -49,10 +57,11 @@ public final class AnomalyBenchmark {
 
     System.out.printf(
         Locale.ROOT,
-        "panel: %d firms x %d years = %d firm-years; %s%n",
+        "panel: %d firms x %d years = %d firm-years; copy noise %s; %s%n",
         firms,
         years,
         clean.rows(),
+        copyNoise,
         injected);
     Map<AnomalyKind, Double> auc = AnomalyEvaluation.aucByKind(scores, injected.labels());
     for (Map.Entry<AnomalyKind, Double> e : auc.entrySet()) {

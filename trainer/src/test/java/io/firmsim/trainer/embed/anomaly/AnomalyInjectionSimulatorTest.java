@@ -232,4 +232,34 @@ class AnomalyInjectionSimulatorTest {
       assertArrayEquals(fromArrays[r], fromCsv[r], 0.0, "row " + r);
     }
   }
+
+  /**
+   * The limit of a per firm-year score for copied histories: an exact copy (noise 0) passes every
+   * accounting check except in its first copied year, where it breaks from the firm's own past.
+   */
+  @Test
+  void anExactCopyIsVisibleOnlyInItsFirstYear() {
+    InjectedPanel exact =
+        AnomalyInjector.builder().optSeed(4).optCopyNoise(0).build().inject(clean);
+    FirmYearFeatures f = FirmYearFeatures.of(exact.panel());
+    int first = 0;
+    int later = 0;
+    for (int r = 0; r < clean.rows(); r++) {
+      if (exact.label(r) != AnomalyKind.COPIED_HISTORY) {
+        continue;
+      }
+      boolean boundary = exact.label(clean.previousRow(r)) != AnomalyKind.COPIED_HISTORY;
+      if (boundary) {
+        first++;
+        assertTrue(f.value(r, "continuity_gap") > 0, "first copied year, row " + r);
+      } else {
+        later++;
+        for (String check :
+            List.of("balance_gap", "wrong_sign_flows", "continuity_gap", "lag_copy_gap")) {
+          assertEquals(0, f.value(r, check), 0.0, check + " of later copied row " + r);
+        }
+      }
+    }
+    assertTrue(first > 0 && later > 0, first + " first years, " + later + " later ones");
+  }
 }
