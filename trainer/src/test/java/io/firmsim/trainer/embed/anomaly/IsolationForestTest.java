@@ -75,8 +75,8 @@ class IsolationForestTest {
       double expected = Math.pow(2, -forest.meanPathLength(row) / IsolationForest.c(256));
       assertEquals(expected, forest.score(row), 0.0);
     }
-    // The planted outlier's path is shorter than every tree's height limit ceil(log2 256) = 8
-    // would allow an inlier to exceed: at most the limit, and shorter than the average inlier.
+    // The planted outlier is isolated within the height limit ceil(log2 256) = 8 in every tree,
+    // so no external-node term c(n) is added to its path.
     assertTrue(forest.meanPathLength(x[500]) <= 8);
   }
 
