@@ -165,14 +165,17 @@ public final class EmbeddingTrainer {
     return sum / perWindow.length;
   }
 
-  /** Each window's mean squared reconstruction error (float64 sums over its k f values). */
+  /**
+   * Each window's mean squared reconstruction error (float64 sums over its k f values), computed on
+   * the device holding the block's parameters.
+   */
   public static double[] reconstructionErrors(TrajectoryAutoencoder block, FirmWindows windows) {
     int n = windows.size();
     int k = windows.length();
     int f = windows.features();
     int stride = k * f;
     double[] out = new double[n];
-    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+    try (NDManager m = NDManager.newBaseManager(deviceOf(block), "PyTorch")) {
       for (int from = 0; from < n; from += CHUNK) {
         int to = Math.min(n, from + CHUNK);
         float[] x = windows.flat(from, to);
@@ -198,12 +201,23 @@ public final class EmbeddingTrainer {
     return out;
   }
 
-  /** The embeddings {@code [windows][d]} of the windows, computed in chunks on the CPU. */
+  /** The device holding an initialized block's parameters (the CPU, or the GPU it trained on). */
+  static Device deviceOf(Block block) {
+    if (!block.isInitialized()) {
+      throw new IllegalStateException("the block is not initialized");
+    }
+    return block.getParameters().get(0).getValue().getArray().getDevice();
+  }
+
+  /**
+   * The embeddings {@code [windows][d]} of the windows, computed in chunks on the device holding
+   * the encoder's parameters.
+   */
   public static float[][] embed(TrajectoryEncoder encoder, FirmWindows windows) {
     int n = windows.size();
     int d = encoder.embedding();
     float[][] out = new float[n][d];
-    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+    try (NDManager m = NDManager.newBaseManager(deviceOf(encoder), "PyTorch")) {
       for (int from = 0; from < n; from += CHUNK) {
         int to = Math.min(n, from + CHUNK);
         try (NDManager scoped = m.newSubManager()) {
