@@ -69,8 +69,10 @@ public final class ForecastTrainer {
    * collector while one is open in the process ({@code PtGradientCollector}), so trainings on
    * parallel threads (ensemble members) take turns there; sampling, optimizer steps and validation
    * run concurrently. Each training's arithmetic is unchanged, so results stay deterministic.
+   * Public so that every trainer of the process (the embedding trainer too) takes turns on the same
+   * lock.
    */
-  private static final Object GRADIENT_LOCK = new Object();
+  public static final Object GRADIENT_LOCK = new Object();
 
   private final TrainingSettings settings;
 

@@ -1,0 +1,181 @@
+package io.firmsim.trainer.embed.artifact;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.firmsim.models.embed.TrajectoryAutoencoder;
+import io.firmsim.models.embed.TrajectoryEncoder;
+import io.firmsim.trainer.embed.features.FeatureScaling;
+import io.firmsim.zoo.Hashing;
+import io.firmsim.zoo.artifact.ArtifactException;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A verified embedding artifact folder (written by {@link EmbeddingArtifactWriter}):
+ *
+ * <pre>
+ * DIR/
+ *   metadata.json        format firmsim-embedding-artifact, version 1 ({@link EmbeddingMetadata}):
+ *                        encoder shape, feature scaling, provenance, every file's size and SHA-256
+ *   autoencoder.params   DJL Block.saveParameters bytes (float32) of the encoder and its decoder
+ *   encoder.onnx         the encoder's float32 ONNX graph, provenance in metadata_props
+ *   .firmsim-output      the marker of a committed firmsim output folder
+ * </pre>
+ *
+ * <p>{@link #open} refuses, with an {@link ArtifactException} naming the file: metadata of another
+ * format or version, changed or malformed; a listed file that is missing, not a regular file, of
+ * another size or another SHA-256; a file the metadata does not list (the output marker aside).
+ *
+ * <p>Class is immutable and thread-safe; what it loads is owned by the caller.
+ */
+public final class EmbeddingArtifact {
+  /** The marker file of a committed firmsim output folder, allowed besides the listed files. */
+  public static final String OUTPUT_MARKER = ".firmsim-output";
+
+  private final Path dir;
+  private final EmbeddingMetadata metadata;
+
+  private EmbeddingArtifact(Path dir, EmbeddingMetadata metadata) {
+    this.dir = dir;
+    this.metadata = metadata;
+  }
+
+  /**
+   * Opens and verifies the artifact in {@code dir}.
+   *
+   * @throws ArtifactException naming the file that is missing, changed or unknown
+   */
+  public static EmbeddingArtifact open(Path dir) {
+    Path root = dir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(root)) {
+      throw new ArtifactException(
+          root,
+          Files.exists(root) ? "not an embedding artifact folder" : "no such artifact folder");
+    }
+    Path metaFile = root.resolve(EmbeddingMetadata.FILE);
+    EmbeddingMetadata m = EmbeddingMetadata.read(metaFile);
+    for (EmbeddingMetadata.FileEntry f : m.files()) {
+      Path file = root.resolve(f.path());
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        throw new ArtifactException(
+            file,
+            (Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? "not a regular file" : "missing")
+                + ", but listed in "
+                + EmbeddingMetadata.FILE);
+      }
+      try {
+        long size = Files.size(file);
+        if (size != f.bytes()) {
+          throw new ArtifactException(
+              file,
+              "changed: " + size + " bytes, " + EmbeddingMetadata.FILE + " lists " + f.bytes());
+        }
+        String sha = Hashing.sha256(file);
+        if (!sha.equals(f.sha256())) {
+          throw new ArtifactException(
+              file,
+              "changed: its SHA-256 is "
+                  + sha
+                  + ", "
+                  + EmbeddingMetadata.FILE
+                  + " lists "
+                  + f.sha256());
+        }
+      } catch (IOException e) {
+        throw new ArtifactException(file, "cannot read: " + e.getMessage(), e);
+      }
+    }
+    Set<Path> allowed = new HashSet<>();
+    allowed.add(metaFile);
+    allowed.add(root.resolve(OUTPUT_MARKER));
+    m.files().forEach(f -> allowed.add(root.resolve(f.path())));
+    List<Path> extra;
+    try (Stream<Path> walk = Files.walk(root)) {
+      extra =
+          walk.filter(p -> !p.equals(root))
+              .filter(p -> !allowed.contains(p))
+              .sorted()
+              .collect(Collectors.toList());
+    } catch (IOException | UncheckedIOException e) {
+      throw new ArtifactException(root, "cannot list the artifact folder: " + e.getMessage(), e);
+    }
+    if (!extra.isEmpty()) {
+      throw new ArtifactException(
+          extra.get(0),
+          "not listed in "
+              + EmbeddingMetadata.FILE
+              + (extra.size() > 1 ? " (nor are " + (extra.size() - 1) + " other entries)" : "")
+              + ": an embedding artifact holds only the files it lists");
+    }
+    return new EmbeddingArtifact(root, m);
+  }
+
+  /** The folder (absolute). */
+  public Path dir() {
+    return dir;
+  }
+
+  /** The metadata. */
+  public EmbeddingMetadata metadata() {
+    return metadata;
+  }
+
+  /** The feature standardisation to apply to new panels. */
+  public FeatureScaling featureScaling() {
+    return metadata.featureScaling();
+  }
+
+  /**
+   * The trained autoencoder, in float32, its parameters in {@code manager} (the caller closes it);
+   * {@link TrajectoryAutoencoder#encoder()} gives the encoder.
+   *
+   * @throws ArtifactException naming the parameter file when it does not load
+   */
+  public TrajectoryAutoencoder loadAutoencoder(NDManager manager) {
+    Objects.requireNonNull(manager, "manager");
+    EmbeddingMetadata.Encoder e = metadata.encoder();
+    TrajectoryAutoencoder ae =
+        new TrajectoryAutoencoder(
+            TrajectoryEncoder.builder()
+                .setWindow(e.window())
+                .setFeatures(e.features())
+                .setEmbedding(e.embedding())
+                .optHidden(e.hidden())
+                .optSeed(e.seed())
+                .build());
+    ae.initialize(manager, DataType.FLOAT32, new Shape(1, e.window(), e.features()));
+    Path file = dir.resolve(EmbeddingMetadata.PARAMETERS);
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(read(file)))) {
+      ae.loadParameters(manager, in);
+    } catch (IOException | MalformedModelException | RuntimeException ex) {
+      throw new ArtifactException(file, "cannot load the parameters: " + ex.getMessage(), ex);
+    }
+    return ae;
+  }
+
+  /** The bytes of the encoder's float32 ONNX graph. */
+  public byte[] onnxGraph() {
+    return read(dir.resolve(EmbeddingMetadata.ONNX));
+  }
+
+  private static byte[] read(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new ArtifactException(file, "cannot read: " + e.getMessage(), e);
+    }
+  }
+}
