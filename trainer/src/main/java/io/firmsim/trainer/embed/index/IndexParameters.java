@@ -12,7 +12,9 @@ import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
  *   <li>{@code efConstruction} (default 100): the candidate list while inserting. More: a better
  *       graph, a slower build.
  *   <li>{@code efSearch} (default 100): the candidate list while searching (at least k is used).
- *       More: better recall, slower queries. Not part of the graph: it can differ per query.
+ *       More: better recall, slower queries. Not part of the graph: it can differ per query. On a
+ *       million hard synthetic embeddings (d = 32, efConstruction 40) recall@10 reached 0.95 only
+ *       at efSearch 400 (docs/EMBEDDINGS.md, section Index).
  *   <li>{@code seed} (default 42): the seed of the random layer assignment of the graph's nodes.
  * </ul>
  *
