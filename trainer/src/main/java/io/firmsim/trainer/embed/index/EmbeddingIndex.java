@@ -351,7 +351,7 @@ public final class EmbeddingIndex implements Closeable {
               .optM(positiveInt(p, "m", manifestFile))
               .optEfConstruction(positiveInt(p, "efConstruction", manifestFile))
               .optEfSearch(positiveInt(p, "efSearch", manifestFile))
-              .optSeed(p.path("seed").asLong())
+              .optSeed(longField(p, "seed", manifestFile))
               .build();
     } catch (IllegalArgumentException e) {
       throw BadInputException.at(manifestFile, -1, "parameters", e.getMessage(), e);
@@ -541,6 +541,14 @@ public final class EmbeddingIndex implements Closeable {
                 + e.getValue().asText());
       }
     }
+  }
+
+  private static long longField(JsonNode node, String field, Path file) {
+    JsonNode v = node.path(field);
+    if (!v.canConvertToLong() || !v.isIntegralNumber()) {
+      throw BadInputException.at(file, -1, field, v + " is not an integer");
+    }
+    return v.longValue();
   }
 
   private static int positiveInt(JsonNode node, String field, Path file) {
