@@ -199,6 +199,18 @@ class EmbeddingIndexTest {
     BadInputException f = assertThrows(BadInputException.class, () -> EmbeddingIndex.load(dir));
     assertTrue(f.getMessage().contains("'something-else' is not the format"), f.getMessage());
 
+    ObjectNode noSeed = m.deepCopy();
+    ((ObjectNode) noSeed.get("parameters")).remove("seed");
+    JSON.writeValue(manifest.toFile(), noSeed);
+    BadInputException seed = assertThrows(BadInputException.class, () -> EmbeddingIndex.load(dir));
+    assertTrue(seed.getMessage().startsWith(manifest + ", column 'seed'"), seed.getMessage());
+
+    ObjectNode fewer = m.deepCopy().put("rows", 299);
+    JSON.writeValue(manifest.toFile(), fewer);
+    BadInputException rows = assertThrows(BadInputException.class, () -> EmbeddingIndex.load(dir));
+    assertTrue(
+        rows.getMessage().startsWith(dir.resolve("table.bin").toString()), rows.getMessage());
+
     Files.writeString(manifest, "{ not json");
     BadInputException j = assertThrows(BadInputException.class, () -> EmbeddingIndex.load(dir));
     assertTrue(j.getMessage().startsWith(manifest + ": not valid JSON"), j.getMessage());
