@@ -376,7 +376,8 @@ public final class ScenarioRunner {
         }
       }
       boolean all = plan.firmDifferences() == ScenarioPlan.FirmDifferences.ALL;
-      int diffYears = all ? years : 1;
+      boolean none = plan.firmDifferences() == ScenarioPlan.FirmDifferences.NONE;
+      int diffYears = none ? 0 : all ? years : 1;
       double[][][] diffSums = new double[nv][diffYears][n * M];
       double[][][] baseline = null; // [measure][year][firm] of the replicate's baseline
       boolean[][] baselineDistress = null; // [firm] in the last year
