@@ -213,6 +213,27 @@ class EmbeddingCommandsTest {
   }
 
   @Test
+  void similarRefusesAChangedOrUnlistedIndexFileNamingIt() throws IOException {
+    Path changed = tmp.resolve("emb-changed");
+    copyTree(artifact, changed);
+    Path table = changed.resolve("index").resolve("table.bin");
+    byte[] bytes = Files.readAllBytes(table);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(table, bytes);
+    Path extra = tmp.resolve("emb-extra");
+    copyTree(artifact, extra);
+    Path unlisted = extra.resolve("index").resolve("lucene").resolve("notes.txt");
+    Files.writeString(unlisted, "not part of the index");
+    for (Path[] c : new Path[][] {{changed, table}, {extra, unlisted}}) {
+      ForecastEvalCommandTest.Outcome o =
+          ForecastEvalCommandTest.run(
+              List.of("similar", "--index", c[0].toString(), "--firm", "1"));
+      assertEquals(2, o.code(), o.err());
+      assertTrue(o.err().contains(c[1].toString()), o.err());
+    }
+  }
+
+  @Test
   void aMissingPanelColumnExitsTwoNamingTheFileAndColumn() throws IOException {
     List<String> lines = Files.readAllLines(panelCsv);
     List<String> header = new ArrayList<>(List.of(lines.get(0).split(",")));
