@@ -234,6 +234,28 @@ class EmbeddingCommandsTest {
   }
 
   @Test
+  void aListedPathOutsideTheArtifactIsRefusedNamingTheMetadataFile() throws IOException {
+    Path copy = tmp.resolve("emb-escape");
+    copyTree(artifact, copy);
+    EmbeddingMetadata m = EmbeddingArtifact.open(artifact).metadata();
+    for (String path : List.of("../panel.csv", "index/../../panel.csv", "/etc/hostname")) {
+      List<EmbeddingMetadata.FileEntry> files = new ArrayList<>(m.files());
+      files.add(new EmbeddingMetadata.FileEntry(path, 1, "0".repeat(64)));
+      EmbeddingMetadata edited =
+          new EmbeddingMetadata(
+              m.name(), m.version(), m.encoder(), m.featureScaling(), m.provenance(), files);
+      Path meta = copy.resolve(EmbeddingMetadata.FILE);
+      Files.write(meta, edited.toBytes());
+      ForecastEvalCommandTest.Outcome o =
+          ForecastEvalCommandTest.run(
+              List.of("similar", "--index", copy.toString(), "--firm", "1"));
+      assertEquals(2, o.code(), o.err());
+      assertTrue(o.err().contains(meta.toString()), o.err());
+      assertTrue(o.err().contains("plain relative file name, found " + path), o.err());
+    }
+  }
+
+  @Test
   void aMissingPanelColumnExitsTwoNamingTheFileAndColumn() throws IOException {
     List<String> lines = Files.readAllLines(panelCsv);
     List<String> header = new ArrayList<>(List.of(lines.get(0).split(",")));
