@@ -8,7 +8,8 @@ import picocli.CommandLine;
 /**
  * Entry point of the {@code ./firmsim} launcher: the simulator's commands ({@code simulate}), the
  * trainer's ({@code fit}, {@code fit-model}, {@code train}, {@code forecast}, {@code
- * forecast-eval}, {@code scenario}) and the server's ({@code serve}).
+ * forecast-eval}, {@code scenario}, {@code embed}, {@code similar}, {@code anomalies}) and the
+ * server's ({@code serve}).
  */
 public final class Main {
   private Main() {}
@@ -33,6 +34,9 @@ public final class Main {
     cli.addSubcommand("forecast", new ForecastCommand());
     cli.addSubcommand("forecast-eval", new ForecastEvalCommand());
     cli.addSubcommand("scenario", ScenarioCommand.commandLine(forecasters));
+    cli.addSubcommand("embed", new EmbedCommand());
+    cli.addSubcommand("similar", new SimilarCommand());
+    cli.addSubcommand("anomalies", new AnomaliesCommand());
     cli.addSubcommand("serve", new io.firmsim.serving.cli.ServeCommand());
     return cli;
   }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.firmsim.models.embed.TrajectoryAutoencoder;
 import io.firmsim.models.embed.TrajectoryEncoder;
 import io.firmsim.trainer.embed.features.FeatureScaling;
+import io.firmsim.trainer.embed.index.EmbeddingIndex;
 import io.firmsim.zoo.Hashing;
 import io.firmsim.zoo.artifact.ArtifactException;
 import java.io.ByteArrayInputStream;
@@ -32,6 +33,8 @@ import java.util.stream.Stream;
  *                        encoder shape, feature scaling, provenance, every file's size and SHA-256
  *   autoencoder.params   DJL Block.saveParameters bytes (float32) of the encoder and its decoder
  *   encoder.onnx         the encoder's float32 ONNX graph, provenance in metadata_props
+ *   index/               optional: the similar-firm index of the firms' latest windows
+ *                        (EmbeddingIndex.save), each of its files listed in metadata.json
  *   .firmsim-output      the marker of a committed firmsim output folder
  * </pre>
  *
@@ -101,7 +104,11 @@ public final class EmbeddingArtifact {
     Set<Path> allowed = new HashSet<>();
     allowed.add(metaFile);
     allowed.add(root.resolve(OUTPUT_MARKER));
-    m.files().forEach(f -> allowed.add(root.resolve(f.path())));
+    for (EmbeddingMetadata.FileEntry f : m.files()) {
+      for (Path p = root.resolve(f.path()); !p.equals(root); p = p.getParent()) {
+        allowed.add(p);
+      }
+    }
     List<Path> extra;
     try (Stream<Path> walk = Files.walk(root)) {
       extra =
@@ -164,6 +171,31 @@ public final class EmbeddingArtifact {
       throw new ArtifactException(file, "cannot load the parameters: " + ex.getMessage(), ex);
     }
     return ae;
+  }
+
+  /** Whether the artifact holds a similar-firm index ({@code embed} writes one). */
+  public boolean hasIndex() {
+    String prefix = EmbeddingMetadata.INDEX + "/";
+    return metadata.files().stream().anyMatch(f -> f.path().startsWith(prefix));
+  }
+
+  /**
+   * Opens the similar-firm index of the artifact (the caller closes it); its files were verified
+   * against the metadata by {@link #open}, and {@link EmbeddingIndex#load} checks them again
+   * against the index's own manifest.
+   *
+   * @throws ArtifactException naming the index folder when the artifact holds no index
+   * @throws io.firmsim.simulator.input.BadInputException naming the file when it does not load
+   */
+  public EmbeddingIndex loadIndex() {
+    Path indexDir = dir.resolve(EmbeddingMetadata.INDEX);
+    if (!hasIndex()) {
+      throw new ArtifactException(
+          indexDir,
+          "missing: this embedding artifact holds no similar-firm index (write it with"
+              + " firmsim embed)");
+    }
+    return EmbeddingIndex.load(indexDir);
   }
 
   /** The bytes of the encoder's float32 ONNX graph. */

@@ -8,6 +8,7 @@ import io.firmsim.models.embed.TrajectoryGraphExporter;
 import io.firmsim.models.onnx.OnnxDType;
 import io.firmsim.simulator.output.OutputDirectory;
 import io.firmsim.trainer.embed.features.FeatureScaling;
+import io.firmsim.trainer.embed.index.EmbeddingIndex;
 import io.firmsim.trainer.embed.train.EmbeddingSettings;
 import io.firmsim.trainer.embed.train.EmbeddingTrainingResult;
 import io.firmsim.trainer.orchestrator.train.Provenance;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Writes an embedding artifact (layout in {@link EmbeddingArtifact}): the trained autoencoder's
@@ -86,6 +88,21 @@ public final class EmbeddingArtifactWriter {
    */
   public static EmbeddingArtifact write(Path target, boolean overwrite, Contents c)
       throws IOException {
+    return write(target, overwrite, c, null);
+  }
+
+  /**
+   * Writes the artifact into {@code target} with the similar-firm index in its {@value
+   * EmbeddingMetadata#INDEX} folder ({@link EmbeddingIndex#save}), every index file listed with its
+   * size and SHA-256 in the metadata like the others.
+   *
+   * @param index the index of the firms' embeddings, or null for none
+   * @return the written artifact, opened and verified
+   * @throws io.firmsim.simulator.input.BadInputException when the target cannot be used
+   * @throws IOException when a file cannot be written
+   */
+  public static EmbeddingArtifact write(
+      Path target, boolean overwrite, Contents c, EmbeddingIndex index) throws IOException {
     TrajectoryEncoder enc = c.autoencoder().encoder();
     EmbeddingMetadata.Encoder shape =
         new EmbeddingMetadata.Encoder(
@@ -107,6 +124,18 @@ public final class EmbeddingArtifactWriter {
       for (String f : List.of(EmbeddingMetadata.PARAMETERS, EmbeddingMetadata.ONNX)) {
         Path p = dir.resolve(f);
         entries.add(new EmbeddingMetadata.FileEntry(f, Files.size(p), Hashing.sha256(p)));
+      }
+      if (index != null) {
+        Path indexDir = dir.resolve(EmbeddingMetadata.INDEX);
+        index.save(indexDir);
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(indexDir)) {
+          files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path p : files) {
+          String name = dir.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+          entries.add(new EmbeddingMetadata.FileEntry(name, Files.size(p), Hashing.sha256(p)));
+        }
       }
       entries.sort(Comparator.comparing(EmbeddingMetadata.FileEntry::path));
       EmbeddingMetadata metadata =

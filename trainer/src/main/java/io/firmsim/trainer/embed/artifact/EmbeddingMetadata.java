@@ -55,6 +55,12 @@ public final class EmbeddingMetadata {
   /** The encoder's float32 ONNX graph. */
   public static final String ONNX = "encoder.onnx";
 
+  /**
+   * The optional folder of the similar-firm index ({@code EmbeddingIndex.save}); its files are
+   * listed as {@code index/...}.
+   */
+  public static final String INDEX = "index";
+
   static final String PROVENANCE_KEYS_TEXT = "data, seed, settings, firmsim, libraries";
 
   /** The keys a provenance must have. */
@@ -64,7 +70,8 @@ public final class EmbeddingMetadata {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-  private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  private static final Pattern PLAIN =
+      Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*");
   private static final List<String> KEYS =
       List.of(
           "format",
@@ -312,7 +319,8 @@ public final class EmbeddingMetadata {
       allow(file, (ObjectNode) f, List.of("path", "bytes", "sha256"), at);
       String path = text(file, f, "path", at);
       if (!PLAIN.matcher(path).matches()) {
-        throw new ArtifactException(file, at + "path: expected a plain file name, found " + path);
+        throw new ArtifactException(
+            file, at + "path: expected a plain relative file name, found " + path);
       }
       JsonNode bytes = f.get("bytes");
       String sha = text(file, f, "sha256", at);
