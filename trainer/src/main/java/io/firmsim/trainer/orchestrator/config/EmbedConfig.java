@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param batchSize windows per step
  * @param learningRate Adam's learning rate
  * @param seeds one encoder per seed, in order; the first one's encoder feeds the index
- * @param parallelism how many encoders train at once
+ * @param parallelism how many tasks run at once (encoders and the anomaly task share a stage)
  * @param metric the index's distance
  * @param anomaly the isolation forest
  * @param output where the output folder goes

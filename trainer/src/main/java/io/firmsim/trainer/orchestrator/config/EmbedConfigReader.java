@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  *   batchSize: 256          # &gt;= 1
  *   learningRate: 0.001     # &gt; 0
  *   seeds: [1]              # one encoder per seed, trained in parallel; the first feeds the index
- *   parallelism: 0          # encoders trained at once, 1..1024; 0 (default) = one per seed
+ *   parallelism: 0          # tasks run at once, 1..1024; 0 (default) = seeds + 1 (every encoder
+ *                           #   and the anomaly task together); 1 = one task at a time
  *   metric: l2              # the index's distance: l2 or cosine
  *   anomaly:                # optional
  *     trees: 100            #   &gt;= 1
@@ -129,7 +130,7 @@ public final class EmbedConfigReader {
     }
     int parallelism = e.integer("parallelism", 0, 0, 1_024);
     if (parallelism == 0) {
-      parallelism = Math.min(seeds.size(), 1_024);
+      parallelism = Math.min(seeds.size() + 1, 1_024);
     }
     Metric metric = Metric.L2;
     if (e.has("metric")) {

@@ -39,10 +39,11 @@ import java.util.stream.Stream;
 
 /**
  * One embedding run as a task graph: {@code data:panel} (the panel CSV, its features and windows),
- * one {@code embed:seedN} task per seed (independent, so they train in parallel up to {@code
- * embed.parallelism}), {@code index:firms} (each firm's latest window embedded by the first seed's
- * encoder, an HNSW index) and {@code anomaly:firm-years} (isolation-forest scores per firm-year).
- * {@code firmsim train CONFIG.yaml} runs it when the file's top level is {@code embed:}.
+ * one {@code embed:seedN} task per seed (independent, so they train in parallel, with the anomaly
+ * task beside them, up to {@code embed.parallelism} tasks at once), {@code index:firms} (each
+ * firm's latest window embedded by the first seed's encoder, an HNSW index) and {@code
+ * anomaly:firm-years} (isolation-forest scores per firm-year). {@code firmsim train CONFIG.yaml}
+ * runs it when the file's top level is {@code embed:}.
  *
  * <p><b>Reuse.</b> Every task's key covers the panel file's SHA-256 (through the data task's output
  * hash), its own settings and the code version ({@link BuildInfo#codeVersion()}, injectable for
@@ -161,7 +162,7 @@ public final class EmbedRun {
     IncrementalCache cache = new FileIncrementalCache(state().resolve("cache"));
     RunReport report =
         new GraphRunner()
-            .run(graph, store, cache, new RunOptions(config.parallelism() + 1, force, listener));
+            .run(graph, store, cache, new RunOptions(config.parallelism(), force, listener));
     for (TaskOutcome o : report.outcomes()) {
       if (o.status() == TaskOutcome.Status.FAILED
           && (o.error() instanceof BadInputException || o.error() instanceof ModelSpecException)) {

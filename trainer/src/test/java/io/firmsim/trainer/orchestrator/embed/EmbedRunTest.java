@@ -308,7 +308,7 @@ class EmbedRunTest {
     assertEquals("embed.window", e.path());
 
     EmbedConfig ok = EmbedConfigReader.parse(good, file);
-    assertEquals(1, ok.parallelism(), "one encoder, one at a time");
+    assertEquals(2, ok.parallelism(), "one encoder and the anomaly task at once");
     assertEquals(0.05, ok.anomaly().quantile(), 0.0);
     assertEquals(dir.resolve("out"), ok.output().directory());
     assertTrue(EmbedConfigReader.isEmbedConfig(writeConfig(file, good)));
