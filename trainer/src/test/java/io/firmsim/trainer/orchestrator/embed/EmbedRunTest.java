@@ -250,6 +250,24 @@ class EmbedRunTest {
   }
 
   @Test
+  void aDamagedStoredArtifactIsBuiltAgainAlone() throws Exception {
+    Path config = setUp(tmp.resolve("s"), 5, "[1]");
+    run(config, RunListener.NONE);
+    Path stored =
+        tmp.resolve("s/out/.firmsim-state/embed-firms-2/artifacts/anomalies/anomalies.csv");
+    Files.writeString(stored, "damaged\n");
+    RunReport r = run(config, RunListener.NONE);
+    Map<String, TaskOutcome.Status> expected =
+        all(TaskOutcome.Status.CACHED, "embed:seed1", "index:firms");
+    expected.put("data:panel", TaskOutcome.Status.SUCCEEDED); // the anomaly task needs the panel
+    expected.put("anomaly:firm-years", TaskOutcome.Status.SUCCEEDED);
+    assertEquals(expected, statuses(r));
+    EmbedRun.verifyOutput(tmp.resolve("s/out/firms/2"));
+    assertEquals(
+        panel.rows() + 1, Files.readAllLines(tmp.resolve("s/out/firms/2/anomalies.csv")).size());
+  }
+
+  @Test
   void aDamagedOutputFileIsRefusedNamingIt() throws Exception {
     Path config = setUp(tmp.resolve("d"), 5, "[1]");
     run(config, RunListener.NONE);
