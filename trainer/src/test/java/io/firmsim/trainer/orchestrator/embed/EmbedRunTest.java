@@ -284,6 +284,29 @@ class EmbedRunTest {
   }
 
   @Test
+  void firmsimTrainDispatchesAnEmbedFile() throws Exception {
+    Path config = setUp(tmp.resolve("cli"), 5, "[1]");
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code =
+        io.firmsim.trainer.cli.Main.run(
+            new java.io.PrintWriter(out), new java.io.PrintWriter(err), "train", config.toString());
+    assertEquals(0, code, err.toString());
+    assertTrue(out.toString().contains("embeddings written to"), out.toString());
+    EmbedRun.verifyOutput(tmp.resolve("cli/out/firms/2"));
+
+    Files.writeString(config, Files.readString(config).replace("  window: 3", "  windows: 3"));
+    err = new java.io.StringWriter();
+    code =
+        io.firmsim.trainer.cli.Main.run(
+            new java.io.PrintWriter(out), new java.io.PrintWriter(err), "train", config.toString());
+    assertEquals(2, code);
+    assertTrue(
+        err.toString().contains("embed.yaml") && err.toString().contains("embed.windows"),
+        err.toString());
+  }
+
+  @Test
   void yamlErrorsNameLineAndPath() throws Exception {
     Path dir = tmp.resolve("y");
     Files.createDirectories(dir);
