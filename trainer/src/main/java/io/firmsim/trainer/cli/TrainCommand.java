@@ -2,10 +2,13 @@ package io.firmsim.trainer.cli;
 
 import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.trainer.orchestrator.config.ConfigException;
+import io.firmsim.trainer.orchestrator.config.EmbedConfig;
+import io.firmsim.trainer.orchestrator.config.EmbedConfigReader;
 import io.firmsim.trainer.orchestrator.config.ForecastConfig;
 import io.firmsim.trainer.orchestrator.config.ForecastConfigReader;
 import io.firmsim.trainer.orchestrator.config.TrainingConfig;
 import io.firmsim.trainer.orchestrator.config.TrainingConfigReader;
+import io.firmsim.trainer.orchestrator.embed.EmbedRun;
 import io.firmsim.trainer.orchestrator.forecast.ForecastRun;
 import io.firmsim.trainer.orchestrator.graph.GraphException;
 import io.firmsim.trainer.orchestrator.graph.RunListener;
@@ -35,7 +38,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code firmsim train CONFIG.yaml}: retrains a model as a configuration file describes, or, for a
  * file whose top level is {@code forecast:}, trains a forecaster ensemble ({@link ForecastRun},
- * docs/FORECASTING.md).
+ * docs/FORECASTING.md), or, for {@code embed:}, firm embeddings, their index and anomaly scores
+ * ({@link EmbedRun}, docs/EMBEDDINGS.md).
  */
 @Command(
     name = "train",
@@ -47,7 +51,8 @@ import picocli.CommandLine.Parameters;
       "Unchanged fits of an earlier run are reused; the model folder is replaced as a whole;"
           + " exit 3 when a gate or a fit failed (the previous model is kept).",
       "A configuration with a top-level 'forecast:' section trains a forecaster ensemble"
-          + " (docs/FORECASTING.md)."
+          + " (docs/FORECASTING.md); one with 'embed:' trains firm embeddings, their index and"
+          + " anomaly scores (docs/EMBEDDINGS.md)."
     })
 public final class TrainCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
@@ -73,6 +78,9 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (ForecastConfigReader.isForecastConfig(config)) {
       return forecast();
+    }
+    if (EmbedConfigReader.isEmbedConfig(config)) {
+      return embed();
     }
     TrainingConfig cfg;
     try {
@@ -266,6 +274,51 @@ public final class TrainCommand implements Callable<Integer> {
     } else {
       out.println("no forecaster assembled (--only); members kept for the next run");
     }
+    out.flush();
+    return 0;
+  }
+
+  /**
+   * An embedding configuration ({@code embed:} at the top level): encoders trained in parallel,
+   * index and anomaly scores, reused by content, the output folder written ({@link EmbedRun}).
+   */
+  private Integer embed() throws Exception {
+    EmbedConfig cfg = EmbedConfigReader.read(config);
+    PrintWriter out = spec.commandLine().getOut();
+    EmbedRun run = new EmbedRun(cfg, BuildInfo.current().codeVersion());
+    TaskGraph graph;
+    try {
+      graph = run.graph();
+      if (only != null) {
+        graph = graph.selectByTag(only);
+      }
+    } catch (GraphException e) {
+      throw new BadInputException(config + ": " + e.getMessage(), e);
+    }
+    if (dryRun) {
+      out.print(graph.describe());
+      out.flush();
+      return 0;
+    }
+    run.checkOutput();
+    RunReport report = run.run(graph, force, listener(out, System.console() != null, true));
+    out.println(report.summary());
+    if (report.anyFailed()) {
+      PrintWriter err = spec.commandLine().getErr();
+      for (TaskOutcome o : report.withStatus(TaskOutcome.Status.FAILED)) {
+        err.println("firmsim: " + o.taskId() + " failed: " + o.message());
+      }
+      err.println(
+          "firmsim: the run failed; the previous output in "
+              + run.outputDir()
+              + " (if any) is unchanged; this run's report is "
+              + run.reportFolder().resolve(EmbedRun.REPORT));
+      return 3;
+    }
+    out.println(
+        run.written()
+            ? "embeddings written to " + run.outputDir()
+            : "no output assembled (--only); finished tasks kept for the next run");
     out.flush();
     return 0;
   }
