@@ -2,6 +2,8 @@ package io.firmsim.serving.cli;
 
 import io.firmsim.serving.assembly.ServingStack;
 import io.firmsim.serving.batching.BatchPolicy;
+import io.firmsim.serving.embedding.EmbeddingService;
+import io.firmsim.serving.embedding.EmbeddingServiceLoader;
 import io.firmsim.serving.http.InferenceServer;
 import io.firmsim.serving.runtime.SessionSettings;
 import io.firmsim.serving.simulation.SimulationLimits;
@@ -10,7 +12,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +61,15 @@ public final class ServeCommand implements Callable<Integer> {
       required = true,
       description = "The model repository: artifact folders NAME/VERSION/ (numeric VERSION).")
   Path repository;
+
+  @Option(
+      names = "--embedding",
+      paramLabel = "[NAME=]DIR",
+      description =
+          "An embedding artifact with an index (firmsim embed --out DIR) served as the model NAME"
+              + " (default: the folder's name) at GET /v2/models/NAME/similar?firm=ID&k=K;"
+              + " repeatable. The repository may then be empty.")
+  List<String> embeddings = new ArrayList<>();
 
   @Option(
       names = "--host",
@@ -155,6 +171,54 @@ public final class ServeCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   long maxSimulationFirmYears;
 
+  private final EmbeddingServiceLoader embeddingLoader;
+
+  /** The command without embedding models: {@code --embedding} is refused. */
+  public ServeCommand() {
+    this(EmbeddingServiceLoader.NONE);
+  }
+
+  /** The command whose {@code --embedding} folders are opened by {@code embeddingLoader}. */
+  public ServeCommand(EmbeddingServiceLoader embeddingLoader) {
+    this.embeddingLoader = Objects.requireNonNull(embeddingLoader);
+  }
+
+  /**
+   * Opens every {@code --embedding} folder (all or none: those opened are closed when one fails).
+   *
+   * @throws BadInputException for a bad NAME, a repeated NAME, or a folder the loader refuses
+   */
+  public List<EmbeddingService> openEmbeddings() {
+    List<EmbeddingService> opened = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    try {
+      for (String value : embeddings) {
+        int eq = value.indexOf('=');
+        Path dir = Path.of(eq < 0 ? value : value.substring(eq + 1));
+        Path fileName = dir.toAbsolutePath().normalize().getFileName();
+        String name =
+            eq < 0 ? (fileName == null ? "" : fileName.toString()) : value.substring(0, eq);
+        if (!name.matches("[A-Za-z0-9_.-]+")) {
+          throw new BadInputException(
+              "--embedding "
+                  + value
+                  + ": the model name is letters, digits, '_', '.' or '-', found '"
+                  + name
+                  + "' (use NAME=DIR)");
+        }
+        if (!names.add(name)) {
+          throw new BadInputException(
+              "--embedding " + value + ": another --embedding is already named " + name);
+        }
+        opened.add(embeddingLoader.open(name, dir));
+      }
+      return List.copyOf(opened);
+    } catch (RuntimeException e) {
+      opened.forEach(EmbeddingService::close);
+      throw e;
+    }
+  }
+
   /** The batching options as parsed (for the batcher's wrapper). */
   public BatchingOptions batchingOptions() {
     try {
@@ -197,8 +261,18 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BatchingOptions batchingOptions = batchingOptions();
-    InferenceServer server = buildServer(batchingOptions);
-    if (server.repository().scan().isEmpty()) {
+    List<EmbeddingService> services = openEmbeddings();
+    try {
+      return serve(batchingOptions, services);
+    } finally {
+      services.forEach(EmbeddingService::close);
+    }
+  }
+
+  private int serve(BatchingOptions batchingOptions, List<EmbeddingService> services)
+      throws Exception {
+    InferenceServer server = buildServer(batchingOptions, services);
+    if (services.isEmpty() && server.repository().scan().isEmpty()) {
       throw new BadInputException(
           "--repository "
               + repository
@@ -222,6 +296,7 @@ public final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     server.awaitLoaded(Duration.ofDays(365));
     if (!server.isStopping()
+        && services.isEmpty()
         && server.repository().index().stream()
             .noneMatch(e -> e.state() == io.firmsim.serving.repository.ArtifactState.READY)) {
       server.stop();
@@ -235,12 +310,24 @@ public final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The whole server: the core with batching, drift monitoring and the simulation endpoint. */
-  InferenceServer buildServer(BatchingOptions b) {
+  /**
+   * The whole server as {@code serve} runs it (not started): the core with batching, drift
+   * monitoring, the simulation endpoint, and the given embedding models (see {@link
+   * #openEmbeddings()}; the caller closes them after the server stopped).
+   *
+   * @throws BadInputException for a missing repository folder or an option out of range
+   */
+  public InferenceServer buildServer(List<EmbeddingService> services) {
+    return buildServer(batchingOptions(), services);
+  }
+
+  InferenceServer buildServer(BatchingOptions b, List<EmbeddingService> services) {
     SimulationLimits defaults = SimulationLimits.defaults();
     try {
+      InferenceServer.Builder builder = serverBuilder();
+      services.forEach(builder::optEmbeddingService);
       return ServingStack.build(
-          serverBuilder(),
+          builder,
           b.enabled()
               ? Optional.of(
                   new BatchPolicy(

@@ -1,5 +1,6 @@
 package io.firmsim.serving.http;
 
+import io.firmsim.serving.embedding.EmbeddingService;
 import io.firmsim.serving.inference.InferenceException;
 import io.firmsim.serving.metrics.ServeMetrics;
 import io.firmsim.serving.protocol.Metadata;
@@ -95,6 +96,9 @@ public final class InferenceServer implements AutoCloseable {
 
     List<String> extensions = new ArrayList<>(List.of("model_repository", "metrics"));
     extensions.addAll(b.actions.keySet());
+    if (!b.embeddings.isEmpty()) {
+      extensions.add("similar");
+    }
     ServeHandler handler =
         new ServeHandler(
             repository,
@@ -104,7 +108,8 @@ public final class InferenceServer implements AutoCloseable {
             b.actions,
             b.observer,
             stopping::get,
-            Metadata.server(BuildInfo.current().version(), extensions));
+            Metadata.server(BuildInfo.current().version(), extensions),
+            b.embeddings);
     graceful =
         new GracefulHandler(handler) {
           @Override
@@ -256,8 +261,27 @@ public final class InferenceServer implements AutoCloseable {
     private final Map<String, ModelAction> actions = new LinkedHashMap<>();
     private InputObserver observer = InputObserver.NONE;
     private ServeMetrics metrics;
+    private final Map<String, EmbeddingService> embeddings = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * Serves an embedding model under its {@link EmbeddingService#name()}: metadata and {@code GET
+     * /v2/models/{name}/similar?firm=ID&k=K}. The name must not be taken by another embedding
+     * model; it hides a repository model of the same name. The caller closes the service after the
+     * server stopped.
+     */
+    public Builder optEmbeddingService(EmbeddingService service) {
+      String name = service.name();
+      if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
+        throw new IllegalArgumentException(
+            "an embedding model name is letters, digits, '_', '.' or '-', found '" + name + "'");
+      }
+      if (embeddings.putIfAbsent(name, service) != null) {
+        throw new IllegalArgumentException("two embedding models are named " + name);
+      }
+      return this;
+    }
 
     /** The repository folder ({@code NAME/VERSION/} artifacts). */
     public Builder setRepository(Path directory) {

@@ -3,6 +3,8 @@ package io.firmsim.serving.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.firmsim.serving.embedding.EmbeddingService;
+import io.firmsim.serving.embedding.SimilarFirm;
 import io.firmsim.serving.inference.HostTensor;
 import io.firmsim.serving.inference.InferenceException;
 import io.firmsim.serving.inference.InferenceRunner;
@@ -49,6 +51,7 @@ final class ServeHandler extends Handler.Abstract {
   private final InputObserver observer;
   private final BooleanSupplier stopping;
   private final byte[] serverMetadata;
+  private final Map<String, EmbeddingService> embeddings;
 
   ServeHandler(
       ServingRepository repository,
@@ -58,7 +61,9 @@ final class ServeHandler extends Handler.Abstract {
       Map<String, ModelAction> actions,
       InputObserver observer,
       BooleanSupplier stopping,
-      byte[] serverMetadata) {
+      byte[] serverMetadata,
+      Map<String, EmbeddingService> embeddings) {
+    this.embeddings = Map.copyOf(embeddings);
     this.repository = repository;
     this.metrics = metrics;
     this.maxRequestBytes = maxRequestBytes;
@@ -257,6 +262,11 @@ final class ServeHandler extends Handler.Abstract {
       throw notFound(s);
     }
     String action = n == rest ? null : s.get(rest);
+    EmbeddingService embedding = embeddings.get(model);
+    if (embedding != null) {
+      embeddingModel(embedding, version, action, s, method, request, response, callback);
+      return;
+    }
     if (action != null && !action.equals("ready") && !action.equals("infer")) {
       ModelAction handler = actions.get(action);
       if (handler == null) {
@@ -361,6 +371,97 @@ final class ServeHandler extends Handler.Abstract {
       throw e;
     } finally {
       metrics.requestFinished(model, (System.nanoTime() - start) / 1e9, failure);
+    }
+  }
+
+  /**
+   * An embedding model: its metadata ({@code GET}) and {@code GET .../similar?firm=ID&k=K}; it has
+   * one version, "1", and no infer endpoint.
+   */
+  private void embeddingModel(
+      EmbeddingService embedding,
+      String version,
+      String action,
+      List<String> s,
+      String method,
+      Request request,
+      Response response,
+      Callback callback)
+      throws Exception {
+    if (version != null && !version.equals(EMBEDDING_VERSION)) {
+      throw new InferenceException(
+          InferenceException.Reason.NOT_FOUND,
+          embedding.name()
+              + " has no version "
+              + version
+              + " (it serves "
+              + EMBEDDING_VERSION
+              + ")");
+    }
+    if (action == null) {
+      allow(method, GET);
+      ObjectNode o = ProtocolJson.MAPPER.createObjectNode();
+      o.put("name", embedding.name());
+      o.putArray("versions").add(EMBEDDING_VERSION);
+      o.put("platform", "firmsim-embedding");
+      o.put("firms", embedding.firms());
+      o.putArray("extensions").add("similar");
+      HttpAnswers.json(response, callback, 200, ProtocolJson.bytes(o));
+      return;
+    }
+    if (!action.equals("similar")) {
+      throw new InferenceException(
+          InferenceException.Reason.NOT_FOUND,
+          "no such path: /" + String.join("/", s) + " (" + embedding.name() + " serves similar)");
+    }
+    allow(method, GET);
+    org.eclipse.jetty.util.Fields query = Request.extractQueryParameters(request);
+    long firm = longParameter(query, "firm", null);
+    long k = longParameter(query, "k", 10L);
+    if (k < 1 || k > EmbeddingService.MAX_K) {
+      throw new InferenceException(
+          InferenceException.Reason.INVALID,
+          "k must be in 1.." + EmbeddingService.MAX_K + ", found " + k);
+    }
+    List<SimilarFirm> found = embedding.similar(firm, (int) k);
+    ObjectNode o = ProtocolJson.MAPPER.createObjectNode();
+    o.put("model", embedding.name());
+    o.put("firm", firm);
+    ArrayNode neighbours = o.putArray("neighbours");
+    for (SimilarFirm f : found) {
+      ObjectNode n = neighbours.addObject();
+      n.put("firm_id", f.firmId());
+      n.put("end_year", f.endYear());
+      n.put("distance", f.distance());
+    }
+    HttpAnswers.json(response, callback, 200, ProtocolJson.bytes(o));
+  }
+
+  /** The version every embedding model answers to. */
+  static final String EMBEDDING_VERSION = "1";
+
+  /** A query parameter as a long: 400 when missing (and no default), repeated or not a number. */
+  private static long longParameter(
+      org.eclipse.jetty.util.Fields query, String name, Long defaultValue)
+      throws InferenceException {
+    List<String> values = query.getValues(name);
+    if (values == null || values.isEmpty()) {
+      if (defaultValue == null) {
+        throw new InferenceException(
+            InferenceException.Reason.INVALID, "the query parameter '" + name + "' is required");
+      }
+      return defaultValue;
+    }
+    if (values.size() > 1) {
+      throw new InferenceException(
+          InferenceException.Reason.INVALID, "the query parameter '" + name + "' is repeated");
+    }
+    try {
+      return Long.parseLong(values.get(0).strip());
+    } catch (NumberFormatException e) {
+      throw new InferenceException(
+          InferenceException.Reason.INVALID,
+          "the query parameter '" + name + "' is not an integer: '" + values.get(0) + "'");
     }
   }
 

@@ -37,7 +37,10 @@ public final class Main {
     cli.addSubcommand("embed", new EmbedCommand());
     cli.addSubcommand("similar", new SimilarCommand());
     cli.addSubcommand("anomalies", new AnomaliesCommand());
-    cli.addSubcommand("serve", new io.firmsim.serving.cli.ServeCommand());
+    cli.addSubcommand(
+        "serve",
+        new io.firmsim.serving.cli.ServeCommand(
+            io.firmsim.trainer.embed.serving.ArtifactEmbeddingService::open));
     return cli;
   }
 
