@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * A served embedding model (issue 12): similar-firm search over a firm-embedding index, answered at
- * {@code GET /v2/models/{name}/similar?firm=ID&k=K}. The extension point through which {@code
- * serving} serves what another module builds: the trainer's embedding artifact implements it, and
- * {@code serving} cannot depend on the trainer.
+ * {@code GET /v2/models/{name}/similar?firm=ID&k=K}, and its encoder, an ONNX graph run by the
+ * server's ONNX Runtime path at {@code POST /v2/models/{name}/infer} (Open Inference Protocol v2).
+ * The extension point through which {@code serving} serves what another module builds: the
+ * trainer's embedding artifact implements it, and {@code serving} cannot depend on the trainer.
  *
  * <p>Implementations are thread-safe (queries come from every HTTP thread) and are closed by
  * whoever opened them, after the server stopped.
@@ -21,6 +22,13 @@ public interface EmbeddingService extends AutoCloseable {
 
   /** How many firms the index holds (shown in the model's metadata and errors). */
   int firms();
+
+  /**
+   * The encoder's ONNX graph: the inputs and outputs it declares are the model's signature for
+   * infer and metadata (the trainer's: float32 windows {@code [N, k, f]} in, embeddings {@code [N,
+   * d]} out). Read once, when the server is built.
+   */
+  byte[] encoderGraph();
 
   /**
    * The k firms nearest to the firm's latest embedding, the firm itself left out, nearest first

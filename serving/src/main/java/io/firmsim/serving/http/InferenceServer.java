@@ -2,11 +2,14 @@ package io.firmsim.serving.http;
 
 import io.firmsim.serving.embedding.EmbeddingService;
 import io.firmsim.serving.inference.InferenceException;
+import io.firmsim.serving.inference.InferenceRunner;
 import io.firmsim.serving.metrics.ServeMetrics;
 import io.firmsim.serving.protocol.Metadata;
 import io.firmsim.serving.protocol.ProtocolJson;
 import io.firmsim.serving.repository.RunnerWrapper;
 import io.firmsim.serving.repository.ServingRepository;
+import io.firmsim.serving.runtime.OrtModelRunner;
+import io.firmsim.serving.runtime.RunListener;
 import io.firmsim.serving.runtime.SessionSettings;
 import io.firmsim.zoo.BuildInfo;
 import java.net.URI;
@@ -70,6 +73,7 @@ public final class InferenceServer implements AutoCloseable {
   private final CountDownLatch loaded = new CountDownLatch(1);
   private final Object stopLock = new Object();
   private volatile boolean stopped;
+  private final Map<String, ServedEmbedding> embeddings;
 
   private InferenceServer(Builder b) {
     this.config = b;
@@ -82,6 +86,8 @@ public final class InferenceServer implements AutoCloseable {
             .optMetrics(metrics)
             .optPollSeconds(b.pollSeconds)
             .build();
+
+    this.embeddings = openEncoders(b);
 
     QueuedThreadPool pool = new QueuedThreadPool(b.httpThreads, Math.min(8, b.httpThreads));
     pool.setName("firmsim-http");
@@ -109,7 +115,7 @@ public final class InferenceServer implements AutoCloseable {
             b.observer,
             stopping::get,
             Metadata.server(BuildInfo.current().version(), extensions),
-            b.embeddings);
+            embeddings);
     graceful =
         new GracefulHandler(handler) {
           @Override
@@ -126,6 +132,24 @@ public final class InferenceServer implements AutoCloseable {
     server.setStopAtShutdown(false);
     server.setRequestLog(
         new CustomRequestLog(new Slf4jRequestLogWriter(), CustomRequestLog.EXTENDED_NCSA_FORMAT));
+  }
+
+  /** One ONNX Runtime session per embedding model's encoder, as the repository's models have. */
+  private static Map<String, ServedEmbedding> openEncoders(Builder b) {
+    Map<String, ServedEmbedding> out = new LinkedHashMap<>();
+    try {
+      for (EmbeddingService service : b.embeddings.values()) {
+        InferenceRunner encoder =
+            OrtModelRunner.open(
+                service.name(), service.encoderGraph(), b.sessionSettings, RunListener.NONE);
+        out.put(service.name(), new ServedEmbedding(service, encoder));
+      }
+    } catch (InferenceException e) {
+      out.values().forEach(s -> s.encoder().close());
+      throw new IllegalArgumentException(
+          "embedding model: the encoder graph cannot be served: " + e.getMessage(), e);
+    }
+    return out;
   }
 
   /** A builder; {@link Builder#setRepository} is required. */
@@ -211,6 +235,7 @@ public final class InferenceServer implements AutoCloseable {
         server.stop();
       } finally {
         repository.close();
+        embeddings.values().forEach(e -> e.encoder().close());
         stopped = true;
       }
     }
@@ -266,7 +291,9 @@ public final class InferenceServer implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Serves an embedding model under its {@link EmbeddingService#name()}: metadata and {@code GET
+     * Serves an embedding model under its {@link EmbeddingService#name()}: metadata, {@code POST
+     * /v2/models/{name}/infer} (its encoder graph, in an ONNX Runtime session opened at {@link
+     * #build()} and closed at {@link InferenceServer#stop()}) and {@code GET
      * /v2/models/{name}/similar?firm=ID&k=K}. The name must not be taken by another embedding
      * model; it hides a repository model of the same name. The caller closes the service after the
      * server stopped.

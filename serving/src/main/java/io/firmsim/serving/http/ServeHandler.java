@@ -51,7 +51,7 @@ final class ServeHandler extends Handler.Abstract {
   private final InputObserver observer;
   private final BooleanSupplier stopping;
   private final byte[] serverMetadata;
-  private final Map<String, EmbeddingService> embeddings;
+  private final Map<String, ServedEmbedding> embeddings;
 
   ServeHandler(
       ServingRepository repository,
@@ -62,7 +62,7 @@ final class ServeHandler extends Handler.Abstract {
       InputObserver observer,
       BooleanSupplier stopping,
       byte[] serverMetadata,
-      Map<String, EmbeddingService> embeddings) {
+      Map<String, ServedEmbedding> embeddings) {
     this.embeddings = Map.copyOf(embeddings);
     this.repository = repository;
     this.metrics = metrics;
@@ -262,7 +262,7 @@ final class ServeHandler extends Handler.Abstract {
       throw notFound(s);
     }
     String action = n == rest ? null : s.get(rest);
-    EmbeddingService embedding = embeddings.get(model);
+    ServedEmbedding embedding = embeddings.get(model);
     if (embedding != null) {
       embeddingModel(embedding, version, action, s, method, request, response, callback);
       return;
@@ -375,11 +375,11 @@ final class ServeHandler extends Handler.Abstract {
   }
 
   /**
-   * An embedding model: its metadata ({@code GET}) and {@code GET .../similar?firm=ID&k=K}; it has
-   * one version, "1", and no infer endpoint.
+   * An embedding model: its metadata ({@code GET}, the encoder's signature), {@code POST .../infer}
+   * (the encoder) and {@code GET .../similar?firm=ID&k=K}; it has one version, "1".
    */
   private void embeddingModel(
-      EmbeddingService embedding,
+      ServedEmbedding served,
       String version,
       String action,
       List<String> s,
@@ -388,6 +388,7 @@ final class ServeHandler extends Handler.Abstract {
       Response response,
       Callback callback)
       throws Exception {
+    EmbeddingService embedding = served.service();
     if (version != null && !version.equals(EMBEDDING_VERSION)) {
       throw new InferenceException(
           InferenceException.Reason.NOT_FOUND,
@@ -400,19 +401,38 @@ final class ServeHandler extends Handler.Abstract {
     }
     if (action == null) {
       allow(method, GET);
-      ObjectNode o = ProtocolJson.MAPPER.createObjectNode();
-      o.put("name", embedding.name());
-      o.putArray("versions").add(EMBEDDING_VERSION);
-      o.put("platform", "firmsim-embedding");
+      ObjectNode o =
+          (ObjectNode)
+              ProtocolJson.MAPPER.readTree(
+                  Metadata.model(
+                      embedding.name(), List.of(EMBEDDING_VERSION), served.encoder().signature()));
       o.put("firms", embedding.firms());
       o.putArray("extensions").add("similar");
       HttpAnswers.json(response, callback, 200, ProtocolJson.bytes(o));
       return;
     }
+    if (action.equals("ready")) {
+      allow(method, GET);
+      ObjectNode o = ProtocolJson.MAPPER.createObjectNode();
+      o.put("name", embedding.name());
+      o.put("version", EMBEDDING_VERSION);
+      o.put("ready", true);
+      HttpAnswers.json(response, callback, 200, ProtocolJson.bytes(o));
+      return;
+    }
+    if (action.equals("infer")) {
+      allow(method, POST);
+      embeddingInfer(embedding.name(), served.encoder(), request, response, callback);
+      return;
+    }
     if (!action.equals("similar")) {
       throw new InferenceException(
           InferenceException.Reason.NOT_FOUND,
-          "no such path: /" + String.join("/", s) + " (" + embedding.name() + " serves similar)");
+          "no such path: /"
+              + String.join("/", s)
+              + " ("
+              + embedding.name()
+              + " serves infer and similar)");
     }
     allow(method, GET);
     org.eclipse.jetty.util.Fields query = Request.extractQueryParameters(request);
@@ -435,6 +455,30 @@ final class ServeHandler extends Handler.Abstract {
       n.put("distance", f.distance());
     }
     HttpAnswers.json(response, callback, 200, ProtocolJson.bytes(o));
+  }
+
+  /** Runs an embedding model's encoder: parsed, checked and answered as a repository model. */
+  private void embeddingInfer(
+      String model, InferenceRunner encoder, Request request, Response response, Callback callback)
+      throws Exception {
+    long start = System.nanoTime();
+    long deadline = start + timeoutNanos;
+    if (stopping.getAsBoolean()) {
+      throw new InferenceException(InferenceException.Reason.UNAVAILABLE, "shutting down");
+    }
+    byte[] body = readBody(request);
+    InferRequest parsed = InferRequestParser.parse(body, model, encoder.signature());
+    List<HostTensor> outputs = encoder.infer(parsed.inputs(), deadline);
+    if (System.nanoTime() - deadline > 0) {
+      throw new InferenceException(
+          InferenceException.Reason.TIMEOUT,
+          model + ": the answer took longer than the request time limit");
+    }
+    HttpAnswers.json(
+        response,
+        callback,
+        200,
+        InferResponseWriter.write(model, EMBEDDING_VERSION, parsed, outputs));
   }
 
   /** The version every embedding model answers to. */

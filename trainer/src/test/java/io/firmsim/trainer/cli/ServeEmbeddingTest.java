@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.firmsim.models.embed.TrajectoryGraphExporter;
 import io.firmsim.serving.cli.ServeCommand;
 import io.firmsim.serving.embedding.EmbeddingService;
 import io.firmsim.serving.http.InferenceServer;
@@ -14,6 +17,7 @@ import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.output.PanelFormat;
 import io.firmsim.simulator.output.PanelWriter;
 import io.firmsim.trainer.embed.artifact.EmbeddingArtifact;
+import io.firmsim.trainer.embed.features.FirmWindows;
 import io.firmsim.trainer.embed.index.EmbeddingIndex;
 import io.firmsim.trainer.embed.index.Neighbour;
 import io.firmsim.trainer.modelfit.StatedLevelNoise;
@@ -40,7 +44,7 @@ import picocli.CommandLine;
  * serve} command (parsed by {@link Main#commandLine()}, so its trainer-backed loader is the one
  * under test) on 127.0.0.1 with an ephemeral port and an empty model repository. The independent
  * evidence: the artifact's own index, loaded apart, and its {@link EmbeddingIndex#query(long,
- * int)}.
+ * int)}; for infer, the index's vectors, which {@code embed} computed with the DJL encoder.
  */
 class ServeEmbeddingTest {
   private static final int FIRMS = 60;
@@ -48,6 +52,7 @@ class ServeEmbeddingTest {
 
   @TempDir static Path tmp;
   private static Path artifact;
+  private static Path csv;
   private static EmbeddingIndex reference;
   private static List<EmbeddingService> services;
   private static InferenceServer server;
@@ -62,7 +67,7 @@ class ServeEmbeddingTest {
   @BeforeAll
   static void embedAndServe() throws Exception {
     Panel panel = StatedLevelNoise.simulatePanel(PaperModel.load(), FIRMS, 5, 3, 17);
-    Path csv = tmp.resolve("panel.csv");
+    csv = tmp.resolve("panel.csv");
     try (PanelWriter w = PanelWriter.open(PanelFormat.CSV, csv, false)) {
       w.write(panel.firmIds(), panel.years(), panel.state(), panel.flows(), panel.rows());
     }
@@ -174,6 +179,61 @@ class ServeEmbeddingTest {
       assertTrue(n.get("distance").asDouble() >= last, "nearest first");
       last = n.get("distance").asDouble();
     }
+  }
+
+  @Test
+  void inferRunsTheEncoderAsDjlDidWithin1e5() throws Exception {
+    // The index's vectors are the DJL encoder's embeddings of each firm's latest window (embed).
+    FirmWindows latest =
+        FirmWindows.fromCsv(
+            csv,
+            3,
+            EmbeddingArtifact.open(artifact).featureScaling(),
+            FirmWindows.Selection.LATEST);
+    int n = 7;
+    ObjectNode body = JSON.createObjectNode();
+    ObjectNode x = body.putArray("inputs").addObject();
+    x.put("name", TrajectoryGraphExporter.INPUT);
+    x.put("datatype", "FP32");
+    x.putArray("shape").add(n).add(latest.length()).add(latest.features());
+    ArrayNode data = x.putArray("data");
+    for (float v : latest.flat(0, n)) {
+      data.add(v);
+    }
+    Answer a =
+        send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/v2/models/firms/infer"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    assertEquals(200, a.status(), a.json().toString());
+    JsonNode out = a.json().get("outputs").get(0);
+    assertEquals(TrajectoryGraphExporter.OUTPUT, out.get("name").asText());
+    int d = reference.table().dimension();
+    assertEquals(n * d, out.get("data").size());
+    int checked = 0;
+    for (int w = 0; w < n; w++) {
+      for (int r = 0; r < reference.table().rows(); r++) {
+        if (reference.table().firmId(r) == latest.firmId(w)) {
+          float[] expected = reference.table().vector(r);
+          for (int j = 0; j < d; j++) {
+            assertEquals(
+                expected[j], out.get("data").get(w * d + j).asDouble(), 1e-5, "window " + w);
+          }
+          checked++;
+        }
+      }
+    }
+    assertEquals(n, checked, "every window's firm is in the index");
+    Answer meta = get("/v2/models/firms");
+    assertEquals(
+        TrajectoryGraphExporter.INPUT, meta.json().get("inputs").get(0).get("name").asText());
+    Answer wrong =
+        send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/v2/models/firms/infer"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":[]}")));
+    assertEquals(400, wrong.status(), wrong.json().toString());
   }
 
   @Test

@@ -16,20 +16,22 @@ import java.util.stream.IntStream;
 
 /**
  * An embedding artifact written by {@code firmsim embed} served by {@code firmsim serve
- * --embedding}: similar-firm queries are its index's {@link EmbeddingIndex#query(long, int)} (the
- * firm's latest window, the firm left out, the index's default efSearch), so that the server
- * answers exactly what {@code firmsim similar} prints. Thread-safe: the index is read-only once
- * loaded.
+ * --embedding}: infer runs its {@code encoder.onnx}; similar-firm queries are its index's {@link
+ * EmbeddingIndex#query(long, int)} (the firm's latest window, the firm left out, the index's
+ * default efSearch), so that the server answers exactly what {@code firmsim similar} prints.
+ * Thread-safe: the index is read-only once loaded.
  */
 public final class ArtifactEmbeddingService implements EmbeddingService {
   private final String name;
+  private final EmbeddingArtifact artifact;
   private final Path dir;
   private final EmbeddingIndex index;
   private final int firms;
 
-  private ArtifactEmbeddingService(String name, Path dir, EmbeddingIndex index) {
+  private ArtifactEmbeddingService(String name, EmbeddingArtifact artifact, EmbeddingIndex index) {
     this.name = name;
-    this.dir = dir;
+    this.artifact = artifact;
+    this.dir = artifact.dir();
     this.index = index;
     EmbeddingTable table = index.table();
     this.firms = (int) IntStream.range(0, table.rows()).mapToLong(table::firmId).distinct().count();
@@ -46,7 +48,7 @@ public final class ArtifactEmbeddingService implements EmbeddingService {
   public static ArtifactEmbeddingService open(String name, Path dir) {
     Objects.requireNonNull(name, "name");
     EmbeddingArtifact artifact = EmbeddingArtifact.open(dir);
-    return new ArtifactEmbeddingService(name, artifact.dir(), artifact.loadIndex());
+    return new ArtifactEmbeddingService(name, artifact, artifact.loadIndex());
   }
 
   @Override
@@ -57,6 +59,12 @@ public final class ArtifactEmbeddingService implements EmbeddingService {
   @Override
   public int firms() {
     return firms;
+  }
+
+  /** The artifact's float32 encoder graph ({@code encoder.onnx}), checked when it was opened. */
+  @Override
+  public byte[] encoderGraph() {
+    return artifact.onnxGraph();
   }
 
   /** The artifact folder. */
