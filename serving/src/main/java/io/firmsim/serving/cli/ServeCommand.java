@@ -30,9 +30,13 @@ import picocli.CommandLine.Option;
  * the Open Inference Protocol v2 (see docs/SERVING.md), until SIGTERM or Ctrl-C, which stop it
  * gracefully.
  *
+ * <p>With {@code --embedding}, embedding artifacts are served too, through the {@link
+ * EmbeddingServiceLoader} the command was made with (the launcher's opens the trainer's artifacts).
+ *
  * <p>Exit codes as every firmsim command: 2 for a repository folder that does not exist or holds
- * nothing servable, or an option out of range. After a graceful stop by a signal the JVM exits with
- * 128 + the signal (143 for SIGTERM, 130 for Ctrl-C).
+ * nothing servable (and no {@code --embedding}), an embedding folder refused, or an option out of
+ * range. After a graceful stop by a signal the JVM exits with 128 + the signal (143 for SIGTERM,
+ * 130 for Ctrl-C).
  */
 @Command(
     name = "serve",
@@ -67,8 +71,9 @@ public final class ServeCommand implements Callable<Integer> {
       paramLabel = "[NAME=]DIR",
       description =
           "An embedding artifact with an index (firmsim embed --out DIR) served as the model NAME"
-              + " (default: the folder's name) at GET /v2/models/NAME/similar?firm=ID&k=K;"
-              + " repeatable. The repository may then be empty.")
+              + " (default: the folder's name): its encoder at POST /v2/models/NAME/infer and"
+              + " similar firms at GET /v2/models/NAME/similar?firm=ID&k=K; repeatable. The"
+              + " repository may then be empty.")
   List<String> embeddings = new ArrayList<>();
 
   @Option(

@@ -76,6 +76,23 @@ class ServeCommandTest {
   }
 
   @Test
+  void embeddingWithoutALoaderExitsTwoNamingTheFolder() throws Exception {
+    Path repo = Files.createDirectories(tmp.resolve("repo"));
+    Run r =
+        run(
+            new ServeCommand(),
+            "serve",
+            "--repository",
+            repo.toString(),
+            "--port",
+            "0",
+            "--embedding",
+            tmp.resolve("emb-folder").toString());
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("emb-folder"), r.err());
+  }
+
+  @Test
   void aMissingRepositoryExitsTwoNamingIt() {
     Path missing = tmp.resolve("no-such-repo");
     Run r = run(new ServeCommand(), "serve", "--repository", missing.toString(), "--port", "0");
