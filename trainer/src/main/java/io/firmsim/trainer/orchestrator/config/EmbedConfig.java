@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param parallelism how many tasks run at once (encoders and the anomaly task share a stage)
  * @param metric the index's distance
  * @param anomaly the isolation forest
+ * @param device where the encoders train: {@code cpu} (deterministic for a seed) or {@code gpu}
  * @param output where the output folder goes
  */
 public record EmbedConfig(
@@ -39,7 +40,8 @@ public record EmbedConfig(
     int parallelism,
     Metric metric,
     Anomaly anomaly,
-    Output output) {
+    Output output,
+    String device) {
 
   /** Validates the references and copies the seeds. */
   public EmbedConfig {
@@ -47,6 +49,9 @@ public record EmbedConfig(
     Objects.requireNonNull(panel, "panel");
     Objects.requireNonNull(metric, "metric");
     Objects.requireNonNull(anomaly, "anomaly");
+    if (!"cpu".equals(device) && !"gpu".equals(device)) {
+      throw new IllegalArgumentException("device must be cpu or gpu, found " + device);
+    }
     Objects.requireNonNull(output, "output");
     seeds = List.copyOf(seeds);
     if (seeds.isEmpty()) {

@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  *   parallelism: 0          # tasks run at once, 1..1024; 0 (default) = seeds + 1 (every encoder
  *                           #   and the anomaly task together); 1 = one task at a time
  *   metric: l2              # the index's distance: l2 or cosine
+ *   device: cpu             # where the encoders train: cpu (deterministic) or gpu
  *   anomaly:                # optional
  *     trees: 100            #   &gt;= 1
  *     quantile: 0.01        #   share of firm-years flagged, in [0, 1]
@@ -104,6 +105,7 @@ public final class EmbedConfigReader {
         "parallelism",
         "metric",
         "anomaly",
+        "device",
         "output");
     Path panel = e.existingFile("panel");
     int window = e.integer("window", 5, 1, 1_000);
@@ -137,6 +139,7 @@ public final class EmbedConfigReader {
       String m = e.choice("metric", "l2", List.of("l2", "cosine"));
       metric = m.equals("cosine") ? Metric.COSINE : Metric.L2;
     }
+    String device = e.has("device") ? e.choice("device", "cpu", List.of("cpu", "gpu")) : "cpu";
     EmbedConfig.Anomaly anomaly = EmbedConfig.Anomaly.DEFAULTS;
     YamlMapping a = e.obj("anomaly", false);
     if (a != null) {
@@ -168,6 +171,7 @@ public final class EmbedConfigReader {
         parallelism,
         metric,
         anomaly,
-        output);
+        output,
+        device);
   }
 }

@@ -56,6 +56,7 @@ final class EncoderTask implements Task {
         .optBatchSize(config.batchSize())
         .optLearningRate(config.learningRate())
         .optSeed(seed)
+        .optDevice(ai.djl.Device.fromName(config.device()))
         .build();
   }
 

@@ -335,6 +335,22 @@ class EmbedRunTest {
     assertEquals(10, e.line());
     assertEquals("embed.metric", e.path());
 
+    // device: cpu or gpu, next to the metric; anything else refused at its line.
+    assertEquals(
+        "gpu",
+        EmbedConfigReader.parse(
+                good.replace("metric: cosine", "metric: cosine\n  device: gpu"), file)
+            .device());
+    assertEquals("cpu", EmbedConfigReader.parse(good, file).device());
+    e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                EmbedConfigReader.parse(
+                    good.replace("metric: cosine", "metric: cosine\n  device: tpu"), file));
+    assertEquals(11, e.line());
+    assertEquals("embed.device", e.path());
+
     e =
         assertThrows(
             ConfigException.class,
