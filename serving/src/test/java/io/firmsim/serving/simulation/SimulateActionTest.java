@@ -77,8 +77,12 @@ class SimulateActionTest {
   private static URI base;
   private static URI impatientBase;
 
-  /** Idle timeout of the impatient connector. */
-  private static final long IDLE_TIMEOUT_MS = 100;
+  /**
+   * Idle timeout of the impatient connector. An idle timeout during a write is the client's (one
+   * that stops reading), so it must outlast a write to a client starved of CPU: at 100 ms the panel
+   * case failed once while other tests ran on the same 2 cores.
+   */
+  private static final long IDLE_TIMEOUT_MS = 300;
 
   private static Artifact artifact;
   private static Path populationFile;
