@@ -89,15 +89,7 @@ public final class TrainCommand implements Callable<Integer> {
       throw new BadInputException(e.getMessage(), e);
     }
     TrainingRun run = new TrainingRun(cfg);
-    TaskGraph graph;
-    try {
-      graph = run.graph();
-      if (only != null) {
-        graph = graph.selectByTag(only);
-      }
-    } catch (GraphException e) {
-      throw new BadInputException(config + ": " + e.getMessage(), e);
-    }
+    TaskGraph graph = selected(run::graph);
     PrintWriter out = spec.commandLine().getOut();
     if (dryRun) {
       out.print(graph.describe());
@@ -119,7 +111,11 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (report.anyFailed()) {
       return failed(
-          report, "model", run.folder(), run.reportFolder(), "the finished fits are kept");
+          report,
+          "model",
+          run.folder(),
+          run.reportFolder().resolve("report.md"),
+          "the finished fits are kept");
     }
     if (run.written()) {
       out.println("model written to " + run.modelFile());
@@ -198,15 +194,7 @@ public final class TrainCommand implements Callable<Integer> {
           }
         };
     ForecastRun run = new ForecastRun(cfg, BuildInfo.current().codeVersion(), progress);
-    TaskGraph graph;
-    try {
-      graph = run.graph();
-      if (only != null) {
-        graph = graph.selectByTag(only);
-      }
-    } catch (GraphException e) {
-      throw new BadInputException(config + ": " + e.getMessage(), e);
-    }
+    TaskGraph graph = selected(run::graph);
     if (dryRun) {
       out.print(graph.describe());
       out.flush();
@@ -266,7 +254,7 @@ public final class TrainCommand implements Callable<Integer> {
           report,
           "forecaster",
           run.artifactDir(),
-          run.reportFolder(),
+          run.reportFolder().resolve("report.md"),
           "the trained members are kept");
     }
     if (run.written()) {
@@ -286,15 +274,7 @@ public final class TrainCommand implements Callable<Integer> {
     EmbedConfig cfg = EmbedConfigReader.read(config);
     PrintWriter out = spec.commandLine().getOut();
     EmbedRun run = new EmbedRun(cfg, BuildInfo.current().codeVersion());
-    TaskGraph graph;
-    try {
-      graph = run.graph();
-      if (only != null) {
-        graph = graph.selectByTag(only);
-      }
-    } catch (GraphException e) {
-      throw new BadInputException(config + ": " + e.getMessage(), e);
-    }
+    TaskGraph graph = selected(run::graph);
     if (dryRun) {
       out.print(graph.describe());
       out.flush();
@@ -304,16 +284,12 @@ public final class TrainCommand implements Callable<Integer> {
     RunReport report = run.run(graph, force, listener(out, System.console() != null, true));
     out.println(report.summary());
     if (report.anyFailed()) {
-      PrintWriter err = spec.commandLine().getErr();
-      for (TaskOutcome o : report.withStatus(TaskOutcome.Status.FAILED)) {
-        err.println("firmsim: " + o.taskId() + " failed: " + o.message());
-      }
-      err.println(
-          "firmsim: the run failed; the previous output in "
-              + run.outputDir()
-              + " (if any) is unchanged; this run's report is "
-              + run.reportFolder().resolve(EmbedRun.REPORT));
-      return 3;
+      return failed(
+          report,
+          "output",
+          run.outputDir(),
+          run.reportFolder().resolve(EmbedRun.REPORT),
+          "finished tasks are kept");
     }
     out.println(
         run.written()
@@ -323,11 +299,21 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The run's task graph, narrowed to {@code --only}; a graph that cannot be made is bad input. */
+  private TaskGraph selected(java.util.function.Supplier<TaskGraph> make) {
+    try {
+      TaskGraph graph = make.get();
+      return only == null ? graph : graph.selectByTag(only);
+    } catch (GraphException e) {
+      throw new BadInputException(config + ": " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Reports a failed run (each failed task, then where the previous output and this run's report
    * are) and returns its exit code, 3.
    */
-  private int failed(RunReport report, String what, Path previous, Path reportFolder, String kept) {
+  private int failed(RunReport report, String what, Path previous, Path reportFile, String kept) {
     PrintWriter err = spec.commandLine().getErr();
     for (TaskOutcome o : report.withStatus(TaskOutcome.Status.FAILED)) {
       err.println("firmsim: " + o.taskId() + " failed: " + o.message());
@@ -338,7 +324,7 @@ public final class TrainCommand implements Callable<Integer> {
             + " in "
             + previous
             + " (if any) is unchanged; this run's report is "
-            + reportFolder.resolve("report.md")
+            + reportFile
             + "; "
             + kept
             + " for the next run");
