@@ -137,7 +137,7 @@ final class DjlBackend implements YearBackend {
       }
       double[] targets = aligned > 0 ? new double[aligned] : null;
       int width = Lever.count();
-      double[] leverRows = schedule == null ? null : new double[n * width];
+      // The firms' rows first; the padding rows after them stay zero (simulated and dropped).
       double[] leverAll = schedule == null ? null : new double[rows * width];
       double[] u64 = sample && !f32 ? new double[rows * columns] : null;
       float[] u32 = sample && f32 ? new float[rows * columns] : null;
@@ -179,9 +179,7 @@ final class DjlBackend implements YearBackend {
               }
             }
             if (schedule != null) {
-              // Padding rows keep zeros: they are simulated and dropped.
-              schedule.fill(year, leverRows);
-              System.arraycopy(leverRows, 0, leverAll, 0, leverRows.length);
+              schedule.fill(year, leverAll);
               in.add(yearManager.create(leverAll, new Shape(rows, width)).toType(dtype, false));
             }
             if (alignment != null) {

@@ -8,9 +8,9 @@ package io.firmsim.simulator.backend;
 @FunctionalInterface
 public interface LeverSchedule {
   /**
-   * Writes the levers of the chunk's firms in calendar year {@code year} into {@code out},
-   * row-major {@code [firms, Lever.count()]}; every row must be written (neutral values where
-   * nothing acts).
+   * Writes the levers of the chunk's firms in calendar year {@code year} into the start of {@code
+   * out}, row-major {@code [firms, Lever.count()]}; every firm's row must be written (neutral
+   * values where nothing acts); values after the firms' rows (a chunk's padding) are left alone.
    */
   void fill(int year, double[] out);
 }
