@@ -35,6 +35,54 @@ public final class SimulationResult {
     this.loopSeconds = loopSeconds;
   }
 
+  /**
+   * The result of a run split into parts ({@link Simulator#runPart}): the parts' tile sums are added
+   * in the order given, tile after tile, as a single-machine run adds them, so that with the parts
+   * in firm order the aggregates equal that run's bit for bit; the largest gaps are the largest
+   * over the parts.
+   *
+   * @param parts the parts in firm order, at least one, all with the same years
+   * @param loopSeconds the wall time to report (the parts ran side by side)
+   * @throws IllegalArgumentException if the parts disagree on their years
+   */
+  public static SimulationResult combine(List<PartialAggregates> parts, double loopSeconds) {
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("no parts to combine");
+    }
+    PartialAggregates first = parts.get(0);
+    int years = first.years();
+    AggregateTable table = new AggregateTable(V + FlowVariable.count());
+    table.ensureRows(years);
+    long firms = 0;
+    long stepped = 0;
+    for (PartialAggregates p : parts) {
+      if (p.years() != years || p.startYear() != first.startYear()) {
+        throw new IllegalArgumentException(
+            "parts disagree: years "
+                + p.startYear()
+                + "+"
+                + p.years()
+                + " against "
+                + first.startYear()
+                + "+"
+                + years);
+      }
+      if (p.width() != table.width()) {
+        throw new IllegalArgumentException("a part has " + p.width() + " columns");
+      }
+      for (int y = 0; y < years; y++) {
+        double[] sums = p.tileSums(y);
+        for (int o = 0; o < sums.length; o += p.width()) {
+          table.add(y, sums, o);
+        }
+        table.maxGap(y, p.maxGap(y));
+      }
+      firms += p.firms();
+      stepped += p.firmYearsStepped();
+    }
+    return new SimulationResult(first.startYear(), firms, table, stepped, loopSeconds);
+  }
+
   public int startYear() {
     return startYear;
   }

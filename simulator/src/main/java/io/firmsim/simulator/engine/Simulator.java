@@ -83,6 +83,31 @@ public final class Simulator {
    */
   public SimulationResult run(
       PopulationSource population, PanelWriter panel, LongConsumer progress) {
+    return run(population, panel, progress, null);
+  }
+
+  /**
+   * Runs the simulation of one part of a population (a scale-out task's firm range) and keeps what
+   * {@link SimulationResult#combine} needs to give, from the parts in firm order, the aggregates of
+   * the whole population bit for bit: each reported year's tile sums in firm order and largest
+   * balance gap.
+   *
+   * @param part the part's firms; unless it is the population's last part, a whole number of
+   *     tiles ({@link FirmYearBlock#TILE}), and it must start at a tile boundary of the population
+   *     for its tiles to be the population's
+   * @param panel where the part's per-firm rows go, or null
+   * @param progress told the number of firm-years stepped after each chunk-year, or null
+   * @throws BalanceViolationException when a firm's balance identity fails beyond tolerance
+   */
+  public PartialAggregates runPart(
+      PopulationSource part, PanelWriter panel, LongConsumer progress) {
+    TileLog log = new TileLog(V + F);
+    SimulationResult r = run(part, panel, progress, log);
+    return log.toPart(r);
+  }
+
+  private SimulationResult run(
+      PopulationSource population, PanelWriter panel, LongConsumer progress, TileLog log) {
     int size = population.size();
     int chunkSize = alignedChunkSize(config.chunkSize());
     int uniformColumns = new FirmYearBlock(config.model(), config.mode()).uniformColumns();
@@ -91,7 +116,7 @@ public final class Simulator {
     int total = config.totalYears();
     AggregateTable table = new AggregateTable(V + F);
     Commits commits =
-        new Commits(chunks, (total + flushYears - 1) / flushYears, table, panel, progress);
+        new Commits(chunks, (total + flushYears - 1) / flushYears, table, log, panel, progress);
     try (YearBackend backend = YearBackend.open(config, flushYears)) {
       int workers = Math.max(1, Math.min(config.workers(), chunks));
       long loopNanos;
@@ -224,16 +249,24 @@ public final class Simulator {
     private final int[] nextChunk; // per slot, the chunk whose turn it is
     private final int panelSlot;
     private final AggregateTable table;
+    private final TileLog log;
     private final PanelWriter panel;
     private final LongConsumer progress;
     private Throwable error;
     private BalanceViolationException violation;
     private int violationChunk = Integer.MAX_VALUE;
 
-    Commits(int chunks, int windows, AggregateTable table, PanelWriter panel, LongConsumer p) {
+    Commits(
+        int chunks,
+        int windows,
+        AggregateTable table,
+        TileLog log,
+        PanelWriter panel,
+        LongConsumer p) {
       this.nextChunk = new int[windows + 1];
       this.panelSlot = windows;
       this.table = table;
+      this.log = log;
       this.panel = panel;
       this.progress = p;
     }
@@ -334,6 +367,9 @@ public final class Simulator {
         for (int t = 0; t < tiles; t++) {
           table.add(row, sums, (j * tiles + t) * width);
         }
+        if (log != null) {
+          log.add(row, sums, j * tiles * width, tiles * width);
+        }
       }
       done(slot);
     }
@@ -385,6 +421,45 @@ public final class Simulator {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the panel: " + e.getMessage(), e);
+    }
+  }
+
+  /** A part's tile sums per reported year, in the order the commits add them (firm order). */
+  private static final class TileLog {
+    private final int width;
+    private final List<double[]> rows = new ArrayList<>();
+    private final List<Integer> lengths = new ArrayList<>();
+
+    TileLog(int width) {
+      this.width = width;
+    }
+
+    void add(int row, double[] values, int from, int length) {
+      while (rows.size() <= row) {
+        rows.add(new double[Math.max(length, 1)]);
+        lengths.add(0);
+      }
+      double[] r = rows.get(row);
+      int used = lengths.get(row);
+      if (used + length > r.length) {
+        r = java.util.Arrays.copyOf(r, Math.max(used + length, r.length * 2));
+        rows.set(row, r);
+      }
+      System.arraycopy(values, from, r, used, length);
+      lengths.set(row, used + length);
+    }
+
+    PartialAggregates toPart(SimulationResult r) {
+      int years = r.years();
+      double[][] sums = new double[years][];
+      double[] gaps = new double[years];
+      for (int y = 0; y < years; y++) {
+        sums[y] =
+            y < rows.size() ? java.util.Arrays.copyOf(rows.get(y), lengths.get(y)) : new double[0];
+        gaps[y] = r.maxBalanceGap(y);
+      }
+      return new PartialAggregates(
+          r.startYear(), r.firms(), width, sums, gaps, r.firmYearsStepped(), r.loopSeconds());
     }
   }
 }

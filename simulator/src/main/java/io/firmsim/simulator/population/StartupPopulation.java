@@ -60,6 +60,30 @@ public final class StartupPopulation implements PopulationSource {
    * @throws BadInputException if {@code firms} or {@code marketFirms} is below 1
    */
   public StartupPopulation(long seed, int firms, ModelConstants constants, int marketFirms) {
+    this(seed, firms, constants, marketFirms, Double.NaN);
+  }
+
+  /**
+   * The population of {@link #StartupPopulation(long, int, ModelConstants, int)} with its mean total
+   * assets already known (a scale-out task generating its slice of a population whose mean the
+   * driver summed once): the same firms, without summing the mean again.
+   *
+   * @param meanTotalAssets {@link #meanTotalAssets()} of the population with the same seed, size
+   *     and constants
+   * @throws BadInputException if {@code firms} or {@code marketFirms} is below 1
+   * @throws IllegalArgumentException if the mean is not finite and positive
+   */
+  public static StartupPopulation withMeanTotalAssets(
+      long seed, int firms, ModelConstants constants, int marketFirms, double meanTotalAssets) {
+    if (!(meanTotalAssets > 0) || !Double.isFinite(meanTotalAssets)) {
+      throw new IllegalArgumentException(
+          "mean total assets must be finite and positive, found " + meanTotalAssets);
+    }
+    return new StartupPopulation(seed, firms, constants, marketFirms, meanTotalAssets);
+  }
+
+  private StartupPopulation(
+      long seed, int firms, ModelConstants constants, int marketFirms, double knownMean) {
     if (firms <= 0) {
       throw new BadInputException("the number of firms must be at least 1, found " + firms);
     }
@@ -72,11 +96,20 @@ public final class StartupPopulation implements PopulationSource {
     this.firms = firms;
     this.minShareCapital = constants.minShareCapital();
     this.marketFirms = marketFirms;
-    double total = 0;
-    for (int i = 0; i < firms; i++) {
-      total += totalAssets(currentAssets(i));
+    if (Double.isNaN(knownMean)) {
+      double total = 0;
+      for (int i = 0; i < firms; i++) {
+        total += totalAssets(currentAssets(i));
+      }
+      this.meanTotalAssets = total / firms;
+    } else {
+      this.meanTotalAssets = knownMean;
     }
-    this.meanTotalAssets = total / firms;
+  }
+
+  /** The population's mean total assets at t=0, summed in firm order (the scale of marketw). */
+  public double meanTotalAssets() {
+    return meanTotalAssets;
   }
 
   /** The number of firms a market holds, which sets the scale of {@code marketw}. */
