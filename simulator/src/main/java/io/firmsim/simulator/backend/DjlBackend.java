@@ -55,7 +55,7 @@ final class DjlBackend implements YearBackend {
     this.config = config;
     this.flushYears = flushYears;
     this.engine = Engine.getEngine("PyTorch");
-    this.device = config.device().resolve(engine);
+    this.device = config.device().resolve(engine, config.gpuIndex());
     this.threadsBefore = ai.djl.pytorch.jni.JniUtils.getNumThreads();
     if (config.threads() != null) {
       // Process-wide; threads that start after this (the workers) take it up. Restored on close.

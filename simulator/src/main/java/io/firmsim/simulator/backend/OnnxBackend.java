@@ -134,7 +134,7 @@ final class OnnxBackend implements YearBackend {
       }
       o.addConfigEntry("session.inter_op.allow_spinning", "0");
       if (cuda) {
-        o.addCUDA(0);
+        o.addCUDA(config.gpuIndex());
       }
       return o;
     } catch (OrtException | RuntimeException e) {

@@ -109,6 +109,20 @@ final class RunRecord {
     return this;
   }
 
+  /** How a cluster run was spread (firmsim simulate --spark). */
+  RunRecord cluster(io.firmsim.simulator.cluster.ClusterOutcome.Facts facts) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("engine", facts.engine());
+    c.put("master", facts.master());
+    c.put("ranges", facts.partitions());
+    c.put("firmsPerRange", facts.rangeSize());
+    c.put("taskAttempts", facts.attempts());
+    c.put("taskLoopSeconds", facts.taskSeconds());
+    c.put("jobSeconds", facts.wallSeconds());
+    json.put("cluster", c);
+    return this;
+  }
+
   /** How much was simulated. */
   RunRecord sizes(int firms, int years, int burnIn, int startYear, int chunkSize, String panel) {
     json.put("firms", firms);

@@ -6,6 +6,9 @@ import io.firmsim.models.equations.ForwardMode;
 import io.firmsim.simulator.backend.Backend;
 import io.firmsim.simulator.backend.Threading;
 import io.firmsim.simulator.bands.AggregateBands;
+import io.firmsim.simulator.cluster.ClusterJob;
+import io.firmsim.simulator.cluster.ClusterOutcome;
+import io.firmsim.simulator.cluster.ClusterRunner;
 import io.firmsim.simulator.engine.DeviceChoice;
 import io.firmsim.simulator.engine.Precision;
 import io.firmsim.simulator.engine.SimulationConfig;
@@ -242,6 +245,24 @@ public final class SimulateCommand implements Callable<Integer> {
               + "the workers). Results do not depend on it.")
   Integer threads;
 
+  @Option(
+      names = "--spark",
+      paramLabel = "MASTER",
+      description =
+          "Run on Apache Spark, split by firm ranges: local[N] (this machine, N cores), "
+              + "spark://HOST:PORT, yarn, k8s://..., or 'submit' under spark-submit. Same panel "
+              + "and aggregates as without it (docs/SCALE_OUT.md); --out may then be any Hadoop "
+              + "path (hdfs://, s3a://) and --panel is parquet or none.")
+  String spark;
+
+  @Option(
+      names = "--partitions",
+      paramLabel = "N",
+      description =
+          "With --spark: about N firm ranges (tasks), each whole chunks or tiles of 512 firms "
+              + "(default: twice Spark's default parallelism).")
+  Integer partitions;
+
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
@@ -277,8 +298,34 @@ public final class SimulateCommand implements Callable<Integer> {
     if (populationYear != null && population == null) {
       throw new BadInputException("--population-year needs --population");
     }
+    ClusterRunner cluster = null;
+    if (spark != null) {
+      if (panelText.equals("csv")) {
+        throw new BadInputException(
+            "--panel csv is not available with --spark: use --panel parquet (one file per year"
+                + " and range, docs/SCALE_OUT.md)");
+      }
+      if (macroPaths != null) {
+        throw new BadInputException("--macro-paths is not available with --spark");
+      }
+      if (partitions != null && partitions < 1) {
+        throw new BadInputException("--partitions must be at least 1, found " + partitions);
+      }
+      cluster =
+          ClusterRunner.find()
+              .orElseThrow(
+                  () ->
+                      new BadInputException(
+                          "--spark needs firmsim's spark module on the class path: build with "
+                              + "mvn -B package -DskipTests and run ./firmsim (it adds "
+                              + "spark/target/spark-lib for --spark), or use spark-submit"));
+    } else if (partitions != null) {
+      throw new BadInputException("--partitions needs --spark");
+    }
     // Before any work: a run must not end, hours later, unable to write its result.
-    OutputDirectory.check(out, overwrite);
+    if (cluster == null) {
+      OutputDirectory.check(out, overwrite);
+    }
     // Read by DJL's PyTorch engine when it loads, which happens after this point; the intra-op
     // threads per worker are set when the simulation starts, once the device is known.
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
@@ -373,6 +420,9 @@ public final class SimulateCommand implements Callable<Integer> {
       return 0;
     }
 
+    if (cluster != null) {
+      return runOnCluster(cluster, config, source, record, panelText);
+    }
     SimulationResult result;
     try (OutputDirectory dir = OutputDirectory.begin(out, overwrite, "simulate")) {
       String writing = "";
@@ -411,6 +461,56 @@ public final class SimulateCommand implements Callable<Integer> {
         result.firmYearsStepped(),
         result.loopSeconds(),
         result.firmYearsPerSecond());
+    o.flush();
+    return 0;
+  }
+
+  /**
+   * {@code --spark}: the same run split by firm ranges on a cluster ({@link ClusterRunner}), whose
+   * output folder holds the panel parts and the same aggregates.csv and run.json.
+   */
+  private int runOnCluster(
+      ClusterRunner cluster,
+      SimulationConfig config,
+      PopulationSource source,
+      RunRecord record,
+      String panelText)
+      throws IOException {
+    String master = spark.equals("submit") ? null : spark;
+    // The text as given: a Path would fold hdfs://host/... into hdfs:/host/...
+    CommandLine.ParseResult parsed = spec().commandLine().getParseResult();
+    String outText =
+        parsed != null && parsed.hasMatchedOption("--out")
+            ? parsed.matchedOption("--out").stringValues().get(0)
+            : "";
+    ClusterJob job =
+        new ClusterJob(
+            master,
+            config,
+            source instanceof StartupPopulation ? (StartupPopulation) source : null,
+            source instanceof StartupPopulation ? null : source.slice(0, source.size()),
+            panelText.equals("parquet"),
+            outText.isEmpty() ? out.toString() : outText,
+            overwrite,
+            partitions,
+            (result, facts, folder) -> {
+              AggregatesCsvWriter.write(folder.resolve("aggregates.csv"), result);
+              record
+                  .cluster(facts)
+                  .finish(result.firmYearsStepped(), facts.wallSeconds(), Instant.now())
+                  .write(folder.resolve(RunRecord.FILE));
+            });
+    ClusterOutcome outcome = cluster.simulate(job);
+    PrintWriter o = spec().commandLine().getOut();
+    o.printf(
+        Locale.ROOT,
+        "simulated %d firm-years on %s in %d ranges in %.3f s (%.0f firm-years/s) into %s%n",
+        outcome.result().firmYearsStepped(),
+        outcome.facts().master(),
+        outcome.facts().partitions(),
+        outcome.facts().wallSeconds(),
+        outcome.result().firmYearsStepped() / outcome.facts().wallSeconds(),
+        outcome.out());
     o.flush();
     return 0;
   }

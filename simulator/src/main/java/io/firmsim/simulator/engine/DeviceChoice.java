@@ -17,6 +17,15 @@ public enum DeviceChoice {
    * @throws IllegalArgumentException for GPU when the engine sees none
    */
   public Device resolve(Engine engine) {
+    return resolve(engine, 0);
+  }
+
+  /**
+   * The DJL device, with GPU {@code gpuIndex} when a GPU is used.
+   *
+   * @throws IllegalArgumentException for GPU when the engine sees no GPU of that index
+   */
+  public Device resolve(Engine engine, int gpuIndex) {
     switch (this) {
       case CPU:
         return Device.cpu();
@@ -28,9 +37,14 @@ public enum DeviceChoice {
                   + " engine sees no GPU (build with "
                   + "-Pcuda on a CUDA machine, or use --device cpu|auto)");
         }
-        return Device.gpu();
+        if (gpuIndex >= engine.getGpuCount()) {
+          throw new IllegalArgumentException(
+              "GPU " + gpuIndex + " asked for, the engine sees " + engine.getGpuCount());
+        }
+        return Device.gpu(gpuIndex);
       default:
-        return engine.defaultDevice();
+        Device d = engine.defaultDevice();
+        return d.isGpu() && gpuIndex < engine.getGpuCount() ? Device.gpu(gpuIndex) : d;
     }
   }
 }

@@ -57,6 +57,7 @@ public final class SimulationConfig {
   private final Backend backend;
   private final int workers;
   private final Integer threads;
+  private final int gpuIndex;
   private final boolean levers;
   private final List<AlignedSubmodel> aligned;
 
@@ -74,6 +75,7 @@ public final class SimulationConfig {
     backend = b.backend;
     workers = b.workers;
     threads = b.threads;
+    gpuIndex = b.gpuIndex;
     levers = b.levers;
     aligned = b.aligned;
   }
@@ -163,6 +165,14 @@ public final class SimulationConfig {
   }
 
   /**
+   * Which GPU a GPU run uses (0, the first, unless set): a scale-out task runs on the GPU its
+   * cluster manager assigned it. Ignored on the CPU.
+   */
+  public int gpuIndex() {
+    return gpuIndex;
+  }
+
+  /**
    * Whether the runners take stress-scenario levers ({@link io.firmsim.models.step.Lever}) every
    * year: scenario runs set it, so that the baseline and every scenario run the same year (with
    * neutral levers where nothing acts), on DJL and in the ONNX graph.
@@ -219,6 +229,7 @@ public final class SimulationConfig {
     private Backend backend = Backend.DJL;
     private int workers = 1;
     private Integer threads;
+    private int gpuIndex;
     private boolean levers;
     private List<AlignedSubmodel> aligned = List.of();
 
@@ -289,6 +300,15 @@ public final class SimulationConfig {
     /** Intra-op threads per worker; null for the engine's choice. */
     public Builder optThreads(Integer threads) {
       this.threads = threads;
+      return this;
+    }
+
+    /** The GPU a GPU run uses (its index, at least 0; default 0). */
+    public Builder optGpuIndex(int gpuIndex) {
+      if (gpuIndex < 0) {
+        throw new IllegalArgumentException("GPU index must be at least 0, found " + gpuIndex);
+      }
+      this.gpuIndex = gpuIndex;
       return this;
     }
 

@@ -36,10 +36,10 @@ public final class SimulationResult {
   }
 
   /**
-   * The result of a run split into parts ({@link Simulator#runPart}): the parts' tile sums are added
-   * in the order given, tile after tile, as a single-machine run adds them, so that with the parts
-   * in firm order the aggregates equal that run's bit for bit; the largest gaps are the largest
-   * over the parts.
+   * The result of a run split into parts ({@link Simulator#runPart}): the parts' tile sums are
+   * added in the order given, tile after tile, as a single-machine run adds them, so that with the
+   * parts in firm order the aggregates equal that run's bit for bit; the largest gaps are the
+   * largest over the parts.
    *
    * @param parts the parts in firm order, at least one, all with the same years
    * @param loopSeconds the wall time to report (the parts ran side by side)

@@ -92,9 +92,9 @@ public final class Simulator {
    * the whole population bit for bit: each reported year's tile sums in firm order and largest
    * balance gap.
    *
-   * @param part the part's firms; unless it is the population's last part, a whole number of
-   *     tiles ({@link FirmYearBlock#TILE}), and it must start at a tile boundary of the population
-   *     for its tiles to be the population's
+   * @param part the part's firms; unless it is the population's last part, a whole number of tiles
+   *     ({@link FirmYearBlock#TILE}), and it must start at a tile boundary of the population for
+   *     its tiles to be the population's
    * @param panel where the part's per-firm rows go, or null
    * @param progress told the number of firm-years stepped after each chunk-year, or null
    * @throws BalanceViolationException when a firm's balance identity fails beyond tolerance

@@ -64,9 +64,9 @@ public final class StartupPopulation implements PopulationSource {
   }
 
   /**
-   * The population of {@link #StartupPopulation(long, int, ModelConstants, int)} with its mean total
-   * assets already known (a scale-out task generating its slice of a population whose mean the
-   * driver summed once): the same firms, without summing the mean again.
+   * The population of {@link #StartupPopulation(long, int, ModelConstants, int)} with its mean
+   * total assets already known (a scale-out task generating its slice of a population whose mean
+   * the driver summed once): the same firms, without summing the mean again.
    *
    * @param meanTotalAssets {@link #meanTotalAssets()} of the population with the same seed, size
    *     and constants
