@@ -2,6 +2,7 @@ package io.firmsim.simulator.scenario.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,9 +40,10 @@ import org.junit.jupiter.api.Test;
  * A scenario run range by range, as cluster executors run it: each range by its own runner, built
  * from a plan, population, weights and macro paths that went through Java serialization, its part
  * serialized back; {@link ScenarioRunner#combine} of the parts gives the single-machine {@link
- * ScenarioRunner#run}'s totals, ratios and per-firm differences bit for bit, for three parts and
- * for one. Parts that leave a gap, overlap, start off a tile boundary or have another plan's shape
- * are refused.
+ * ScenarioRunner#run}'s totals, ratios and per-firm differences bit for bit, for three parts, for
+ * two (the second of several tiles, so that the tiles must be added one by one) and for one; also
+ * with alignment targets. Parts that leave a gap, overlap, start off a tile boundary or have
+ * another plan's shape are refused.
  */
 class ScenarioPartTest {
   private static final int START = ScenarioRunnerTest.START;
@@ -60,6 +62,14 @@ class ScenarioPartTest {
   private static ScenarioPart rest; // [512, N): two tiles, so adding part sums would show
 
   private static ScenarioPlan plan(int years, int replicates) {
+    return plan(years, replicates, List.of(), ScenarioPlan.FirmDifferences.ALL);
+  }
+
+  private static ScenarioPlan plan(
+      int years,
+      int replicates,
+      List<AlignmentTarget> alignment,
+      ScenarioPlan.FirmDifferences differences) {
     List<Variant> scenarios =
         List.of(
             new Variant(
@@ -105,12 +115,12 @@ class ScenarioPartTest {
         43,
         new Variant("baseline", new MacroPlan.Zero(), List.of()),
         scenarios,
-        List.<AlignmentTarget>of(),
+        alignment,
         RecoverySettings.defaults(),
         // No chunk size of its own: a range is cut into as many chunks as there are workers, so
         // the parts are cut where the single run is not.
         new ScenarioPlan.RunSettings(Backend.DJL, Precision.FLOAT64, ForwardMode.SAMPLE, null, 2),
-        ScenarioPlan.FirmDifferences.ALL);
+        differences);
   }
 
   @SuppressWarnings("unchecked")
@@ -304,6 +314,49 @@ class ScenarioPartTest {
     Received received = new Received();
     ScenarioRunner.combine(plan, N, weights, List.of(whole), received, "cluster", 1);
     assertEquals(referenceDifferences.calls, received.calls);
+  }
+
+  @Test
+  void alignedPartsCombineToTheAlignedSingleRun() {
+    ScenarioPlan aligned =
+        plan(
+            2,
+            2,
+            List.of(
+                new AlignmentTarget(8, "prob", new TreeMap<>(Map.of(START, 0.2))),
+                new AlignmentTarget(
+                    6, "prob_pos", new TreeMap<>(Map.of(START, 0.4, START + 1, 0.5)))),
+            ScenarioPlan.FirmDifferences.FINAL);
+    ScenarioResult single =
+        new ScenarioRunner(aligned, ScenarioRunnerTest.MODEL, population, weights, macros)
+            .run(FirmDifferencesSink.none(), null);
+    List<ScenarioPart> parts = new ArrayList<>();
+    for (int[] range : new int[][] {{0, 512}, {512, N}}) {
+      parts.add(
+          new ScenarioRunner(aligned, ScenarioRunnerTest.MODEL, population, weights, macros)
+              .runPart(range[0], range[1], null));
+    }
+    ScenarioResult combined =
+        ScenarioRunner.combine(
+            aligned, N, weights, parts, FirmDifferencesSink.none(), "cluster", 1);
+    for (int r = 0; r < 2; r++) {
+      for (int v = 0; v < 3; v++) {
+        assertArrayEquals(
+            single.totals()[r][v], combined.totals()[r][v], "replicate " + r + ", variant " + v);
+      }
+    }
+    // Not void: alignment moved the totals.
+    ScenarioResult unaligned =
+        new ScenarioRunner(
+                plan(2, 2, List.of(), ScenarioPlan.FirmDifferences.FINAL),
+                ScenarioRunnerTest.MODEL,
+                population,
+                weights,
+                macros)
+            .run(FirmDifferencesSink.none(), null);
+    assertEquals(unaligned.totals()[0][0].length, single.totals()[0][0].length);
+    assertFalse(
+        Arrays.equals(unaligned.totals()[0][0], single.totals()[0][0]), "alignment did nothing");
   }
 
   @Test
