@@ -1,5 +1,8 @@
 package io.firmsim.simulator.macro;
 
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -7,9 +10,12 @@ import java.util.Arrays;
  * realr} (real interest rate as a fraction). Years outside the path (burn-in years) use the default
  * scenario, zero for both.
  *
- * <p>Class is immutable.
+ * <p>Class is immutable. Serializable (so that a cluster executor can rebuild a run from it)
+ * through a proxy that is read back by the validating constructor.
  */
-public final class MacroPath {
+public final class MacroPath implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final int firstYear;
   private final double[] dgnp;
   private final double[] realr;
@@ -51,6 +57,32 @@ public final class MacroPath {
   public boolean covers(int year) {
     int i = year - firstYear;
     return i >= 0 && i < dgnp.length;
+  }
+
+  private Object writeReplace() {
+    return new Proxy(firstYear, dgnp, realr);
+  }
+
+  private void readObject(ObjectInputStream in) throws InvalidObjectException {
+    throw new InvalidObjectException("a macro path is read through its proxy");
+  }
+
+  /** A macro path in a stream; read back through the constructor, which checks and copies. */
+  private static final class Proxy implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int firstYear;
+    private final double[] dgnp;
+    private final double[] realr;
+
+    Proxy(int firstYear, double[] dgnp, double[] realr) {
+      this.firstYear = firstYear;
+      this.dgnp = dgnp;
+      this.realr = realr;
+    }
+
+    private Object readResolve() {
+      return new MacroPath(firstYear, dgnp, realr);
+    }
   }
 
   @Override

@@ -1,6 +1,9 @@
 package io.firmsim.simulator.population;
 
 import io.firmsim.zoo.vocabulary.StateVariable;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -14,9 +17,12 @@ import java.util.Objects;
  * {@code sum_i weight(i) * x_i}. Weights are finite and positive; a population built without them
  * weighs every firm 1 ({@link #hasWeights()} tells the two apart).
  *
- * <p>Class is immutable: arrays are copied in and out.
+ * <p>Class is immutable: arrays are copied in and out. Serializable (so that a cluster executor can
+ * rebuild a run from it) through a proxy that is read back by the validating constructor.
  */
-public final class Population {
+public final class Population implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final long[] firmIds;
   private final double[] values; // row-major [firms, StateVariable.count()]
   private final int rebalanced;
@@ -151,6 +157,34 @@ public final class Population {
    */
   public int rebalanced() {
     return rebalanced;
+  }
+
+  private Object writeReplace() {
+    return new Proxy(firmIds, values, weights, rebalanced);
+  }
+
+  private void readObject(ObjectInputStream in) throws InvalidObjectException {
+    throw new InvalidObjectException("a population is read through its proxy");
+  }
+
+  /** A population in a stream; read back through the constructor, which checks and copies. */
+  private static final class Proxy implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final long[] firmIds;
+    private final double[] values;
+    private final double[] weights; // null: every firm weighs 1
+    private final int rebalanced;
+
+    Proxy(long[] firmIds, double[] values, double[] weights, int rebalanced) {
+      this.firmIds = firmIds;
+      this.values = values;
+      this.weights = weights;
+      this.rebalanced = rebalanced;
+    }
+
+    private Object readResolve() {
+      return new Population(firmIds, values, weights, rebalanced);
+    }
   }
 
   /**

@@ -1,10 +1,15 @@
 package io.firmsim.simulator.scenario;
 
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Objects;
 
-/** Where a scenario's macro path comes from. Zero macro is the default. */
-public sealed interface MacroPlan {
+/**
+ * Where a scenario's macro path comes from. Zero macro is the default. Serializable, as the plan
+ * that holds it: the plans that name a file or folder travel as a proxy that keeps the path as a
+ * string ({@link Path} is not serializable) and is read back as the plan itself.
+ */
+public sealed interface MacroPlan extends Serializable {
 
   /** {@code dgnp = realr = 0} every year (MODEL.md section 1's default scenario). */
   record Zero() implements MacroPlan {}
@@ -23,6 +28,17 @@ public sealed interface MacroPlan {
     public File {
       Objects.requireNonNull(path, "path");
     }
+
+    private Object writeReplace() {
+      return new FileProxy(path.toString());
+    }
+
+    /** A {@link File} in a stream: its path as a string. */
+    private record FileProxy(String path) implements Serializable {
+      private Object readResolve() {
+        return new File(Path.of(path));
+      }
+    }
   }
 
   /**
@@ -32,6 +48,17 @@ public sealed interface MacroPlan {
   record Paths(Path folder) implements MacroPlan {
     public Paths {
       Objects.requireNonNull(folder, "folder");
+    }
+
+    private Object writeReplace() {
+      return new PathsProxy(folder.toString());
+    }
+
+    /** A {@link Paths} in a stream: its folder as a string. */
+    private record PathsProxy(String folder) implements Serializable {
+      private Object readResolve() {
+        return new Paths(Path.of(folder));
+      }
     }
   }
 }

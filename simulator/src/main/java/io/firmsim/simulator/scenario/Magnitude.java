@@ -1,13 +1,14 @@
 package io.firmsim.simulator.scenario;
 
+import java.io.Serializable;
 import org.apache.commons.math3.special.Erf;
 
 /**
  * A shock's size per hit firm: one fixed number, or a distribution from which each hit firm draws
  * its own value once (the draw is a pure function of the run's seed, the firm and the shock, see
- * {@link ShockDraws}).
+ * {@link ShockDraws}). Serializable, as the plan that holds it.
  */
-public sealed interface Magnitude {
+public sealed interface Magnitude extends Serializable {
 
   /** The value for a firm whose draw is {@code u}, a uniform in (0, 1). */
   double value(double u);

@@ -1,10 +1,15 @@
 package io.firmsim.simulator.scenario;
 
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Objects;
 
-/** The firms a scenario run starts from. Every scenario of a run uses the same population. */
-public sealed interface PopulationPlan {
+/**
+ * The firms a scenario run starts from. Every scenario of a run uses the same population.
+ * Serializable, as the plan that holds it: a {@link File} travels as a proxy that keeps its path as
+ * a string ({@link Path} is not serializable) and is read back as the plan itself.
+ */
+public sealed interface PopulationPlan extends Serializable {
 
   /** Start-up firms (MODEL.md section 5), weight 1 each, run through {@code burnIn} years first. */
   record Generated(int firms, int burnIn) implements PopulationPlan {
@@ -23,6 +28,17 @@ public sealed interface PopulationPlan {
   record File(Path path) implements PopulationPlan {
     public File {
       Objects.requireNonNull(path, "path");
+    }
+
+    private Object writeReplace() {
+      return new FileProxy(path.toString());
+    }
+
+    /** A {@link File} in a stream: its path as a string. */
+    private record FileProxy(String path) implements Serializable {
+      private Object readResolve() {
+        return new File(Path.of(path));
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.firmsim.simulator.scenario;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -11,7 +12,7 @@ import java.util.List;
  * @param tolerance the allowed shortfall as a share of the baseline value, >= 0
  * @param horizons the "recovered within k years" points reported, each >= 0, ascending
  */
-public record RecoverySettings(double tolerance, List<Integer> horizons) {
+public record RecoverySettings(double tolerance, List<Integer> horizons) implements Serializable {
   public RecoverySettings {
     if (!(tolerance >= 0) || !Double.isFinite(tolerance)) {
       throw new IllegalArgumentException("tolerance must be >= 0, found " + tolerance);

@@ -3,6 +3,7 @@ package io.firmsim.simulator.scenario;
 import io.firmsim.models.equations.ForwardMode;
 import io.firmsim.simulator.backend.Backend;
 import io.firmsim.simulator.engine.Precision;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +14,10 @@ import java.util.Set;
  * A whole stress-scenario run as a scenario file describes it: the population, the years, the
  * replicates, the baseline and the named scenarios, alignment targets, recovery settings and how to
  * run. Read from YAML by the trainer's {@code ScenarioFileReader}; run by {@code ScenarioRunner}.
+ *
+ * <p>Serializable, so that a cluster executor can rebuild the run from it; a plan with a {@code
+ * source} travels as a proxy that keeps the path as a string ({@link Path} is not serializable) and
+ * is read back as the plan itself.
  *
  * @param source the scenario file (for messages and the run record), or null
  * @param model the model: a zoo name, a model directory or a spec file; null for the embedded paper
@@ -43,7 +48,8 @@ public record ScenarioPlan(
     List<AlignmentTarget> alignment,
     RecoverySettings recovery,
     RunSettings run,
-    FirmDifferences firmDifferences) {
+    FirmDifferences firmDifferences)
+    implements Serializable {
 
   public ScenarioPlan {
     Objects.requireNonNull(population, "population");
@@ -79,14 +85,58 @@ public record ScenarioPlan(
     return all;
   }
 
+  /** In a stream, a plan with a source is a {@link WithSource}; one without is itself. */
+  private Object writeReplace() {
+    if (source == null) {
+      return this;
+    }
+    return new WithSource(
+        source.toString(),
+        new ScenarioPlan(
+            null,
+            model,
+            population,
+            startYear,
+            years,
+            replicates,
+            seed,
+            baseline,
+            scenarios,
+            alignment,
+            recovery,
+            run,
+            firmDifferences));
+  }
+
+  /** A plan with a source in a stream: the source as a string and the plan without it. */
+  private record WithSource(String source, ScenarioPlan plan) implements Serializable {
+    private Object readResolve() {
+      return new ScenarioPlan(
+          Path.of(source),
+          plan.model(),
+          plan.population(),
+          plan.startYear(),
+          plan.years(),
+          plan.replicates(),
+          plan.seed(),
+          plan.baseline(),
+          plan.scenarios(),
+          plan.alignment(),
+          plan.recovery(),
+          plan.run(),
+          plan.firmDifferences());
+    }
+  }
+
   /** The last simulated calendar year. */
   public int endYear() {
     return startYear + years - 1;
   }
 
-  /** How the simulations run. */
+  /** How the simulations run. Serializable, as the plan that holds it. */
   public record RunSettings(
-      Backend backend, Precision precision, ForwardMode mode, Integer chunkSize, int workers) {
+      Backend backend, Precision precision, ForwardMode mode, Integer chunkSize, int workers)
+      implements Serializable {
     public RunSettings {
       Objects.requireNonNull(backend, "backend");
       Objects.requireNonNull(precision, "precision");

@@ -1,5 +1,6 @@
 package io.firmsim.simulator.scenario;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +17,8 @@ import java.util.Map;
  *     largest), weighted by the firms' weights when the population has them; empty for all
  */
 public record Selection(
-    double share, Map<String, Double> characteristics, List<Integer> sizeDeciles) {
+    double share, Map<String, Double> characteristics, List<Integer> sizeDeciles)
+    implements Serializable {
   /** Characteristics a selection may name. */
   public static final List<String> CHARACTERISTICS =
       List.of("Public", "ruralare", "largcity", "FAAB");

@@ -1,5 +1,6 @@
 package io.firmsim.simulator.scenario;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -24,7 +25,8 @@ public record Shock(
     int duration,
     Selection who,
     Magnitude magnitude,
-    double callIn) {
+    double callIn)
+    implements Serializable {
   public Shock {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(who, "who");

@@ -49,6 +49,11 @@ import java.util.function.LongConsumer;
  * FirmDifferencesSink} in firm order. Memory is O(chunk x years) per worker plus O(slots x
  * replicates x variants) for the totals.
  *
+ * <p>Scale-out: {@link #runPart} runs one range of firms (starting at a tile boundary) through the
+ * same chunk loop and keeps its tile sums, ratios and differences in a {@link ScenarioPart} instead
+ * of adding them up; {@link #combine} adds the parts' tile sums in firm order exactly as {@link
+ * #run} does, so ranges run on other machines give the single-machine result bit for bit.
+ *
  * <p>Recovery (per scenario, for the firms a shock hits, by measure): the first year from the
  * firm's last shocked year on in which its value is no more than {@code tolerance} times its
  * baseline value (at least 1 SEK) below its baseline value; its recovery time is that year minus
@@ -150,18 +155,280 @@ public final class ScenarioRunner {
   }
 
   /**
-   * Runs the plan.
+   * Runs the plan on the whole population.
    *
-   * @param differences where the per-firm paired differences go
+   * @param differences where the per-firm paired differences go, chunk after chunk in firm order
+   *     while the run goes on
    * @param progress told the firm-years stepped, or null
    * @throws BalanceViolationException when a firm's balance identity fails beyond tolerance
    */
   public ScenarioResult run(FirmDifferencesSink differences, LongConsumer progress) {
+    int n = population.size();
+    int reps = plan.replicates();
+    Setup setup = setup();
+    int nv = setup.layouts.size();
+    double[][][] totals = new double[reps][nv][];
+    for (int r = 0; r < reps; r++) {
+      for (int v = 0; v < nv; v++) {
+        totals[r][v] = new double[setup.layouts.get(v).slots];
+      }
+    }
+    double[][][] ratios = new double[nv][ScenarioAnalysis.RATIOS.size()][n];
+    Loop loop = simulate(setup, 0, n, new Commits(reps, totals, differences), ratios, progress);
+    return new ScenarioResult(
+        plan, n, totals, ratios, weights.clone(), loop.backend, loop.seconds, loop.firmYears);
+  }
+
+  /**
+   * Runs the plan on firms {@code [fromFirm, toFirm)} of the population only, through every
+   * replicate and variant, chunked and with workers as {@link #run} chunks the whole population,
+   * for a process that runs the population range by range (a cluster executor): {@link #combine}
+   * puts the parts of the whole population together into {@link #run}'s result. Every part must
+   * come from a runner with the same plan, model, population, weights and macro paths (the shock
+   * draws and size deciles are those of the whole population).
+   *
+   * @param fromFirm the first firm, a multiple of {@link FirmYearBlock#TILE}
+   * @param toFirm one past the last firm, more than {@code fromFirm}, at most the population's size
+   * @param progress told the firm-years stepped, or null
+   * @throws IllegalArgumentException when the range is not such a range
+   * @throws BalanceViolationException when a firm's balance identity fails beyond tolerance
+   */
+  public ScenarioPart runPart(int fromFirm, int toFirm, LongConsumer progress) {
+    int n = population.size();
+    if (fromFirm < 0 || fromFirm % TILE != 0 || toFirm <= fromFirm || toFirm > n) {
+      throw new IllegalArgumentException(
+          "a part is firms [from, to) with from a multiple of "
+              + TILE
+              + " and from < to <= "
+              + n
+              + " (the population's size), found ["
+              + fromFirm
+              + ", "
+              + toFirm
+              + ")");
+    }
+    Setup setup = setup();
+    int nv = setup.layouts.size();
+    Kept kept = new Kept(plan.replicates(), setup.chunks(toFirm - fromFirm));
+    double[][][] ratios = new double[nv][ScenarioAnalysis.RATIOS.size()][toFirm - fromFirm];
+    Loop loop = simulate(setup, fromFirm, toFirm, kept, ratios, progress);
+    double[][][][] tiles = new double[plan.replicates()][nv][][];
+    for (int r = 0; r < tiles.length; r++) {
+      for (int v = 0; v < nv; v++) {
+        List<double[]> list = new ArrayList<>();
+        for (double[][][] chunk : kept.slots[r]) {
+          list.addAll(List.of(chunk[v]));
+        }
+        tiles[r][v] = list.toArray(new double[0][]);
+      }
+    }
+    return new ScenarioPart(
+        fromFirm,
+        toFirm,
+        tiles,
+        ratios,
+        kept.differences,
+        loop.firmYears,
+        loop.seconds,
+        loop.backend);
+  }
+
+  /**
+   * Puts the parts of a plan's run ({@link #runPart}) together into the result that {@link #run}
+   * gives for the whole population, bit for bit: each replicate's and variant's totals are the
+   * parts' tile sums added in firm order, tile after tile from 0.0, as {@link #run} adds them; the
+   * ratios are the parts' firms' ratios; the per-firm differences go to {@code sink} in firm order
+   * (the calls {@link #run} makes, cut where the parts' chunks were cut). Static, so that a process
+   * that never simulated (a cluster driver) can call it.
+   *
+   * @param plan the plan the parts ran
+   * @param firms the population's size
+   * @param weights the firms' weights, one per firm (as the runners had them)
+   * @param partsInFirmOrder parts that cover firms {@code [0, firms)} in order, without gap or
+   *     overlap
+   * @param sink where the per-firm paired differences go
+   * @param backend the backend's description, for the result
+   * @param loopSeconds the wall time of the simulations, for the result
+   * @throws IllegalArgumentException when the parts do not tile the population or do not have the
+   *     plan's shape
+   */
+  public static ScenarioResult combine(
+      ScenarioPlan plan,
+      int firms,
+      double[] weights,
+      List<ScenarioPart> partsInFirmOrder,
+      FirmDifferencesSink sink,
+      String backend,
+      double loopSeconds) {
+    Objects.requireNonNull(plan, "plan");
+    Objects.requireNonNull(sink, "sink");
+    List<ScenarioPart> parts = List.copyOf(partsInFirmOrder);
+    if (weights.length != firms) {
+      throw new IllegalArgumentException(weights.length + " weights for " + firms + " firms");
+    }
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("no parts for " + firms + " firms");
+    }
+    int reps = plan.replicates();
+    List<Variant> variants = plan.variants();
+    int nv = variants.size();
+    int[] slots = new int[nv];
+    for (int v = 0; v < nv; v++) {
+      slots[v] = new SlotLayout(variants.get(v), plan.years()).slots;
+    }
+    int expected = 0;
+    for (ScenarioPart p : parts) {
+      if (p.fromFirm() > expected) {
+        throw new IllegalArgumentException(
+            "the parts leave a gap: firms [" + expected + ", " + p.fromFirm() + ") are in none");
+      }
+      if (p.fromFirm() < expected) {
+        throw new IllegalArgumentException(
+            "the parts overlap: firms ["
+                + p.fromFirm()
+                + ", "
+                + Math.min(expected, p.toFirm())
+                + ") are in two parts (or the parts are not in firm order)");
+      }
+      checkShape(p, reps, slots);
+      expected = p.toFirm();
+    }
+    if (expected != firms) {
+      throw new IllegalArgumentException(
+          "the parts end at firm " + expected + ", the population has " + firms + " firms");
+    }
+    double[][][] totals = new double[reps][nv][];
+    for (int r = 0; r < reps; r++) {
+      for (int v = 0; v < nv; v++) {
+        totals[r][v] = new double[slots[v]];
+        for (ScenarioPart p : parts) {
+          addTiles(totals[r][v], p.tiles()[r][v]);
+        }
+      }
+    }
+    double[][][] ratios = new double[nv][ScenarioAnalysis.RATIOS.size()][firms];
+    long firmYears = 0;
+    for (ScenarioPart p : parts) {
+      for (int v = 0; v < nv; v++) {
+        for (int q = 0; q < ratios[v].length; q++) {
+          System.arraycopy(p.ratiosShared()[v][q], 0, ratios[v][q], p.fromFirm(), p.firms());
+        }
+      }
+      firmYears += p.firmYears();
+    }
+    for (ScenarioPart p : parts) {
+      p.feedDifferences(sink);
+    }
+    return new ScenarioResult(
+        plan, firms, totals, ratios, weights.clone(), backend, loopSeconds, firmYears);
+  }
+
+  /** Refuses a part whose arrays do not have the plan's shape. */
+  private static void checkShape(ScenarioPart p, int reps, int[] slots) {
+    int tiles = (p.firms() + TILE - 1) / TILE;
+    String where = "part [" + p.fromFirm() + ", " + p.toFirm() + ")";
+    double[][][][] t = p.tiles();
+    if (t.length != reps) {
+      throw new IllegalArgumentException(where + " has " + t.length + " replicates, not " + reps);
+    }
+    for (double[][][] rep : t) {
+      if (rep.length != slots.length) {
+        throw new IllegalArgumentException(
+            where + " has " + rep.length + " variants, not " + slots.length);
+      }
+      for (int v = 0; v < slots.length; v++) {
+        if (rep[v].length != tiles) {
+          throw new IllegalArgumentException(
+              where + " has " + rep[v].length + " tiles, not " + tiles);
+        }
+        for (double[] tile : rep[v]) {
+          if (tile.length != slots[v]) {
+            throw new IllegalArgumentException(
+                where + " has " + tile.length + " slots for variant " + v + ", not " + slots[v]);
+          }
+        }
+      }
+    }
+    double[][][] q = p.ratiosShared();
+    if (q.length != slots.length) {
+      throw new IllegalArgumentException(where + " has ratios of " + q.length + " variants");
+    }
+    for (double[][] byVariant : q) {
+      if (byVariant.length != ScenarioAnalysis.RATIOS.size()) {
+        throw new IllegalArgumentException(where + " has " + byVariant.length + " ratios");
+      }
+      for (double[] x : byVariant) {
+        if (x.length != p.firms()) {
+          throw new IllegalArgumentException(where + " has ratios of " + x.length + " firms");
+        }
+      }
+    }
+    int covered = 0;
+    for (ChunkDifferences d : p.differences()) {
+      if (d.variants() != slots.length) {
+        throw new IllegalArgumentException(
+            where + " has differences of " + d.variants() + " variants");
+      }
+      covered += d.firms();
+    }
+    if (covered != p.firms()) {
+      throw new IllegalArgumentException(where + " has differences of " + covered + " firms");
+    }
+  }
+
+  /** {@code total[i] += tile[i]}, tile after tile in order: the one fold of tile sums. */
+  private static void addTiles(double[] total, double[][] tiles) {
+    for (double[] tile : tiles) {
+      for (int i = 0; i < total.length; i++) {
+        total[i] += tile[i];
+      }
+    }
+  }
+
+  /** What every run of the plan shares: the shock assignments, slot layouts, paths and config. */
+  private static final class Setup {
+    final List<ShockAssignment> assignments;
+    final List<SlotLayout> layouts;
+    final MacroPath[][] paths; // [variant][replicate]
+    final SimulationConfig config;
+    final Integer requestedChunkSize;
+
+    Setup(
+        List<ShockAssignment> assignments,
+        List<SlotLayout> layouts,
+        MacroPath[][] paths,
+        SimulationConfig config,
+        Integer requestedChunkSize) {
+      this.assignments = assignments;
+      this.layouts = layouts;
+      this.paths = paths;
+      this.config = config;
+      this.requestedChunkSize = requestedChunkSize;
+    }
+
+    /**
+     * The chunk size for a range of {@code firms}: without a chunk size of its own, a run gives
+     * every worker a chunk (results do not depend on the chunk size).
+     */
+    int chunkSize(int firms) {
+      return requestedChunkSize != null
+          ? alignedChunkSize(config.chunkSize())
+          : Math.min(
+              alignedChunkSize(config.chunkSize()),
+              alignedChunkSize((firms + config.workers() - 1) / config.workers()));
+    }
+
+    /** The number of chunks of a range of {@code firms}. */
+    int chunks(int firms) {
+      return (firms + chunkSize(firms) - 1) / chunkSize(firms);
+    }
+  }
+
+  private Setup setup() {
     List<Variant> variants = plan.variants();
     int nv = variants.size();
     int years = plan.years();
     int reps = plan.replicates();
-    int n = population.size();
     ScenarioSeeds seeds = new ScenarioSeeds(plan.seed());
     List<ShockAssignment> assignments = new ArrayList<>();
     List<SlotLayout> layouts = new ArrayList<>();
@@ -192,25 +459,27 @@ public final class ScenarioRunner {
     if (plan.run().chunkSize() != null) {
       b.optChunkSize(plan.run().chunkSize());
     }
-    SimulationConfig config = b.build();
-    // Without a chunk size of its own, a run gives every worker a chunk (results do not depend on
-    // the chunk size).
-    int chunkSize =
-        plan.run().chunkSize() != null
-            ? alignedChunkSize(config.chunkSize())
-            : Math.min(
-                alignedChunkSize(config.chunkSize()),
-                alignedChunkSize((n + config.workers() - 1) / config.workers()));
-    int chunks = (n + chunkSize - 1) / chunkSize;
+    return new Setup(assignments, layouts, paths, b.build(), plan.run().chunkSize());
+  }
 
-    double[][][] totals = new double[reps][nv][];
-    for (int r = 0; r < reps; r++) {
-      for (int v = 0; v < nv; v++) {
-        totals[r][v] = new double[layouts.get(v).slots];
-      }
-    }
-    double[][][] ratios = new double[nv][ScenarioAnalysis.RATIOS.size()][n];
-    Commits commits = new Commits(reps, nv, chunks, totals, differences);
+  /** What a simulation loop reports. */
+  private record Loop(String backend, double seconds, long firmYears) {}
+
+  /**
+   * The chunk loop of {@link #run} and {@link #runPart}: firms {@code [from, to)} in chunks, taken
+   * by the workers in firm order, each run through every replicate and variant and handed to {@code
+   * results}; the ratios go to {@code ratios[v][q][firm - from]}.
+   */
+  private Loop simulate(
+      Setup setup,
+      int from,
+      int to,
+      ChunkResults results,
+      double[][][] ratios,
+      LongConsumer progress) {
+    SimulationConfig config = setup.config;
+    int chunkSize = setup.chunkSize(to - from);
+    int chunks = setup.chunks(to - from);
     AtomicInteger next = new AtomicInteger();
     AtomicLong firmYears = new AtomicLong();
     long start = System.nanoTime();
@@ -227,20 +496,10 @@ public final class ScenarioRunner {
                   () -> {
                     try (ChunkRunner runner = backend.newRunner()) {
                       for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
-                        int from = c * chunkSize;
-                        int to = Math.min(n, from + chunkSize);
+                        int first = from + c * chunkSize;
+                        int last = Math.min(to, first + chunkSize);
                         new ChunkTask(
-                                c,
-                                from,
-                                to,
-                                runner,
-                                assignments,
-                                layouts,
-                                paths,
-                                config,
-                                commits,
-                                ratios,
-                                progress,
+                                c, first, last, from, runner, setup, results, ratios, progress,
                                 firmYears)
                             .run();
                       }
@@ -271,8 +530,7 @@ public final class ScenarioRunner {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new ScenarioResult(
-        plan, n, totals, ratios, weights.clone(), description, seconds, firmYears.get());
+    return new Loop(description, seconds, firmYears.get());
   }
 
   private MacroPath withRealrShift(MacroPath path, ShockAssignment a) {
@@ -296,12 +554,12 @@ public final class ScenarioRunner {
     final int chunk;
     final int from;
     final int to;
+    final int ratioFrom; // the firm at index 0 of ratios' rows
     final ChunkRunner runner;
     final List<ShockAssignment> assignments;
     final List<SlotLayout> layouts;
     final MacroPath[][] paths;
-    final SimulationConfig config;
-    final Commits commits;
+    final ChunkResults results;
     final double[][][] ratios;
     final LongConsumer progress;
     final AtomicLong firmYears;
@@ -310,24 +568,22 @@ public final class ScenarioRunner {
         int chunk,
         int from,
         int to,
+        int ratioFrom,
         ChunkRunner runner,
-        List<ShockAssignment> assignments,
-        List<SlotLayout> layouts,
-        MacroPath[][] paths,
-        SimulationConfig config,
-        Commits commits,
+        Setup setup,
+        ChunkResults results,
         double[][][] ratios,
         LongConsumer progress,
         AtomicLong firmYears) {
       this.chunk = chunk;
       this.from = from;
       this.to = to;
+      this.ratioFrom = ratioFrom;
       this.runner = runner;
-      this.assignments = assignments;
-      this.layouts = layouts;
-      this.paths = paths;
-      this.config = config;
-      this.commits = commits;
+      this.assignments = setup.assignments;
+      this.layouts = setup.layouts;
+      this.paths = setup.paths;
+      this.results = results;
       this.ratios = ratios;
       this.progress = progress;
       this.firmYears = firmYears;
@@ -419,7 +675,7 @@ public final class ScenarioRunner {
             for (int i = 0; i < n; i++) {
               double[] x = ScenarioAnalysis.ratios(last, lastFlows, i);
               for (int q = 0; q < x.length; q++) {
-                ratios[v][q][from + i] = x[q];
+                ratios[v][q][from - ratioFrom + i] = x[q];
               }
             }
           }
@@ -478,7 +734,7 @@ public final class ScenarioRunner {
             }
           }
         }
-        commits.replicate(r, chunk, slots);
+        results.replicate(r, chunk, slots);
         if (progress != null) {
           progress.accept((long) n * years * nv);
         }
@@ -503,7 +759,8 @@ public final class ScenarioRunner {
         yearsOut[d] = all ? plan.startYear() + d : plan.endYear();
       }
       double[] w = java.util.Arrays.copyOfRange(weights, from, to);
-      commits.differences(chunk, slice.firmIds(), w, hitAny, yearsOut, diffSums);
+      results.differences(
+          chunk, new ChunkDifferences(slice.firmIds(), w, hitAny, yearsOut, diffSums));
     }
   }
 
@@ -563,19 +820,28 @@ public final class ScenarioRunner {
     public void yearDone(int firms) {}
   }
 
+  /** Where the chunk loop hands each chunk's results; called from the workers in any order. */
+  private interface ChunkResults {
+    /** Chunk {@code chunk}'s tile sums of replicate {@code r}: {@code [variant][tile][slot]}. */
+    void replicate(int r, int chunk, double[][][] slots);
+
+    /** Chunk {@code chunk}'s per-firm paired differences, after its last replicate. */
+    void differences(int chunk, ChunkDifferences differences);
+  }
+
   /**
    * Adds the chunks' tile sums to the totals in firm order, replicate by replicate, and hands the
    * per-firm differences to the sink in firm order, whatever order the chunks finish in.
    */
-  private static final class Commits {
+  private static final class Commits implements ChunkResults {
     final double[][][] totals;
     final FirmDifferencesSink sink;
     final int[] nextTiles; // per replicate, the chunk whose tile sums are due
     final List<Map<Integer, double[][][]>> pendingTiles = new ArrayList<>();
     int nextDifferences;
-    final Map<Integer, Object[]> pendingDifferences = new HashMap<>();
+    final Map<Integer, ChunkDifferences> pendingDifferences = new HashMap<>();
 
-    Commits(int reps, int nv, int chunks, double[][][] totals, FirmDifferencesSink sink) {
+    Commits(int reps, double[][][] totals, FirmDifferencesSink sink) {
       this.totals = totals;
       this.sink = sink;
       this.nextTiles = new int[reps];
@@ -584,41 +850,49 @@ public final class ScenarioRunner {
       }
     }
 
-    synchronized void replicate(int r, int chunk, double[][][] slots) {
+    @Override
+    public synchronized void replicate(int r, int chunk, double[][][] slots) {
       pendingTiles.get(r).put(chunk, slots);
       for (double[][][] s = pendingTiles.get(r).remove(nextTiles[r]);
           s != null;
           s = pendingTiles.get(r).remove(nextTiles[r])) {
         for (int v = 0; v < s.length; v++) {
-          double[] total = totals[r][v];
-          for (double[] tile : s[v]) {
-            for (int i = 0; i < total.length; i++) {
-              total[i] += tile[i];
-            }
-          }
+          addTiles(totals[r][v], s[v]);
         }
         nextTiles[r]++;
       }
     }
 
-    synchronized void differences(
-        int chunk,
-        long[] ids,
-        double[] weights,
-        boolean[][] hit,
-        int[] years,
-        double[][][] differences) {
-      pendingDifferences.put(chunk, new Object[] {ids, weights, hit, years, differences});
-      for (Object[] d = pendingDifferences.remove(nextDifferences);
+    @Override
+    public synchronized void differences(int chunk, ChunkDifferences differences) {
+      pendingDifferences.put(chunk, differences);
+      for (ChunkDifferences d = pendingDifferences.remove(nextDifferences);
           d != null;
           d = pendingDifferences.remove(nextDifferences)) {
-        boolean[][] h = (boolean[][]) d[2];
-        double[][][] diff = (double[][][]) d[4];
-        for (int v = 1; v < diff.length; v++) {
-          sink.chunk(v, (long[]) d[0], (double[]) d[1], h[v], (int[]) d[3], diff[v]);
-        }
+        d.feed(sink, false);
         nextDifferences++;
       }
+    }
+  }
+
+  /** Keeps every chunk's results for a {@link ScenarioPart}. */
+  private static final class Kept implements ChunkResults {
+    final double[][][][][] slots; // [replicate][chunk][variant][tile][slot]
+    final ChunkDifferences[] differences; // [chunk]
+
+    Kept(int reps, int chunks) {
+      this.slots = new double[reps][chunks][][][];
+      this.differences = new ChunkDifferences[chunks];
+    }
+
+    @Override
+    public synchronized void replicate(int r, int chunk, double[][][] s) {
+      slots[r][chunk] = s;
+    }
+
+    @Override
+    public synchronized void differences(int chunk, ChunkDifferences d) {
+      differences[chunk] = d;
     }
   }
 }

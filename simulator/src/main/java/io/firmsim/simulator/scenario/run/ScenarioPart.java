@@ -1,0 +1,176 @@
+package io.firmsim.simulator.scenario.run;
+
+import io.firmsim.models.step.FirmYearBlock;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+
+/**
+ * A scenario run of one range of firms, {@code [fromFirm, toFirm)} ({@link
+ * ScenarioRunner#runPart}), in the form in which another process combines the ranges into the
+ * single-machine result ({@link ScenarioRunner#combine}): the weighted sums of every tile of {@link
+ * FirmYearBlock#TILE} firms, not yet added up (the totals are added tile after tile in firm order
+ * across the whole population, so only the tile sums let the combined totals equal a single-machine
+ * run's bit for bit), the range's last-year ratios and its per-firm paired differences.
+ * Serializable, so that a cluster executor can return it to the driver.
+ *
+ * <p>Size: {@code replicates x variants x tiles x slots} doubles of tile sums plus, with {@code
+ * firmDifferences: all}, {@code scenarios x years x firms x 3} doubles of differences; a range
+ * should be small enough for one executor's memory.
+ *
+ * <p>Class is immutable: built by the runner only, arrays copied out.
+ */
+public final class ScenarioPart implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final int fromFirm;
+  private final int toFirm;
+  private final double[][][][] tiles; // [replicate][variant][tile][slot]
+  private final double[][][] ratios; // [variant][ratio][firm - fromFirm]
+  private final ChunkDifferences[] differences; // the range's chunks in firm order
+  private final long firmYears;
+  private final double loopSeconds;
+  private final String backend;
+
+  /** Takes the runner's arrays as they are (nothing else holds them). */
+  ScenarioPart(
+      int fromFirm,
+      int toFirm,
+      double[][][][] tiles,
+      double[][][] ratios,
+      ChunkDifferences[] differences,
+      long firmYears,
+      double loopSeconds,
+      String backend) {
+    if (fromFirm < 0 || fromFirm % FirmYearBlock.TILE != 0 || toFirm <= fromFirm) {
+      throw new IllegalArgumentException(
+          "a part is a non-empty range starting at a multiple of "
+              + FirmYearBlock.TILE
+              + ", found ["
+              + fromFirm
+              + ", "
+              + toFirm
+              + ")");
+    }
+    this.fromFirm = fromFirm;
+    this.toFirm = toFirm;
+    this.tiles = tiles;
+    this.ratios = ratios;
+    this.differences = differences;
+    this.firmYears = firmYears;
+    this.loopSeconds = loopSeconds;
+    this.backend = backend;
+  }
+
+  /**
+   * A part read from a stream has a valid range and all its arrays ({@link ScenarioRunner#combine}
+   * checks their shapes).
+   */
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    if (fromFirm < 0
+        || fromFirm % FirmYearBlock.TILE != 0
+        || toFirm <= fromFirm
+        || tiles == null
+        || ratios == null
+        || differences == null) {
+      throw new InvalidObjectException(
+          "not a scenario part: firms [" + fromFirm + ", " + toFirm + ")");
+    }
+  }
+
+  /** The first firm of the range (a row of the runner's population). */
+  public int fromFirm() {
+    return fromFirm;
+  }
+
+  /** One past the last firm of the range. */
+  public int toFirm() {
+    return toFirm;
+  }
+
+  /** The number of firms in the range. */
+  public int firms() {
+    return toFirm - fromFirm;
+  }
+
+  /** Firm-years simulated for the range, all variants and replicates. */
+  public long firmYears() {
+    return firmYears;
+  }
+
+  /** The wall time of the range's simulations, in seconds. */
+  public double loopSeconds() {
+    return loopSeconds;
+  }
+
+  /** The description of the backend that ran the range. */
+  public String backend() {
+    return backend;
+  }
+
+  /**
+   * A copy of the tile sums: {@code [replicate][variant][tile][slot]}, tiles in firm order (tile
+   * {@code t} holds firms {@code fromFirm + 512 t} on), slots as {@link SlotLayout} lays them out.
+   */
+  public double[][][][] tileSums() {
+    double[][][][] copy = new double[tiles.length][][][];
+    for (int r = 0; r < tiles.length; r++) {
+      copy[r] = new double[tiles[r].length][][];
+      for (int v = 0; v < tiles[r].length; v++) {
+        copy[r][v] = new double[tiles[r][v].length][];
+        for (int t = 0; t < tiles[r][v].length; t++) {
+          copy[r][v][t] = tiles[r][v][t].clone();
+        }
+      }
+    }
+    return copy;
+  }
+
+  /**
+   * A copy of the range's last-year firm ratios of replicate 0: {@code [variant][ratio][firm -
+   * fromFirm]} (as {@link ScenarioResult#ratios()}).
+   */
+  public double[][][] ratios() {
+    double[][][] copy = new double[ratios.length][][];
+    for (int v = 0; v < ratios.length; v++) {
+      copy[v] = new double[ratios[v].length][];
+      for (int q = 0; q < ratios[v].length; q++) {
+        copy[v][q] = ratios[v][q].clone();
+      }
+    }
+    return copy;
+  }
+
+  /**
+   * Hands the range's per-firm paired differences to the sink in firm order, the calls a
+   * single-machine run makes for these firms (one per chunk and scenario; copies, so the part stays
+   * unchanged).
+   */
+  public void feedDifferences(FirmDifferencesSink sink) {
+    for (ChunkDifferences d : differences) {
+      d.feed(sink, true);
+    }
+  }
+
+  /** The tile sums themselves, for the runner's fold (not copied: read only). */
+  double[][][][] tiles() {
+    return tiles;
+  }
+
+  /** The ratios themselves, for the runner's fold (not copied: read only). */
+  double[][][] ratiosShared() {
+    return ratios;
+  }
+
+  /** The chunks' differences, for checks (not copied: read only). */
+  ChunkDifferences[] differences() {
+    return differences;
+  }
+
+  @Override
+  public String toString() {
+    return "ScenarioPart[firms " + fromFirm + " to " + toFirm + ", " + firmYears + " firm-years]";
+  }
+}
