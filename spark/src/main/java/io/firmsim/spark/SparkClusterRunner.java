@@ -3,7 +3,13 @@ package io.firmsim.spark;
 import io.firmsim.simulator.cluster.ClusterJob;
 import io.firmsim.simulator.cluster.ClusterOutcome;
 import io.firmsim.simulator.cluster.ClusterRunner;
+import io.firmsim.simulator.scenario.ScenarioPlan;
+import io.firmsim.simulator.scenario.run.FirmDifferencesSink;
+import io.firmsim.simulator.scenario.run.ScenarioInputs;
+import io.firmsim.simulator.scenario.run.ScenarioResult;
+import io.firmsim.spark.job.SparkScenario;
 import io.firmsim.spark.job.SparkSimulation;
+import io.firmsim.zoo.modelspec.ModelSpec;
 import java.io.IOException;
 import org.apache.spark.sql.SparkSession;
 
@@ -17,15 +23,7 @@ public final class SparkClusterRunner implements ClusterRunner {
   @Override
   public ClusterOutcome simulate(ClusterJob job) throws IOException {
     boolean existing = SparkSession.getActiveSession().isDefined();
-    SparkSession.Builder b = SparkSession.builder().appName("firmsim simulate");
-    if (job.master() != null) {
-      b.master(job.master());
-      if (job.master().startsWith("local")) {
-        // a local run is one command: no web UI to serve
-        b.config("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false"));
-      }
-    }
-    SparkSession spark = b.getOrCreate();
+    SparkSession spark = session("firmsim simulate", job.master());
     try {
       return new SparkSimulation(spark).run(job);
     } finally {
@@ -33,5 +31,37 @@ public final class SparkClusterRunner implements ClusterRunner {
         spark.stop();
       }
     }
+  }
+
+  @Override
+  public ScenarioResult scenario(
+      String master,
+      Integer partitions,
+      ScenarioPlan plan,
+      ModelSpec model,
+      ScenarioInputs inputs,
+      FirmDifferencesSink differences) {
+    boolean existing = SparkSession.getActiveSession().isDefined();
+    SparkSession spark = session("firmsim scenario run", master);
+    try {
+      return new SparkScenario(spark).run(partitions, plan, model, inputs, differences);
+    } finally {
+      if (!existing) {
+        spark.stop();
+      }
+    }
+  }
+
+  /** The session for {@code master} (null: the one spark-submit configured). */
+  private static SparkSession session(String app, String master) {
+    SparkSession.Builder b = SparkSession.builder().appName(app);
+    if (master != null) {
+      b.master(master);
+      if (master.startsWith("local")) {
+        // a local run is one command: no web UI to serve
+        b.config("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false"));
+      }
+    }
+    return b.getOrCreate();
   }
 }

@@ -1,5 +1,10 @@
 package io.firmsim.simulator.cluster;
 
+import io.firmsim.simulator.scenario.ScenarioPlan;
+import io.firmsim.simulator.scenario.run.FirmDifferencesSink;
+import io.firmsim.simulator.scenario.run.ScenarioInputs;
+import io.firmsim.simulator.scenario.run.ScenarioResult;
+import io.firmsim.zoo.modelspec.ModelSpec;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -26,6 +31,23 @@ public interface ClusterRunner {
    * @throws IOException when the output cannot be written
    */
   ClusterOutcome simulate(ClusterJob job) throws IOException;
+
+  /**
+   * Runs a stress-scenario plan split by firm ranges ({@link
+   * io.firmsim.simulator.scenario.run.ScenarioRunner#runPart}) and combines the ranges in firm
+   * order: the same result as {@link io.firmsim.simulator.scenario.run.ScenarioRunner#run}, bit for
+   * bit, with the per-firm differences handed to {@code differences} in firm order on the driver.
+   *
+   * @param master the cluster's master URL, or null for the one the launcher set
+   * @param partitions about how many firm ranges, or null for the runner's choice
+   */
+  ScenarioResult scenario(
+      String master,
+      Integer partitions,
+      ScenarioPlan plan,
+      ModelSpec model,
+      ScenarioInputs inputs,
+      FirmDifferencesSink differences);
 
   /** The implementation on the class path, if any. */
   static Optional<ClusterRunner> find() {

@@ -129,6 +129,27 @@ public record ScenarioPlan(
   }
 
   /** The last simulated calendar year. */
+  /**
+   * This plan with {@code workers} chunks run at once (a scale-out task runs its range with one;
+   * results do not depend on it).
+   */
+  public ScenarioPlan withWorkers(int workers) {
+    return new ScenarioPlan(
+        source,
+        model,
+        population,
+        startYear,
+        years,
+        replicates,
+        seed,
+        baseline,
+        scenarios,
+        alignment,
+        recovery,
+        new RunSettings(run.backend(), run.precision(), run.mode(), run.chunkSize(), workers),
+        firmDifferences);
+  }
+
   public int endYear() {
     return startYear + years - 1;
   }

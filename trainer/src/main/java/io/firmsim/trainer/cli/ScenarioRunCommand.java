@@ -1,5 +1,7 @@
 package io.firmsim.trainer.cli;
 
+import io.firmsim.simulator.cluster.ClusterRunner;
+import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.scenario.ScenarioPlan;
 import io.firmsim.simulator.scenario.run.ScenarioRun;
 import io.firmsim.trainer.scenario.ScenarioFileReader;
@@ -50,15 +52,51 @@ public final class ScenarioRunCommand implements Callable<Integer> {
       description = "Model repository for a model named in the file (default: models).")
   Path modelsDir;
 
+  @Option(
+      names = "--spark",
+      paramLabel = "MASTER",
+      description =
+          "Run on Apache Spark, one task per firm range through every replicate and variant: "
+              + "local[N], spark://HOST:PORT, yarn, k8s://..., or 'submit' under spark-submit. The "
+              + "same tables as without it (docs/SCALE_OUT.md).")
+  String spark;
+
+  @Option(
+      names = "--partitions",
+      paramLabel = "N",
+      description = "With --spark: about N firm ranges (default: twice Spark's parallelism).")
+  Integer partitions;
+
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
   @Override
   public Integer call() throws Exception {
+    ScenarioRun.Execution execution = ScenarioRun.LOCAL;
+    if (partitions != null && (spark == null || partitions < 1)) {
+      throw new BadInputException(
+          spark == null
+              ? "--partitions needs --spark"
+              : "--partitions must be at least 1, found " + partitions);
+    }
+    if (spark != null) {
+      ClusterRunner cluster =
+          ClusterRunner.find()
+              .orElseThrow(
+                  () ->
+                      new BadInputException(
+                          "--spark needs firmsim's spark module on the class path: build with "
+                              + "mvn -B package -DskipTests and run ./firmsim (it adds "
+                              + "spark/target/spark-lib for --spark), or use spark-submit"));
+      String master = spark.equals("submit") ? null : spark;
+      execution =
+          (plan, model, inputs, differences, progress) ->
+              cluster.scenario(master, partitions, plan, model, inputs, differences);
+    }
     ScenarioPlan plan = ScenarioFileReader.read(file);
     long total = (long) plan.replicates() * plan.variants().size() * plan.years() * firms(plan);
     ScenarioRun.Summary s;
-    try (ProgressBar bar = quiet || total < 2_000_000 ? null : bar(total)) {
+    try (ProgressBar bar = quiet || spark != null || total < 2_000_000 ? null : bar(total)) {
       LongConsumer progress = bar == null ? null : bar::stepBy;
       s =
           ScenarioRun.execute(
@@ -67,7 +105,8 @@ public final class ScenarioRunCommand implements Callable<Integer> {
               overwrite,
               modelsDir,
               progress,
-              io.firmsim.simulator.report.ScenarioReportWriter::write);
+              io.firmsim.simulator.report.ScenarioReportWriter::write,
+              execution);
     }
     PrintWriter o = spec.commandLine().getOut();
     o.printf(

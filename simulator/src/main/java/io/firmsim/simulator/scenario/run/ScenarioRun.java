@@ -6,6 +6,7 @@ import io.firmsim.simulator.output.OutputDirectory;
 import io.firmsim.simulator.output.OutputWriteException;
 import io.firmsim.simulator.report.ReportData;
 import io.firmsim.simulator.scenario.ScenarioPlan;
+import io.firmsim.zoo.modelspec.ModelSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,6 +29,27 @@ public final class ScenarioRun {
     void write(ReportData data, Path dir) throws IOException;
   }
 
+  /**
+   * Where the plan's simulations run: on this machine ({@link #LOCAL}), or split by firm ranges on
+   * a cluster ({@link io.firmsim.simulator.cluster.ClusterRunner#scenario}); the result is the
+   * same.
+   */
+  @FunctionalInterface
+  public interface Execution {
+    ScenarioResult run(
+        ScenarioPlan plan,
+        ModelSpec model,
+        ScenarioInputs inputs,
+        FirmDifferencesSink differences,
+        LongConsumer progress);
+  }
+
+  /** This machine: {@link ScenarioRunner#run}. */
+  public static final Execution LOCAL =
+      (plan, model, inputs, differences, progress) ->
+          new ScenarioRunner(plan, model, inputs.population(), inputs.weights(), inputs.macros())
+              .run(differences, progress);
+
   private ScenarioRun() {}
 
   /** What a finished run reports on the console. */
@@ -49,6 +71,21 @@ public final class ScenarioRun {
       Path modelsDir,
       LongConsumer progress,
       ReportWriter report) {
+    return execute(plan, out, overwrite, modelsDir, progress, report, LOCAL);
+  }
+
+  /**
+   * As {@link #execute(ScenarioPlan, Path, boolean, Path, LongConsumer, ReportWriter)}, with the
+   * simulations run by {@code execution}.
+   */
+  public static Summary execute(
+      ScenarioPlan plan,
+      Path out,
+      boolean overwrite,
+      Path modelsDir,
+      LongConsumer progress,
+      ReportWriter report,
+      Execution execution) {
     OutputDirectory.check(out, overwrite);
     String model = "paper".equals(plan.model()) ? null : plan.model(); // the embedded model
     if (model != null && plan.source() != null) {
@@ -64,10 +101,7 @@ public final class ScenarioRun {
       try {
         ScenarioResult result;
         try (ScenarioOutputs outputs = new ScenarioOutputs(dir.staging(), plan)) {
-          result =
-              new ScenarioRunner(
-                      plan, resolved.spec(), inputs.population(), inputs.weights(), inputs.macros())
-                  .run(outputs, progress);
+          result = execution.run(plan, resolved.spec(), inputs, outputs, progress);
           Map<String, Object> facts = new LinkedHashMap<>();
           facts.put("scenarioFile", plan.source() == null ? null : plan.source().toString());
           facts.put("model", resolved.toString());
