@@ -84,7 +84,8 @@ final class RangeTask implements FlatMapFunction<Iterator<FirmRange>, PartResult
                 + "@"
                 + org.apache.spark.SparkEnv.get().blockManager().blockManagerId().host();
     String device =
-        (gpu >= 0 ? "gpu " + gpu : config.device().name().toLowerCase(java.util.Locale.ROOT))
+        config.device().name().toLowerCase(java.util.Locale.ROOT)
+            + (gpu >= 0 ? " (the task's GPU: " + gpu + ")" : "")
             + ", "
             + threads
             + " thread(s)";
@@ -156,10 +157,11 @@ final class RangeTask implements FlatMapFunction<Iterator<FirmRange>, PartResult
 
   /** The first GPU the cluster manager gave the task, or -1. */
   static int gpuIndex(TaskContext ctx) {
-    if (ctx == null) {
-      return -1;
-    }
-    Map<String, ResourceInformation> resources = ctx.resourcesJMap();
+    return ctx == null ? -1 : gpuIndex(ctx.resourcesJMap());
+  }
+
+  /** The first GPU among a task's resources (name {@code gpu}, addresses device indexes), or -1. */
+  static int gpuIndex(Map<String, ResourceInformation> resources) {
     ResourceInformation gpus = resources.get("gpu");
     if (gpus == null || gpus.addresses().length == 0) {
       return -1;
