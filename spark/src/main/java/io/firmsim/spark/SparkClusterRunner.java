@@ -22,13 +22,13 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkClusterRunner implements ClusterRunner {
   @Override
   public ClusterOutcome simulate(ClusterJob job) throws IOException {
-    boolean existing = SparkSession.getActiveSession().isDefined();
+    boolean existing = running();
     SparkSession spark = session("firmsim simulate", job.master());
     try {
       return new SparkSimulation(spark).run(job);
     } finally {
       if (!existing) {
-        spark.stop();
+        stop(spark);
       }
     }
   }
@@ -41,15 +41,34 @@ public final class SparkClusterRunner implements ClusterRunner {
       ModelSpec model,
       ScenarioInputs inputs,
       FirmDifferencesSink differences) {
-    boolean existing = SparkSession.getActiveSession().isDefined();
+    boolean existing = running();
     SparkSession spark = session("firmsim scenario run", master);
     try {
       return new SparkScenario(spark).run(partitions, plan, model, inputs, differences);
     } finally {
       if (!existing) {
-        spark.stop();
+        stop(spark);
       }
     }
+  }
+
+  /**
+   * Whether a session with a live context runs already (a caller's, or spark-submit's): then the
+   * job joins it and leaves it running.
+   */
+  private static boolean running() {
+    return live(SparkSession.getActiveSession()) || live(SparkSession.getDefaultSession());
+  }
+
+  private static boolean live(scala.Option<SparkSession> session) {
+    return session.isDefined() && !session.get().sparkContext().isStopped();
+  }
+
+  /** Stops a session this runner started, and forgets it (so that the next run starts afresh). */
+  private static void stop(SparkSession spark) {
+    spark.stop();
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
   }
 
   /** The session for {@code master} (null: the one spark-submit configured). */

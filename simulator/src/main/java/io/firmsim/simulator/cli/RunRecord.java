@@ -168,6 +168,21 @@ final class RunRecord {
   }
 
   /**
+   * Replaces the population entry written by {@link #inputs} for a population file the cluster
+   * runner read from another file system (named by its URI; its hash is not taken there).
+   */
+  RunRecord clusterPopulation(String uri, Integer populationYear, long firms) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("source", "file");
+    p.put("uri", uri);
+    p.put("year", populationYear);
+    p.put("firms", firms);
+    json.put("population", p);
+    json.put("firms", firms);
+    return this;
+  }
+
+  /**
    * Replaces the model entry written by {@link #inputs}: for a model given as an artifact, the
    * entry {@code ResolvedModel.recordEntry()} makes (name, version, folder, metadata hash).
    */

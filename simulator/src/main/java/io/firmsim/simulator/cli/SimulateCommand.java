@@ -337,7 +337,10 @@ public final class SimulateCommand implements Callable<Integer> {
     ModelSpec spec = resolvedModel.spec();
     PopulationSource source;
     int burn;
-    if (population != null) {
+    if (population != null && clusterReadsPopulation()) {
+      source = null; // the cluster runner reads it
+      burn = burnIn == null ? 0 : burnIn;
+    } else if (population != null) {
       // a float64 run needs the identity to float64 rounding: re-balance rows within the file
       // tolerance (a float32 panel, say); a float32 run continues from the values as written
       Population read =
@@ -366,7 +369,7 @@ public final class SimulateCommand implements Callable<Integer> {
               marketFirms == null ? StartupPopulation.DEFAULT_MARKET_FIRMS : marketFirms);
       burn = burnIn == null ? 5 : burnIn;
     }
-    long stepped = checkFirmYears(source.size(), years + burn);
+    long stepped = source == null ? 0 : checkFirmYears(source.size(), years + burn);
     MacroPath macroPath =
         macro == null ? MacroPath.zeros() : MacroPathReader.read(macro, startYear, years);
     MacroPathSet pathSet =
@@ -401,8 +404,12 @@ public final class SimulateCommand implements Callable<Integer> {
         new RunRecord(commandLine(), started)
             .settings(seed, forwardMode, precision, deviceChoice, resolvedDevice)
             .backend(backendChoice.optionName(), threading.workers(), threading.threads())
-            .sizes(source.size(), years, burn, startYear, chunk, panelText)
-            .inputs(resolvedModel.jsonFile().orElse(null), population, populationYear, macro);
+            .sizes(source == null ? 0 : source.size(), years, burn, startYear, chunk, panelText)
+            .inputs(
+                resolvedModel.jsonFile().orElse(null),
+                source == null ? null : population,
+                populationYear,
+                macro);
     resolvedModel.recordEntry().ifPresent(record::model);
     if (pathSet != null) {
       record.macroPaths(pathSet);
@@ -478,23 +485,27 @@ public final class SimulateCommand implements Callable<Integer> {
       throws IOException {
     String master = spark.equals("submit") ? null : spark;
     // The text as given: a Path would fold hdfs://host/... into hdfs:/host/...
-    CommandLine.ParseResult parsed = spec().commandLine().getParseResult();
-    String outText =
-        parsed != null && parsed.hasMatchedOption("--out")
-            ? parsed.matchedOption("--out").stringValues().get(0)
-            : "";
+    String outText = rawValue("--out");
     ClusterJob job =
         new ClusterJob(
             master,
             config,
             source instanceof StartupPopulation ? (StartupPopulation) source : null,
-            source instanceof StartupPopulation ? null : source.slice(0, source.size()),
+            source instanceof StartupPopulation || source == null
+                ? null
+                : source.slice(0, source.size()),
+            source == null
+                ? new ClusterJob.PopulationFile(rawValue("--population"), populationYear)
+                : null,
             panelText.equals("parquet"),
             outText.isEmpty() ? out.toString() : outText,
             overwrite,
             partitions,
             (result, facts, folder) -> {
               AggregatesCsvWriter.write(folder.resolve("aggregates.csv"), result);
+              if (source == null) {
+                record.clusterPopulation(rawValue("--population"), populationYear, result.firms());
+              }
               record
                   .cluster(facts)
                   .finish(result.firmYearsStepped(), facts.wallSeconds(), Instant.now())
@@ -513,6 +524,26 @@ public final class SimulateCommand implements Callable<Integer> {
         outcome.out());
     o.flush();
     return 0;
+  }
+
+  /** An option's text as given ("" when not given): a Path folds hdfs://host/... into hdfs:/... */
+  private String rawValue(String option) {
+    CommandLine.ParseResult parsed = spec().commandLine().getParseResult();
+    return parsed != null && parsed.hasMatchedOption(option)
+        ? parsed.matchedOption(option).stringValues().get(0)
+        : "";
+  }
+
+  /**
+   * Whether {@code --population} is for the cluster runner to read: a URI of another file system
+   * than the local one (hdfs://, s3a://, ...), or Parquet.
+   */
+  private boolean clusterReadsPopulation() {
+    String text = rawValue("--population");
+    return spark != null
+        && (text.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*") && !text.startsWith("file:")
+            || text.endsWith(".parquet")
+            || java.nio.file.Files.isDirectory(population));
   }
 
   /**

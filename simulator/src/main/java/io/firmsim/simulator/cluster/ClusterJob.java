@@ -16,7 +16,9 @@ import java.util.Objects;
  *     yarn}, {@code k8s://...}), or null for the one the launcher set ({@code spark-submit})
  * @param config the simulation's settings (its workers and threads are the cluster task's own)
  * @param generated the start-up population, or null with {@code population}
- * @param population a population read on the driver, or null with {@code generated}
+ * @param population a population read on the driver, or null
+ * @param populationFile a population file the runner reads (a Hadoop path), or null; exactly one of
+ *     {@code generated}, {@code population} and {@code populationFile} is given
  * @param parquetPanel whether to write the per-firm panel ({@code panel/year=Y/part-*.parquet})
  * @param out the output folder, a Hadoop path or URI ({@code /local/dir}, {@code file:///...},
  *     {@code hdfs://...}, {@code s3a://...})
@@ -30,6 +32,7 @@ public record ClusterJob(
     SimulationConfig config,
     StartupPopulation generated,
     Population population,
+    PopulationFile populationFile,
     boolean parquetPanel,
     String out,
     boolean overwrite,
@@ -46,16 +49,26 @@ public record ClusterJob(
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(finisher, "finisher");
-    if ((generated == null) == (population == null)) {
-      throw new IllegalArgumentException("give either a generated or a read population");
+    int given = (generated != null ? 1 : 0) + (population != null ? 1 : 0);
+    if (given + (populationFile != null ? 1 : 0) != 1) {
+      throw new IllegalArgumentException("give one of a generated, a read or a file population");
     }
     if (partitions != null && partitions < 1) {
       throw new IllegalArgumentException("partitions must be at least 1, found " + partitions);
     }
   }
 
-  /** Firms of the job. */
-  public int firms() {
-    return generated != null ? generated.size() : population.size();
+  /**
+   * A population file on any Hadoop file system, read on the driver: CSV (the format of {@code
+   * --population}, checked the same way) or Parquet (a file or a folder of parts with the same
+   * columns, taken in {@code firm_id} order).
+   *
+   * @param uri the file's Hadoop path or URI
+   * @param year with a {@code year} column, the year to start from (as {@code --population-year})
+   */
+  public record PopulationFile(String uri, Integer year) {
+    public PopulationFile {
+      Objects.requireNonNull(uri, "uri");
+    }
   }
 }

@@ -77,12 +77,11 @@ final class RangeTask implements FlatMapFunction<Iterator<FirmRange>, PartResult
     RunSettings s = settings.value();
     SimulationConfig config = s.config(Math.max(gpu, 0), threads);
     PopulationSource firms = population(range, config);
+    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
     String executor =
-        org.apache.spark.SparkEnv.get() == null
-            ? "driver"
-            : org.apache.spark.SparkEnv.get().executorId()
-                + "@"
-                + org.apache.spark.SparkEnv.get().blockManager().blockManagerId().host();
+        env == null
+            ? "unknown"
+            : env.executorId() + "@" + env.blockManager().blockManagerId().host();
     String device =
         config.device().name().toLowerCase(java.util.Locale.ROOT)
             + (gpu >= 0 ? " (the task's GPU: " + gpu + ")" : "")

@@ -6,6 +6,7 @@ import io.firmsim.simulator.cluster.ClusterOutcome;
 import io.firmsim.simulator.engine.BalanceViolationException;
 import io.firmsim.simulator.engine.PartialAggregates;
 import io.firmsim.simulator.engine.SimulationResult;
+import io.firmsim.simulator.population.Population;
 import io.firmsim.spark.output.HadoopOutputDirectory;
 import io.firmsim.spark.output.YearPartitionedPanelWriter;
 import java.io.IOException;
@@ -72,7 +73,16 @@ public final class SparkSimulation {
     long started = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration conf = jsc.hadoopConfiguration();
-    int firms = job.firms();
+    // before any work, as on one machine
+    HadoopOutputDirectory.check(conf, job.out(), job.overwrite());
+    Population population =
+        job.populationFile() != null
+            ? PopulationFiles.read(
+                spark,
+                job.populationFile(),
+                job.config().precision() == io.firmsim.simulator.engine.Precision.FLOAT64)
+            : job.population();
+    int firms = job.generated() != null ? job.generated().size() : population.size();
     int partitions =
         job.partitions() != null ? job.partitions() : Math.max(1, 2 * jsc.defaultParallelism());
     int size = rangeSize(firms, partitions, job.config().chunkSize());
@@ -80,9 +90,9 @@ public final class SparkSimulation {
     for (int from = 0, i = 0; from < firms; from += size, i++) {
       int to = (int) Math.min(firms, (long) from + size);
       ranges.add(
-          job.population() == null
+          population == null
               ? new FirmRange(i, from, to, null, null)
-              : FirmRange.of(i, from, to, job.population()));
+              : FirmRange.of(i, from, to, population));
     }
     RangeTask.GeneratedPopulation generated =
         job.generated() == null

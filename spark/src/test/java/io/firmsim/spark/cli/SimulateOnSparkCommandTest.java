@@ -77,6 +77,69 @@ class SimulateOnSparkCommandTest {
     assertTrue(Files.isRegularFile(onSpark.resolve(".firmsim-output")));
   }
 
+  /**
+   * A run continued from a year of the partitioned Parquet panel (read with Spark on the driver)
+   * equals the single-machine run continued from the same year of its CSV panel.
+   */
+  @Test
+  void aRunContinuesFromTheParquetPanelAsFromTheCsvPanel() throws Exception {
+    String[] first = {"simulate", "--firms", "1100", "--years", "3", "--seed", "4", "--quiet"};
+    Path csv = tmp.resolve("csv");
+    Path parquet = tmp.resolve("parquet");
+    assertEquals(0, firmsim(concat(first, "--out", csv.toString(), "--panel", "csv")).code());
+    Outcome a =
+        firmsim(
+            concat(
+                first, "--out", parquet.toString(), "--panel", "parquet", "--spark", "local[2]"));
+    assertEquals(0, a.code(), a.err());
+    String[] next = {"--population-year", "2", "--start-year", "3", "--years", "2", "--quiet"};
+    Path single = tmp.resolve("next-single");
+    Path onSpark = tmp.resolve("next-spark");
+    Outcome b =
+        firmsim(
+            concat(
+                concat(
+                    new String[] {"simulate", "--population", csv.resolve("panel.csv").toString()},
+                    next),
+                "--out",
+                single.toString()));
+    assertEquals(0, b.code(), b.err());
+    Outcome c =
+        firmsim(
+            concat(
+                concat(
+                    new String[] {"simulate", "--population", parquet.resolve("panel").toString()},
+                    next),
+                "--out",
+                onSpark.toString(),
+                "--spark",
+                "local[2]",
+                "--partitions",
+                "2"));
+    assertEquals(0, c.code(), c.err());
+    assertArrayEquals(
+        Files.readAllBytes(single.resolve("aggregates.csv")),
+        Files.readAllBytes(onSpark.resolve("aggregates.csv")));
+    JsonNode run = new ObjectMapper().readTree(onSpark.resolve("run.json").toFile());
+    assertEquals(1100, run.path("population").path("firms").asInt());
+    assertEquals(2, run.path("population").path("year").asInt());
+
+    // a year the panel does not hold: bad input naming the folder
+    Outcome d =
+        firmsim(
+            "simulate",
+            "--population",
+            parquet.resolve("panel").toString(),
+            "--population-year",
+            "9",
+            "--out",
+            tmp.resolve("never").toString(),
+            "--spark",
+            "local[2]");
+    assertEquals(2, d.code(), d.err());
+    assertTrue(d.err().contains(parquet.resolve("panel").toString()), d.err());
+  }
+
   @Test
   void combinationsSparkCannotTakeAreBadInput() {
     Path out = tmp.resolve("never");

@@ -115,6 +115,7 @@ class SparkSimulationTest {
         config,
         gen,
         pop,
+        null,
         true,
         out.toString(),
         false,
