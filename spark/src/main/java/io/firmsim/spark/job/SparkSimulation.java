@@ -55,16 +55,22 @@ public final class SparkSimulation {
     return this;
   }
 
+  /** Firms of a block of 64 tiles, the unit of a scenario run's second level of addition. */
+  static final int BLOCK_FIRMS = 64 * FirmYearBlock.TILE;
+
   /**
-   * Firms per range for {@code firms} firms in about {@code partitions} ranges: whole chunks when a
-   * range holds at least one chunk, else whole tiles of {@link FirmYearBlock#TILE} (a range must
-   * start at a tile boundary for its tile sums to be the population's).
+   * Firms per range for {@code firms} firms in about {@code partitions} ranges. A range must start
+   * at a tile boundary ({@link FirmYearBlock#TILE}) for its tile sums to be the population's; it is
+   * whole chunks when it holds one (no partial chunk but the last), and whole blocks of 32,768
+   * firms when it holds one of those chunks rounded up to blocks (a scenario range then hands over
+   * one sum per block instead of one per tile).
    */
   static int rangeSize(int firms, int partitions, int chunkSize) {
     int tile = FirmYearBlock.TILE;
     long chunk = Math.max(tile, ((long) chunkSize + tile - 1) / tile * tile);
+    long blocks = (chunk + BLOCK_FIRMS - 1) / BLOCK_FIRMS * BLOCK_FIRMS;
     long wanted = Math.max(1, ((long) firms + partitions - 1) / partitions);
-    long unit = wanted >= chunk ? chunk : tile;
+    long unit = wanted >= blocks ? blocks : wanted >= chunk ? chunk : tile;
     return (int) Math.min(Integer.MAX_VALUE - tile, (wanted + unit - 1) / unit * unit);
   }
 

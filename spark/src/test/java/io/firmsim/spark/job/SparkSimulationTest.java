@@ -265,5 +265,8 @@ class SparkSimulationTest {
     assertEquals(65536, SparkSimulation.rangeSize(200_000, 4, 32768));
     assertEquals(1024, SparkSimulation.rangeSize(2600, 3, 32768)); // below a chunk: tiles
     assertEquals(512, SparkSimulation.rangeSize(100, 8, 32768));
+    // ONNX-sized chunks: whole chunks below a block, whole blocks from one on
+    assertEquals(16384, SparkSimulation.rangeSize(60_000, 4, 8192));
+    assertEquals(65536, SparkSimulation.rangeSize(200_000, 4, 8192));
   }
 }

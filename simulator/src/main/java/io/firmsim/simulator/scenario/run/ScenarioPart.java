@@ -9,15 +9,16 @@ import java.io.Serializable;
 /**
  * A scenario run of one range of firms, {@code [fromFirm, toFirm)} ({@link
  * ScenarioRunner#runPart}), in the form in which another process combines the ranges into the
- * single-machine result ({@link ScenarioRunner#combine}): the weighted sums of every tile of {@link
- * FirmYearBlock#TILE} firms, not yet added up (the totals are added tile after tile in firm order
- * across the whole population, so only the tile sums let the combined totals equal a single-machine
- * run's bit for bit), the range's last-year ratios and its per-firm paired differences.
- * Serializable, so that a cluster executor can return it to the driver.
+ * single-machine result ({@link ScenarioRunner#combine}): its weighted tile sums folded as far as
+ * the run's one order of addition allows ({@link TileFold}: the sums of the whole blocks of 64
+ * tiles it holds, the tiles of a block begun before it, the partial sum of a block it leaves open),
+ * so that the combined totals equal a single-machine run's bit for bit; the range's last-year
+ * ratios and its per-firm paired differences. Serializable, so that a cluster executor can return
+ * it to the driver.
  *
- * <p>Size: {@code replicates x variants x tiles x slots} doubles of tile sums plus, with {@code
- * firmDifferences: all}, {@code scenarios x years x firms x 3} doubles of differences; a range
- * should be small enough for one executor's memory.
+ * <p>Size: about {@code replicates x variants x (blocks + 64) x slots} doubles of sums (a block is
+ * 32,768 firms) plus, with {@code firmDifferences: all}, {@code scenarios x years x firms x 3}
+ * doubles of differences.
  *
  * <p>Class is immutable: built by the runner only, arrays copied out.
  */
@@ -26,7 +27,7 @@ public final class ScenarioPart implements Serializable {
 
   private final int fromFirm;
   private final int toFirm;
-  private final double[][][][] tiles; // [replicate][variant][tile][slot]
+  private final TileFold.Part[][] folds; // [replicate][variant]
   private final double[][][] ratios; // [variant][ratio][firm - fromFirm]
   private final ChunkDifferences[] differences; // the range's chunks in firm order
   private final long firmYears;
@@ -37,7 +38,7 @@ public final class ScenarioPart implements Serializable {
   ScenarioPart(
       int fromFirm,
       int toFirm,
-      double[][][][] tiles,
+      TileFold.Part[][] folds,
       double[][][] ratios,
       ChunkDifferences[] differences,
       long firmYears,
@@ -55,7 +56,7 @@ public final class ScenarioPart implements Serializable {
     }
     this.fromFirm = fromFirm;
     this.toFirm = toFirm;
-    this.tiles = tiles;
+    this.folds = folds;
     this.ratios = ratios;
     this.differences = differences;
     this.firmYears = firmYears;
@@ -72,7 +73,7 @@ public final class ScenarioPart implements Serializable {
     if (fromFirm < 0
         || fromFirm % FirmYearBlock.TILE != 0
         || toFirm <= fromFirm
-        || tiles == null
+        || folds == null
         || ratios == null
         || differences == null) {
       throw new InvalidObjectException(
@@ -111,24 +112,6 @@ public final class ScenarioPart implements Serializable {
   }
 
   /**
-   * A copy of the tile sums: {@code [replicate][variant][tile][slot]}, tiles in firm order (tile
-   * {@code t} holds firms {@code fromFirm + 512 t} on), slots as {@link SlotLayout} lays them out.
-   */
-  public double[][][][] tileSums() {
-    double[][][][] copy = new double[tiles.length][][][];
-    for (int r = 0; r < tiles.length; r++) {
-      copy[r] = new double[tiles[r].length][][];
-      for (int v = 0; v < tiles[r].length; v++) {
-        copy[r][v] = new double[tiles[r][v].length][];
-        for (int t = 0; t < tiles[r][v].length; t++) {
-          copy[r][v][t] = tiles[r][v][t].clone();
-        }
-      }
-    }
-    return copy;
-  }
-
-  /**
    * A copy of the range's last-year firm ratios of replicate 0: {@code [variant][ratio][firm -
    * fromFirm]} (as {@link ScenarioResult#ratios()}).
    */
@@ -154,9 +137,9 @@ public final class ScenarioPart implements Serializable {
     }
   }
 
-  /** The tile sums themselves, for the runner's fold (not copied: read only). */
-  double[][][][] tiles() {
-    return tiles;
+  /** The range's contributions to the totals, for the runner's fold (not copied: read only). */
+  TileFold.Part[][] folds() {
+    return folds;
   }
 
   /** The ratios themselves, for the runner's fold (not copied: read only). */

@@ -174,7 +174,9 @@ public final class ScenarioRunner {
       }
     }
     double[][][] ratios = new double[nv][ScenarioAnalysis.RATIOS.size()][n];
-    Loop loop = simulate(setup, 0, n, new Commits(reps, totals, differences), ratios, progress);
+    Commits commits = new Commits(reps, totals, differences);
+    Loop loop = simulate(setup, 0, n, commits, ratios, progress);
+    commits.finish();
     return new ScenarioResult(
         plan, n, totals, ratios, weights.clone(), loop.backend, loop.seconds, loop.firmYears);
   }
@@ -209,23 +211,18 @@ public final class ScenarioRunner {
     }
     Setup setup = setup();
     int nv = setup.layouts.size();
-    Kept kept = new Kept(plan.replicates(), setup.chunks(toFirm - fromFirm));
+    int[] slots = new int[nv];
+    for (int v = 0; v < nv; v++) {
+      slots[v] = setup.layouts.get(v).slots;
+    }
+    Kept kept =
+        new Kept(plan.replicates(), setup.chunks(toFirm - fromFirm), fromFirm / TILE, slots);
     double[][][] ratios = new double[nv][ScenarioAnalysis.RATIOS.size()][toFirm - fromFirm];
     Loop loop = simulate(setup, fromFirm, toFirm, kept, ratios, progress);
-    double[][][][] tiles = new double[plan.replicates()][nv][][];
-    for (int r = 0; r < tiles.length; r++) {
-      for (int v = 0; v < nv; v++) {
-        List<double[]> list = new ArrayList<>();
-        for (double[][][] chunk : kept.slots[r]) {
-          list.addAll(List.of(chunk[v]));
-        }
-        tiles[r][v] = list.toArray(new double[0][]);
-      }
-    }
     return new ScenarioPart(
         fromFirm,
         toFirm,
-        tiles,
+        kept.folds,
         ratios,
         kept.differences,
         loop.firmYears,
@@ -301,9 +298,11 @@ public final class ScenarioRunner {
     for (int r = 0; r < reps; r++) {
       for (int v = 0; v < nv; v++) {
         totals[r][v] = new double[slots[v]];
+        TileFold fold = new TileFold(totals[r][v]);
         for (ScenarioPart p : parts) {
-          addTiles(totals[r][v], p.tiles()[r][v]);
+          fold.add(p.folds()[r][v]);
         }
+        fold.finish();
       }
     }
     double[][][] ratios = new double[nv][ScenarioAnalysis.RATIOS.size()][firms];
@@ -327,25 +326,23 @@ public final class ScenarioRunner {
   private static void checkShape(ScenarioPart p, int reps, int[] slots) {
     int tiles = (p.firms() + TILE - 1) / TILE;
     String where = "part [" + p.fromFirm() + ", " + p.toFirm() + ")";
-    double[][][][] t = p.tiles();
+    TileFold.Part[][] t = p.folds();
     if (t.length != reps) {
       throw new IllegalArgumentException(where + " has " + t.length + " replicates, not " + reps);
     }
-    for (double[][][] rep : t) {
+    for (TileFold.Part[] rep : t) {
       if (rep.length != slots.length) {
         throw new IllegalArgumentException(
             where + " has " + rep.length + " variants, not " + slots.length);
       }
       for (int v = 0; v < slots.length; v++) {
-        if (rep[v].length != tiles) {
+        if (rep[v].tiles() != tiles || rep[v].firstTile != p.fromFirm() / TILE) {
           throw new IllegalArgumentException(
-              where + " has " + rep[v].length + " tiles, not " + tiles);
+              where + " has " + rep[v].tiles() + " tiles from tile " + rep[v].firstTile);
         }
-        for (double[] tile : rep[v]) {
-          if (tile.length != slots[v]) {
-            throw new IllegalArgumentException(
-                where + " has " + tile.length + " slots for variant " + v + ", not " + slots[v]);
-          }
+        if (rep[v].width() != slots[v]) {
+          throw new IllegalArgumentException(
+              where + " has " + rep[v].width() + " slots for variant " + v + ", not " + slots[v]);
         }
       }
     }
@@ -373,15 +370,6 @@ public final class ScenarioRunner {
     }
     if (covered != p.firms()) {
       throw new IllegalArgumentException(where + " has differences of " + covered + " firms");
-    }
-  }
-
-  /** {@code total[i] += tile[i]}, tile after tile in order: the one fold of tile sums. */
-  private static void addTiles(double[] total, double[][] tiles) {
-    for (double[] tile : tiles) {
-      for (int i = 0; i < total.length; i++) {
-        total[i] += tile[i];
-      }
     }
   }
 
@@ -834,7 +822,7 @@ public final class ScenarioRunner {
    * per-firm differences to the sink in firm order, whatever order the chunks finish in.
    */
   private static final class Commits implements ChunkResults {
-    final double[][][] totals;
+    final TileFold[][] folds; // [replicate][variant]
     final FirmDifferencesSink sink;
     final int[] nextTiles; // per replicate, the chunk whose tile sums are due
     final List<Map<Integer, double[][][]>> pendingTiles = new ArrayList<>();
@@ -842,7 +830,13 @@ public final class ScenarioRunner {
     final Map<Integer, ChunkDifferences> pendingDifferences = new HashMap<>();
 
     Commits(int reps, double[][][] totals, FirmDifferencesSink sink) {
-      this.totals = totals;
+      this.folds = new TileFold[reps][];
+      for (int r = 0; r < reps; r++) {
+        folds[r] = new TileFold[totals[r].length];
+        for (int v = 0; v < totals[r].length; v++) {
+          folds[r][v] = new TileFold(totals[r][v]);
+        }
+      }
       this.sink = sink;
       this.nextTiles = new int[reps];
       for (int r = 0; r < reps; r++) {
@@ -857,9 +851,20 @@ public final class ScenarioRunner {
           s != null;
           s = pendingTiles.get(r).remove(nextTiles[r])) {
         for (int v = 0; v < s.length; v++) {
-          addTiles(totals[r][v], s[v]);
+          for (double[] tile : s[v]) {
+            folds[r][v].add(tile);
+          }
         }
         nextTiles[r]++;
+      }
+    }
+
+    /** Adds the last partial blocks, once every chunk is in. */
+    void finish() {
+      for (TileFold[] byVariant : folds) {
+        for (TileFold f : byVariant) {
+          f.finish();
+        }
       }
     }
 
@@ -875,19 +880,42 @@ public final class ScenarioRunner {
     }
   }
 
-  /** Keeps every chunk's results for a {@link ScenarioPart}. */
+  /**
+   * Keeps a range's results for a {@link ScenarioPart}: its tile sums folded, in firm order, into
+   * the range's contribution to each replicate's and variant's total ({@link TileFold.Part}: whole
+   * blocks as one sum each), and every chunk's differences.
+   */
   private static final class Kept implements ChunkResults {
-    final double[][][][][] slots; // [replicate][chunk][variant][tile][slot]
+    final TileFold.Part[][] folds; // [replicate][variant]
     final ChunkDifferences[] differences; // [chunk]
+    final int[] nextChunk; // per replicate, the chunk whose tile sums are due
+    final List<Map<Integer, double[][][]>> pending = new ArrayList<>();
 
-    Kept(int reps, int chunks) {
-      this.slots = new double[reps][chunks][][][];
+    Kept(int reps, int chunks, long firstTile, int[] slots) {
+      this.folds = new TileFold.Part[reps][slots.length];
+      for (int r = 0; r < reps; r++) {
+        for (int v = 0; v < slots.length; v++) {
+          folds[r][v] = new TileFold.Part(firstTile, slots[v]);
+        }
+        pending.add(new HashMap<>());
+      }
       this.differences = new ChunkDifferences[chunks];
+      this.nextChunk = new int[reps];
     }
 
     @Override
     public synchronized void replicate(int r, int chunk, double[][][] s) {
-      slots[r][chunk] = s;
+      pending.get(r).put(chunk, s);
+      for (double[][][] next = pending.get(r).remove(nextChunk[r]);
+          next != null;
+          next = pending.get(r).remove(nextChunk[r])) {
+        for (int v = 0; v < next.length; v++) {
+          for (double[] tile : next[v]) {
+            folds[r][v].add(tile);
+          }
+        }
+        nextChunk[r]++;
+      }
     }
 
     @Override
