@@ -43,16 +43,18 @@ import java.util.function.LongConsumer;
  * bit for bit. So K scenarios and R replicates cost (K + 1) R simulations.
  *
  * <p>Results: each chunk-year's panel (a chunk boundary: the only time results come to the host) is
- * reduced at once to weighted sums per tile of 512 firms, which are added to the run's totals tile
- * after tile in firm order, whatever the chunk size, worker count or completion order; the per-firm
- * paired differences (each firm's mean over replicates, in replicate order) go to a {@link
- * FirmDifferencesSink} in firm order. Memory is O(chunk x years) per worker plus O(slots x
- * replicates x variants) for the totals.
+ * reduced at once to weighted sums per tile of 512 firms, which are added to the run's totals in
+ * one fixed order ({@link TileFold}: tiles into blocks of 64 in firm order, blocks into the total),
+ * whatever the chunk size, worker count or completion order; the per-firm paired differences (each
+ * firm's mean over replicates, in replicate order) go to a {@link FirmDifferencesSink} in firm
+ * order. Memory is O(chunk x years) per worker plus O(slots x replicates x variants) for the
+ * totals.
  *
  * <p>Scale-out: {@link #runPart} runs one range of firms (starting at a tile boundary) through the
- * same chunk loop and keeps its tile sums, ratios and differences in a {@link ScenarioPart} instead
- * of adding them up; {@link #combine} adds the parts' tile sums in firm order exactly as {@link
- * #run} does, so ranges run on other machines give the single-machine result bit for bit.
+ * same chunk loop and keeps its sums (folded as far as the order allows: whole blocks), ratios and
+ * differences in a {@link ScenarioPart}; {@link #combine} continues the fold with the parts in firm
+ * order exactly as {@link #run} folds, so ranges run on other machines give the single-machine
+ * result bit for bit.
  *
  * <p>Recovery (per scenario, for the firms a shock hits, by measure): the first year from the
  * firm's last shocked year on in which its value is no more than {@code tolerance} times its
@@ -233,10 +235,10 @@ public final class ScenarioRunner {
   /**
    * Puts the parts of a plan's run ({@link #runPart}) together into the result that {@link #run}
    * gives for the whole population, bit for bit: each replicate's and variant's totals are the
-   * parts' tile sums added in firm order, tile after tile from 0.0, as {@link #run} adds them; the
-   * ratios are the parts' firms' ratios; the per-firm differences go to {@code sink} in firm order
-   * (the calls {@link #run} makes, cut where the parts' chunks were cut). Static, so that a process
-   * that never simulated (a cluster driver) can call it.
+   * parts' sums added in firm order, in the two-level order of {@link TileFold} that {@link #run}
+   * follows; the ratios are the parts' firms' ratios; the per-firm differences go to {@code sink}
+   * in firm order (the calls {@link #run} makes, cut where the parts' chunks were cut). Static, so
+   * that a process that never simulated (a cluster driver) can call it.
    *
    * @param plan the plan the parts ran
    * @param firms the population's size
