@@ -311,14 +311,7 @@ public final class SimulateCommand implements Callable<Integer> {
       if (partitions != null && partitions < 1) {
         throw new BadInputException("--partitions must be at least 1, found " + partitions);
       }
-      cluster =
-          ClusterRunner.find()
-              .orElseThrow(
-                  () ->
-                      new BadInputException(
-                          "--spark needs firmsim's spark module on the class path: build with "
-                              + "mvn -B package -DskipTests and run ./firmsim (it adds "
-                              + "spark/target/spark-lib for --spark), or use spark-submit"));
+      cluster = ClusterRunner.require();
     } else if (partitions != null) {
       throw new BadInputException("--partitions needs --spark");
     }

@@ -1,5 +1,6 @@
 package io.firmsim.simulator.cluster;
 
+import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.simulator.scenario.ScenarioPlan;
 import io.firmsim.simulator.scenario.run.FirmDifferencesSink;
 import io.firmsim.simulator.scenario.run.ScenarioInputs;
@@ -52,5 +53,20 @@ public interface ClusterRunner {
   /** The implementation on the class path, if any. */
   static Optional<ClusterRunner> find() {
     return ServiceLoader.load(ClusterRunner.class).findFirst();
+  }
+
+  /**
+   * The implementation on the class path, for {@code --spark}.
+   *
+   * @throws BadInputException naming how to get it when there is none
+   */
+  static ClusterRunner require() {
+    return find()
+        .orElseThrow(
+            () ->
+                new BadInputException(
+                    "--spark needs firmsim's spark module on the class path: build with "
+                        + "mvn -B package -DskipTests and run ./firmsim (it adds "
+                        + "spark/target/spark-lib for --spark), or use spark-submit"));
   }
 }

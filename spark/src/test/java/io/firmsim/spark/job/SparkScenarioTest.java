@@ -9,6 +9,7 @@ import io.firmsim.simulator.scenario.run.FirmDifferencesSink;
 import io.firmsim.simulator.scenario.run.ScenarioInputs;
 import io.firmsim.simulator.scenario.run.ScenarioResult;
 import io.firmsim.simulator.scenario.run.ScenarioRunner;
+import io.firmsim.spark.LocalSpark;
 import io.firmsim.trainer.cli.Main;
 import io.firmsim.trainer.scenario.ScenarioFileReader;
 import io.firmsim.zoo.PaperModel;
@@ -41,14 +42,7 @@ class SparkScenarioTest {
 
   @BeforeAll
   static void start() {
-    spark =
-        SparkSession.builder()
-            .master("local[2,2]")
-            .appName("firmsim-scenario-test")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .getOrCreate();
+    spark = LocalSpark.start("local[2,2]", "firmsim-scenario-test");
   }
 
   @AfterAll

@@ -21,6 +21,7 @@ import io.firmsim.simulator.output.PanelWriter;
 import io.firmsim.simulator.population.Population;
 import io.firmsim.simulator.population.PopulationSource;
 import io.firmsim.simulator.population.StartupPopulation;
+import io.firmsim.spark.LocalSpark;
 import io.firmsim.zoo.PaperModel;
 import io.firmsim.zoo.modelspec.ModelSpec;
 import io.firmsim.zoo.vocabulary.FlowVariable;
@@ -59,15 +60,7 @@ class SparkSimulationTest {
   @BeforeAll
   static void start() {
     // two cores, and a failed task is tried twice (local[N, maxFailures])
-    spark =
-        SparkSession.builder()
-            .master("local[2,2]")
-            .appName("firmsim-test")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.sql.shuffle.partitions", "2")
-            .getOrCreate();
+    spark = LocalSpark.start("local[2,2]", "firmsim-test");
   }
 
   @AfterAll

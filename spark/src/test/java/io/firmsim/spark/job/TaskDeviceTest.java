@@ -3,6 +3,7 @@ package io.firmsim.spark.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.firmsim.spark.LocalSpark;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.TaskContext;
@@ -36,14 +37,7 @@ class TaskDeviceTest {
 
   @Test
   void tasksOfALocalRunHaveNoGpu() {
-    SparkSession plain =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("firmsim-cpu-test")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .getOrCreate();
+    SparkSession plain = LocalSpark.start("local[2]", "firmsim-cpu-test");
     try {
       List<Integer> gpus =
           JavaSparkContext.fromSparkContext(plain.sparkContext())

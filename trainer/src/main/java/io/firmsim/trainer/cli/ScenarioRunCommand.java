@@ -80,14 +80,7 @@ public final class ScenarioRunCommand implements Callable<Integer> {
               : "--partitions must be at least 1, found " + partitions);
     }
     if (spark != null) {
-      ClusterRunner cluster =
-          ClusterRunner.find()
-              .orElseThrow(
-                  () ->
-                      new BadInputException(
-                          "--spark needs firmsim's spark module on the class path: build with "
-                              + "mvn -B package -DskipTests and run ./firmsim (it adds "
-                              + "spark/target/spark-lib for --spark), or use spark-submit"));
+      ClusterRunner cluster = ClusterRunner.require();
       String master = spark.equals("submit") ? null : spark;
       execution =
           (plan, model, inputs, differences, progress) ->
