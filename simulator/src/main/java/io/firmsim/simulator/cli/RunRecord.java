@@ -118,6 +118,7 @@ final class RunRecord {
     c.put("firmsPerRange", facts.rangeSize());
     c.put("taskAttempts", facts.attempts());
     c.put("taskLoopSeconds", facts.taskSeconds());
+    c.put("taskExecutors", facts.taskExecutors());
     c.put("jobSeconds", facts.wallSeconds());
     json.put("cluster", c);
     return this;

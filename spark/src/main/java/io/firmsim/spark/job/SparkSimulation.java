@@ -140,11 +140,13 @@ public final class SparkSimulation {
       }
       List<PartialAggregates> parts = new ArrayList<>();
       List<Double> taskSeconds = new ArrayList<>();
+      List<String> executors = new ArrayList<>();
       int attempts = 0;
       double loop = 0;
       for (PartResult r : results) {
         parts.add(r.aggregates());
         taskSeconds.add(r.aggregates().loopSeconds());
+        executors.add(r.executor());
         attempts += r.attempt() + 1;
         loop = Math.max(loop, r.aggregates().loopSeconds());
       }
@@ -158,6 +160,7 @@ public final class SparkSimulation {
               size,
               attempts,
               taskSeconds,
+              executors,
               wall);
       java.nio.file.Path local = Files.createTempDirectory("firmsim-spark-out");
       try {
