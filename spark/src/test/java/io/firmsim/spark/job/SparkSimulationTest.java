@@ -10,6 +10,7 @@ import io.firmsim.models.equations.ForwardMode;
 import io.firmsim.simulator.backend.Backend;
 import io.firmsim.simulator.cluster.ClusterJob;
 import io.firmsim.simulator.cluster.ClusterOutcome;
+import io.firmsim.simulator.engine.BalanceViolationException;
 import io.firmsim.simulator.engine.DeviceChoice;
 import io.firmsim.simulator.engine.Precision;
 import io.firmsim.simulator.engine.SimulationConfig;
@@ -247,6 +248,37 @@ class SparkSimulationTest {
             () -> new SparkSimulation(spark).run(job(config, pop, null, out, 2)));
     assertTrue(e.getMessage().contains(out.toString()), e.getMessage());
     assertEquals(List.of("notes.txt"), files(out));
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertFalse(s.anyMatch(p -> p.getFileName().toString().contains(".tmp-")));
+    }
+  }
+
+  /**
+   * Two ranges hold a firm whose values are not finite: the job fails with the balance violation a
+   * single machine reports (the first in firm order), and leaves neither output nor staging.
+   */
+  @Test
+  void theFirstViolationInFirmOrderFailsTheJobAndLeavesNothing() throws IOException {
+    int firms = 1600;
+    SimulationConfig config = config(Backend.DJL, Precision.FLOAT64, 512);
+    Population good = new StartupPopulation(11, firms, SPEC.constants()).slice(0, firms);
+    double[] values = good.values();
+    values[700 * V + StateVariable.CA.index()] = Double.NaN; // range 1 of 512-firm ranges
+    values[1300 * V + StateVariable.CA.index()] = Double.NaN; // range 2
+    Population broken = new Population(good.firmIds(), values);
+    BalanceViolationException single =
+        assertThrows(
+            BalanceViolationException.class,
+            () -> new Simulator(config).run(PopulationSource.of(broken), null, null));
+    assertEquals(700, single.firmId());
+
+    Path out = tmp.resolve("violated");
+    BalanceViolationException onSpark =
+        assertThrows(
+            BalanceViolationException.class,
+            () -> new SparkSimulation(spark).run(job(config, null, broken, out, 4)));
+    assertEquals(single.getMessage(), onSpark.getMessage());
+    assertFalse(Files.exists(out));
     try (Stream<Path> s = Files.list(tmp)) {
       assertFalse(s.anyMatch(p -> p.getFileName().toString().contains(".tmp-")));
     }
