@@ -2,7 +2,6 @@ package io.firmsim.zoo.artifact;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.firmsim.zoo.Hashing;
 import io.firmsim.zoo.modelspec.EquationSpec;
 import io.firmsim.zoo.modelspec.ModelSpec;
 import io.firmsim.zoo.modelspec.ModelSpecException;
@@ -13,14 +12,11 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Opens and verifies a model artifact folder. Refuses, with an {@link ArtifactException} naming the
@@ -64,8 +60,7 @@ public final class ArtifactReader {
     }
     Path metaFile = root.resolve(ArtifactMetadata.FILE);
     ArtifactMetadata metadata = readMetadata(metaFile);
-    verifyFiles(root, metadata);
-    verifyNoOtherFiles(root, metadata);
+    ListedFiles.verify(root, ArtifactMetadata.FILE, metadata.files(), "an artifact");
     Path modelFile = root.resolve(ArtifactMetadata.MODEL_FILE);
     ModelSpec spec;
     try {
@@ -182,75 +177,6 @@ public final class ArtifactReader {
           metaFile,
           g != null && g.file() != null && seen.contains(g.file()),
           "ONNX graph " + (g == null ? null : g.file()) + " is not listed");
-    }
-  }
-
-  private static void verifyFiles(Path root, ArtifactMetadata m) {
-    for (ArtifactMetadata.FileEntry f : m.files()) {
-      Path file = root.resolve(f.path());
-      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-        throw new ArtifactException(
-            file,
-            Files.exists(file, LinkOption.NOFOLLOW_LINKS)
-                ? "not a regular file, but listed in " + ArtifactMetadata.FILE
-                : "missing, but listed in " + ArtifactMetadata.FILE);
-      }
-      try {
-        long size = Files.size(file);
-        if (size != f.bytes()) {
-          throw new ArtifactException(
-              file,
-              "changed: " + size + " bytes, " + ArtifactMetadata.FILE + " lists " + f.bytes());
-        }
-      } catch (IOException e) {
-        throw new ArtifactException(file, "cannot read: " + e.getMessage(), e);
-      }
-    }
-    for (ArtifactMetadata.FileEntry f : m.files()) {
-      Path file = root.resolve(f.path());
-      String sha;
-      try {
-        sha = Hashing.sha256(file);
-      } catch (IOException e) {
-        throw new ArtifactException(file, "cannot read: " + e.getMessage(), e);
-      }
-      if (!sha.equals(f.sha256())) {
-        throw new ArtifactException(
-            file,
-            "changed: its SHA-256 is "
-                + sha
-                + ", "
-                + ArtifactMetadata.FILE
-                + " lists "
-                + f.sha256());
-      }
-    }
-  }
-
-  private static void verifyNoOtherFiles(Path root, ArtifactMetadata m) {
-    Set<Path> allowed = new HashSet<>();
-    allowed.add(root.resolve(ArtifactMetadata.FILE));
-    allowed.add(root.resolve(OUTPUT_MARKER));
-    for (ArtifactMetadata.FileEntry f : m.files()) {
-      allowed.add(root.resolve(f.path()));
-    }
-    List<Path> extra;
-    try (Stream<Path> walk = Files.walk(root)) {
-      extra =
-          walk.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-              .filter(p -> !allowed.contains(p))
-              .sorted()
-              .collect(Collectors.toList());
-    } catch (IOException | java.io.UncheckedIOException e) {
-      throw new ArtifactException(root, "cannot list the artifact folder: " + e.getMessage(), e);
-    }
-    if (!extra.isEmpty()) {
-      throw new ArtifactException(
-          extra.get(0),
-          "not listed in "
-              + ArtifactMetadata.FILE
-              + (extra.size() > 1 ? " (nor are " + (extra.size() - 1) + " other files)" : "")
-              + ": an artifact holds only the files it lists");
     }
   }
 

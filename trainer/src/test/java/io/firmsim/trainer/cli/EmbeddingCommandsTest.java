@@ -20,6 +20,7 @@ import io.firmsim.trainer.embed.index.Neighbour;
 import io.firmsim.trainer.modelfit.StatedLevelNoise;
 import io.firmsim.trainer.panel.Panel;
 import io.firmsim.zoo.PaperModel;
+import io.firmsim.zoo.artifact.ArtifactMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -239,8 +240,8 @@ class EmbeddingCommandsTest {
     copyTree(artifact, copy);
     EmbeddingMetadata m = EmbeddingArtifact.open(artifact).metadata();
     for (String path : List.of("../panel.csv", "index/../../panel.csv", "/etc/hostname")) {
-      List<EmbeddingMetadata.FileEntry> files = new ArrayList<>(m.files());
-      files.add(new EmbeddingMetadata.FileEntry(path, 1, "0".repeat(64)));
+      List<ArtifactMetadata.FileEntry> files = new ArrayList<>(m.files());
+      files.add(new ArtifactMetadata.FileEntry(path, 1, "0".repeat(64)));
       EmbeddingMetadata edited =
           new EmbeddingMetadata(
               m.name(), m.version(), m.encoder(), m.featureScaling(), m.provenance(), files);

@@ -8,21 +8,14 @@ import io.firmsim.models.embed.TrajectoryAutoencoder;
 import io.firmsim.models.embed.TrajectoryEncoder;
 import io.firmsim.trainer.embed.features.FeatureScaling;
 import io.firmsim.trainer.embed.index.EmbeddingIndex;
-import io.firmsim.zoo.Hashing;
 import io.firmsim.zoo.artifact.ArtifactException;
+import io.firmsim.zoo.artifact.ListedFiles;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A verified embedding artifact folder (written by {@link EmbeddingArtifactWriter}):
@@ -46,7 +39,7 @@ import java.util.stream.Stream;
  */
 public final class EmbeddingArtifact {
   /** The marker file of a committed firmsim output folder, allowed besides the listed files. */
-  public static final String OUTPUT_MARKER = ".firmsim-output";
+  public static final String OUTPUT_MARKER = io.firmsim.zoo.artifact.ArtifactReader.OUTPUT_MARKER;
 
   private final Path dir;
   private final EmbeddingMetadata metadata;
@@ -68,65 +61,8 @@ public final class EmbeddingArtifact {
           root,
           Files.exists(root) ? "not an embedding artifact folder" : "no such artifact folder");
     }
-    Path metaFile = root.resolve(EmbeddingMetadata.FILE);
-    EmbeddingMetadata m = EmbeddingMetadata.read(metaFile);
-    for (EmbeddingMetadata.FileEntry f : m.files()) {
-      Path file = root.resolve(f.path());
-      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-        throw new ArtifactException(
-            file,
-            (Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? "not a regular file" : "missing")
-                + ", but listed in "
-                + EmbeddingMetadata.FILE);
-      }
-      try {
-        long size = Files.size(file);
-        if (size != f.bytes()) {
-          throw new ArtifactException(
-              file,
-              "changed: " + size + " bytes, " + EmbeddingMetadata.FILE + " lists " + f.bytes());
-        }
-        String sha = Hashing.sha256(file);
-        if (!sha.equals(f.sha256())) {
-          throw new ArtifactException(
-              file,
-              "changed: its SHA-256 is "
-                  + sha
-                  + ", "
-                  + EmbeddingMetadata.FILE
-                  + " lists "
-                  + f.sha256());
-        }
-      } catch (IOException e) {
-        throw new ArtifactException(file, "cannot read: " + e.getMessage(), e);
-      }
-    }
-    Set<Path> allowed = new HashSet<>();
-    allowed.add(metaFile);
-    allowed.add(root.resolve(OUTPUT_MARKER));
-    for (EmbeddingMetadata.FileEntry f : m.files()) {
-      for (Path p = root.resolve(f.path()); !p.equals(root); p = p.getParent()) {
-        allowed.add(p);
-      }
-    }
-    List<Path> extra;
-    try (Stream<Path> walk = Files.walk(root)) {
-      extra =
-          walk.filter(p -> !p.equals(root))
-              .filter(p -> !allowed.contains(p))
-              .sorted()
-              .collect(Collectors.toList());
-    } catch (IOException | UncheckedIOException e) {
-      throw new ArtifactException(root, "cannot list the artifact folder: " + e.getMessage(), e);
-    }
-    if (!extra.isEmpty()) {
-      throw new ArtifactException(
-          extra.get(0),
-          "not listed in "
-              + EmbeddingMetadata.FILE
-              + (extra.size() > 1 ? " (nor are " + (extra.size() - 1) + " other entries)" : "")
-              + ": an embedding artifact holds only the files it lists");
-    }
+    EmbeddingMetadata m = EmbeddingMetadata.read(root.resolve(EmbeddingMetadata.FILE));
+    ListedFiles.verify(root, EmbeddingMetadata.FILE, m.files(), "an embedding artifact");
     return new EmbeddingArtifact(root, m);
   }
 

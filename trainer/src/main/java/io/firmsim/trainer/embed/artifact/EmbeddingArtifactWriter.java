@@ -14,6 +14,8 @@ import io.firmsim.trainer.embed.train.EmbeddingTrainingResult;
 import io.firmsim.trainer.orchestrator.train.Provenance;
 import io.firmsim.trainer.panel.Panel;
 import io.firmsim.zoo.Hashing;
+import io.firmsim.zoo.artifact.ArtifactMetadata;
+import io.firmsim.zoo.artifact.ListedFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -120,10 +122,9 @@ public final class EmbeddingArtifactWriter {
       Files.write(
           dir.resolve(EmbeddingMetadata.ONNX),
           TrajectoryGraphExporter.export(enc, OnnxDType.FLOAT32, props));
-      List<EmbeddingMetadata.FileEntry> entries = new ArrayList<>();
+      List<ArtifactMetadata.FileEntry> entries = new ArrayList<>();
       for (String f : List.of(EmbeddingMetadata.PARAMETERS, EmbeddingMetadata.ONNX)) {
-        Path p = dir.resolve(f);
-        entries.add(new EmbeddingMetadata.FileEntry(f, Files.size(p), Hashing.sha256(p)));
+        entries.add(ListedFiles.entry(dir, f));
       }
       if (index != null) {
         Path indexDir = dir.resolve(EmbeddingMetadata.INDEX);
@@ -134,10 +135,10 @@ public final class EmbeddingArtifactWriter {
         }
         for (Path p : files) {
           String name = dir.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-          entries.add(new EmbeddingMetadata.FileEntry(name, Files.size(p), Hashing.sha256(p)));
+          entries.add(ListedFiles.entry(dir, name));
         }
       }
-      entries.sort(Comparator.comparing(EmbeddingMetadata.FileEntry::path));
+      entries.sort(Comparator.comparing(ArtifactMetadata.FileEntry::path));
       EmbeddingMetadata metadata =
           new EmbeddingMetadata(c.name(), c.version(), shape, c.scaling(), c.provenance(), entries);
       Files.write(dir.resolve(EmbeddingMetadata.FILE), metadata.toBytes());

@@ -9,6 +9,7 @@ import io.firmsim.trainer.embed.features.FeatureScaling;
 import io.firmsim.trainer.embed.features.FirmFeature;
 import io.firmsim.zoo.Hashing;
 import io.firmsim.zoo.artifact.ArtifactException;
+import io.firmsim.zoo.artifact.ArtifactMetadata.FileEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -96,15 +97,6 @@ public final class EmbeddingMetadata {
    * @param seed the seed of the initial parameters
    */
   public record Encoder(int window, int features, int embedding, int hidden, long seed) {}
-
-  /**
-   * A file of the artifact.
-   *
-   * @param path its name in the folder
-   * @param bytes its size
-   * @param sha256 its SHA-256, lower-case hex
-   */
-  public record FileEntry(String path, long bytes, String sha256) {}
 
   private final String name;
   private final String version;

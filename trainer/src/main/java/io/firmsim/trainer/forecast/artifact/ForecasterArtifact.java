@@ -4,20 +4,14 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.types.DataType;
 import ai.onnxruntime.OrtException;
 import io.firmsim.trainer.forecast.model.Forecaster;
-import io.firmsim.zoo.Hashing;
 import io.firmsim.zoo.artifact.ArtifactException;
+import io.firmsim.zoo.artifact.ListedFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A verified forecaster artifact folder (written by {@link ForecasterArtifactWriter}):
@@ -44,7 +38,7 @@ import java.util.stream.Stream;
  */
 public final class ForecasterArtifact {
   /** The marker file of a committed firmsim output folder, allowed besides the listed files. */
-  public static final String OUTPUT_MARKER = ".firmsim-output";
+  public static final String OUTPUT_MARKER = io.firmsim.zoo.artifact.ArtifactReader.OUTPUT_MARKER;
 
   private final Path dir;
   private final ForecasterMetadata metadata;
@@ -66,61 +60,8 @@ public final class ForecasterArtifact {
           root,
           Files.exists(root) ? "not a forecaster artifact folder" : "no such artifact folder");
     }
-    Path metaFile = root.resolve(ForecasterMetadata.FILE);
-    ForecasterMetadata m = ForecasterMetadata.read(metaFile);
-    for (ForecasterMetadata.FileEntry f : m.files()) {
-      Path file = root.resolve(f.path());
-      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-        throw new ArtifactException(
-            file,
-            (Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? "not a regular file" : "missing")
-                + ", but listed in "
-                + ForecasterMetadata.FILE);
-      }
-      try {
-        long size = Files.size(file);
-        if (size != f.bytes()) {
-          throw new ArtifactException(
-              file,
-              "changed: " + size + " bytes, " + ForecasterMetadata.FILE + " lists " + f.bytes());
-        }
-        String sha = Hashing.sha256(file);
-        if (!sha.equals(f.sha256())) {
-          throw new ArtifactException(
-              file,
-              "changed: its SHA-256 is "
-                  + sha
-                  + ", "
-                  + ForecasterMetadata.FILE
-                  + " lists "
-                  + f.sha256());
-        }
-      } catch (IOException e) {
-        throw new ArtifactException(file, "cannot read: " + e.getMessage(), e);
-      }
-    }
-    Set<Path> allowed = new HashSet<>();
-    allowed.add(metaFile);
-    allowed.add(root.resolve(OUTPUT_MARKER));
-    m.files().forEach(f -> allowed.add(root.resolve(f.path())));
-    List<Path> extra;
-    try (Stream<Path> walk = Files.walk(root)) {
-      extra =
-          walk.filter(p -> !p.equals(root))
-              .filter(p -> !allowed.contains(p))
-              .sorted()
-              .collect(Collectors.toList());
-    } catch (IOException | UncheckedIOException e) {
-      throw new ArtifactException(root, "cannot list the artifact folder: " + e.getMessage(), e);
-    }
-    if (!extra.isEmpty()) {
-      throw new ArtifactException(
-          extra.get(0),
-          "not listed in "
-              + ForecasterMetadata.FILE
-              + (extra.size() > 1 ? " (nor are " + (extra.size() - 1) + " other entries)" : "")
-              + ": a forecaster artifact holds only the files it lists");
-    }
+    ForecasterMetadata m = ForecasterMetadata.read(root.resolve(ForecasterMetadata.FILE));
+    ListedFiles.verify(root, ForecasterMetadata.FILE, m.files(), "a forecaster artifact");
     return new ForecasterArtifact(root, m);
   }
 

@@ -14,6 +14,8 @@ import io.firmsim.models.onnx.OnnxDType;
 import io.firmsim.simulator.output.OutputDirectory;
 import io.firmsim.trainer.forecast.model.ForecasterSpec;
 import io.firmsim.zoo.Hashing;
+import io.firmsim.zoo.artifact.ArtifactMetadata;
+import io.firmsim.zoo.artifact.ListedFiles;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -139,12 +141,11 @@ public final class ForecasterArtifactWriter {
         Files.write(dir.resolve(e.getKey()), e.getValue());
         files.add(e.getKey());
       }
-      List<ForecasterMetadata.FileEntry> entries = new ArrayList<>();
+      List<ArtifactMetadata.FileEntry> entries = new ArrayList<>();
       for (String f : files) {
-        Path p = dir.resolve(f);
-        entries.add(new ForecasterMetadata.FileEntry(f, Files.size(p), Hashing.sha256(p)));
+        entries.add(ListedFiles.entry(dir, f));
       }
-      entries.sort(Comparator.comparing(ForecasterMetadata.FileEntry::path));
+      entries.sort(Comparator.comparing(ArtifactMetadata.FileEntry::path));
       ForecasterMetadata metadata =
           new ForecasterMetadata(
               c.name(),

@@ -11,6 +11,7 @@ import io.firmsim.trainer.forecast.train.LossKind;
 import io.firmsim.trainer.forecast.train.WindowScaling;
 import io.firmsim.zoo.Hashing;
 import io.firmsim.zoo.artifact.ArtifactException;
+import io.firmsim.zoo.artifact.ArtifactMetadata.FileEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -125,15 +126,6 @@ public final class ForecasterMetadata {
       return String.format(Locale.ROOT, "member-%02d.onnx", index);
     }
   }
-
-  /**
-   * A file of the artifact.
-   *
-   * @param path its name in the folder
-   * @param bytes its size
-   * @param sha256 its SHA-256, lower-case hex
-   */
-  public record FileEntry(String path, long bytes, String sha256) {}
 
   private final String name;
   private final String version;
