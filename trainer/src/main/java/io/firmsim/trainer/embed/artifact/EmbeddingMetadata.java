@@ -1,24 +1,15 @@
 package io.firmsim.trainer.embed.artifact;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.firmsim.trainer.artifact.SealedMetadata;
 import io.firmsim.trainer.embed.features.FeatureScaling;
 import io.firmsim.trainer.embed.features.FirmFeature;
-import io.firmsim.zoo.Hashing;
 import io.firmsim.zoo.artifact.ArtifactException;
 import io.firmsim.zoo.artifact.ArtifactMetadata.FileEntry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -68,9 +59,8 @@ public final class EmbeddingMetadata {
   public static final List<String> PROVENANCE_KEYS =
       List.of("data", "seed", "settings", "firmsim", "libraries");
 
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  static final ObjectMapper MAPPER = SealedMetadata.MAPPER;
 
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern PLAIN =
       Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*");
   private static final List<String> KEYS =
@@ -175,35 +165,12 @@ public final class EmbeddingMetadata {
     e.put("seed", encoder.seed());
     o.set("featureScaling", scaling.toJson());
     o.set("provenance", provenance.deepCopy());
-    ArrayNode fs = o.putArray("files");
-    for (FileEntry f : files) {
-      ObjectNode n = fs.addObject();
-      n.put("path", f.path());
-      n.put("bytes", f.bytes());
-      n.put("sha256", f.sha256());
-    }
-    o.put("checksum", checksum(o));
-    return o;
+    return SealedMetadata.seal(o, files);
   }
 
   /** The bytes of {@value #FILE}: pretty-printed JSON and a newline. */
   public byte[] toBytes() {
-    return pretty(toJson());
-  }
-
-  private static byte[] pretty(JsonNode node) {
-    try {
-      return (MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n")
-          .getBytes(StandardCharsets.UTF_8);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String checksum(ObjectNode tree) {
-    ObjectNode copy = tree.deepCopy();
-    copy.remove("checksum");
-    return Hashing.sha256(pretty(copy));
+    return SealedMetadata.bytes(toJson());
   }
 
   /**
@@ -212,50 +179,9 @@ public final class EmbeddingMetadata {
    * @throws ArtifactException naming the file and the key
    */
   public static EmbeddingMetadata read(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new ArtifactException(
-          file, "missing: an embedding artifact holds " + FILE + " at its root");
-    }
-    JsonNode tree;
-    try {
-      tree = MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (JsonProcessingException e) {
-      throw new ArtifactException(file, "not valid JSON: " + e.getOriginalMessage(), e);
-    } catch (CharacterCodingException e) {
-      throw new ArtifactException(file, "not UTF-8 text", e);
-    } catch (IOException e) {
-      throw new ArtifactException(file, "cannot read: " + e.getMessage(), e);
-    }
-    if (tree == null || !tree.isObject()) {
-      throw new ArtifactException(file, "must hold a JSON object");
-    }
-    ObjectNode o = (ObjectNode) tree;
-    JsonNode format = o.get("format");
-    if (format == null || !FORMAT.equals(format.asText(null))) {
-      throw new ArtifactException(
-          file,
-          "format must be '"
-              + FORMAT
-              + "', found "
-              + (format == null ? "none" : format.toString())
-              + " (not an embedding artifact)");
-    }
-    JsonNode v = o.get("formatVersion");
-    if (v == null || !v.isIntegralNumber() || v.asInt() != FORMAT_VERSION) {
-      throw new ArtifactException(
-          file,
-          "unsupported embedding artifact format version "
-              + v
-              + " (this build reads "
-              + FORMAT_VERSION
-              + ")");
-    }
+    ObjectNode o = SealedMetadata.read(file, FORMAT, FORMAT_VERSION, "an embedding artifact");
     allow(file, o, KEYS, "");
-    String checksum = text(file, o, "checksum", "");
-    if (!checksum.equals(checksum(o))) {
-      throw new ArtifactException(
-          file, "changed: its content does not match its checksum " + checksum);
-    }
+    SealedMetadata.checkChecksum(file, o);
     JsonNode e = o.get("encoder");
     if (!e.isObject()) {
       throw new ArtifactException(file, "encoder: expected an object");
@@ -296,35 +222,9 @@ public final class EmbeddingMetadata {
         throw new ArtifactException(file, "provenance." + k + ": missing");
       }
     }
-    JsonNode fs = o.get("files");
-    if (!fs.isArray()) {
-      throw new ArtifactException(file, "files: expected a list");
-    }
-    List<FileEntry> files = new ArrayList<>();
+    List<FileEntry> files = SealedMetadata.files(file, o.get("files"), PLAIN);
     Set<String> seen = new HashSet<>();
-    for (int i = 0; i < fs.size(); i++) {
-      String at = "files[" + i + "].";
-      JsonNode f = fs.get(i);
-      if (!f.isObject()) {
-        throw new ArtifactException(file, at + ": expected an object");
-      }
-      allow(file, (ObjectNode) f, List.of("path", "bytes", "sha256"), at);
-      String path = text(file, f, "path", at);
-      if (!PLAIN.matcher(path).matches()) {
-        throw new ArtifactException(
-            file, at + "path: expected a plain relative file name, found " + path);
-      }
-      JsonNode bytes = f.get("bytes");
-      String sha = text(file, f, "sha256", at);
-      if (!bytes.isIntegralNumber() || bytes.asLong() < 0 || !SHA256.matcher(sha).matches()) {
-        throw new ArtifactException(
-            file, at + "a file needs its size and a SHA-256 of 64 lower-case hex digits");
-      }
-      if (path.equals(FILE) || !seen.add(path)) {
-        throw new ArtifactException(file, at + "path: " + path + " listed twice or reserved");
-      }
-      files.add(new FileEntry(path, bytes.asLong(), sha));
-    }
+    files.forEach(f -> seen.add(f.path()));
     for (String needed : List.of(PARAMETERS, ONNX)) {
       if (!seen.contains(needed)) {
         throw new ArtifactException(file, "files: " + needed + " is not listed");
@@ -340,32 +240,14 @@ public final class EmbeddingMetadata {
   }
 
   private static void allow(Path file, ObjectNode o, List<String> keys, String at) {
-    for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-      String k = it.next();
-      if (!keys.contains(k)) {
-        throw new ArtifactException(file, at + k + ": unknown key");
-      }
-    }
-    for (String k : keys) {
-      if (!o.has(k) || o.get(k).isNull()) {
-        throw new ArtifactException(file, at + k + ": missing");
-      }
-    }
+    SealedMetadata.allow(file, o, keys, at);
   }
 
   private static String text(Path file, JsonNode o, String key, String at) {
-    JsonNode v = o.get(key);
-    if (v == null || !v.isTextual() || v.asText().isEmpty()) {
-      throw new ArtifactException(file, at + key + ": expected a non-empty text, found " + v);
-    }
-    return v.asText();
+    return SealedMetadata.text(file, o, key, at);
   }
 
   private static int integer(Path file, JsonNode o, String key, String at) {
-    JsonNode v = o.get(key);
-    if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 1) {
-      throw new ArtifactException(file, at + key + ": expected an integer >= 1, found " + v);
-    }
-    return v.intValue();
+    return SealedMetadata.integer(file, o, key, at);
   }
 }

@@ -1,26 +1,19 @@
 package io.firmsim.trainer.forecast.artifact;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.firmsim.trainer.artifact.SealedMetadata;
 import io.firmsim.trainer.forecast.model.ForecasterSpec;
 import io.firmsim.trainer.forecast.model.ForecasterSpecException;
 import io.firmsim.trainer.forecast.train.LossKind;
 import io.firmsim.trainer.forecast.train.WindowScaling;
-import io.firmsim.zoo.Hashing;
 import io.firmsim.zoo.artifact.ArtifactException;
 import io.firmsim.zoo.artifact.ArtifactMetadata.FileEntry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -55,9 +48,8 @@ public final class ForecasterMetadata {
   /** The ensemble aggregation: the element-wise median of the members' forecasts. */
   public static final String MEDIAN = "median";
 
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  static final ObjectMapper MAPPER = SealedMetadata.MAPPER;
 
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final List<String> KEYS =
       List.of(
@@ -264,36 +256,12 @@ public final class ForecasterMetadata {
       }
     }
     o.set("provenance", provenance.deepCopy());
-    ArrayNode fs = o.putArray("files");
-    for (FileEntry f : files) {
-      ObjectNode e = fs.addObject();
-      e.put("path", f.path());
-      e.put("bytes", f.bytes());
-      e.put("sha256", f.sha256());
-    }
-    o.put("checksum", checksum(o));
-    return o;
+    return SealedMetadata.seal(o, files);
   }
 
   /** The bytes of {@value #FILE}: pretty-printed JSON and a newline. */
   public byte[] toBytes() {
-    return pretty(toJson());
-  }
-
-  private static byte[] pretty(JsonNode node) {
-    try {
-      return (MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n")
-          .getBytes(StandardCharsets.UTF_8);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The SHA-256 of the pretty-printed tree without its {@code checksum} key. */
-  private static String checksum(ObjectNode tree) {
-    ObjectNode copy = tree.deepCopy();
-    copy.remove("checksum");
-    return Hashing.sha256(pretty(copy));
+    return SealedMetadata.bytes(toJson());
   }
 
   /**
@@ -302,50 +270,9 @@ public final class ForecasterMetadata {
    * @throws ArtifactException naming the file and the key
    */
   public static ForecasterMetadata read(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new ArtifactException(
-          file, "missing: a forecaster artifact holds " + FILE + " at its root");
-    }
-    JsonNode tree;
-    try {
-      tree = MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (JsonProcessingException e) {
-      throw new ArtifactException(file, "not valid JSON: " + e.getOriginalMessage(), e);
-    } catch (CharacterCodingException e) {
-      throw new ArtifactException(file, "not UTF-8 text", e);
-    } catch (IOException e) {
-      throw new ArtifactException(file, "cannot read: " + e.getMessage(), e);
-    }
-    if (tree == null || !tree.isObject()) {
-      throw new ArtifactException(file, "must hold a JSON object");
-    }
-    ObjectNode o = (ObjectNode) tree;
-    JsonNode format = o.get("format");
-    if (format == null || !FORMAT.equals(format.asText(null))) {
-      throw new ArtifactException(
-          file,
-          "format must be '"
-              + FORMAT
-              + "', found "
-              + (format == null ? "none" : format.toString())
-              + " (not a forecaster artifact)");
-    }
-    JsonNode v = o.get("formatVersion");
-    if (v == null || !v.isIntegralNumber() || v.asInt() != FORMAT_VERSION) {
-      throw new ArtifactException(
-          file,
-          "unsupported forecaster artifact format version "
-              + v
-              + " (this build reads "
-              + FORMAT_VERSION
-              + ")");
-    }
+    ObjectNode o = SealedMetadata.read(file, FORMAT, FORMAT_VERSION, "a forecaster artifact");
     allow(file, o, KEYS, "");
-    String checksum = text(file, o, "checksum", "");
-    if (!checksum.equals(checksum(o))) {
-      throw new ArtifactException(
-          file, "changed: its content does not match its checksum " + checksum);
-    }
+    SealedMetadata.checkChecksum(file, o);
     if (!MEDIAN.equals(text(file, o, "aggregation", ""))) {
       throw new ArtifactException(
           file, "aggregation: expected '" + MEDIAN + "', found " + o.get("aggregation"));
@@ -415,27 +342,9 @@ public final class ForecasterMetadata {
     if (prov == null || !prov.isObject()) {
       throw new ArtifactException(file, "provenance: expected an object");
     }
-    JsonNode fs = o.get("files");
-    if (fs == null || !fs.isArray()) {
-      throw new ArtifactException(file, "files: expected a list");
-    }
-    List<FileEntry> files = new ArrayList<>();
+    List<FileEntry> files = SealedMetadata.files(file, o.get("files"), PLAIN);
     Set<String> seen = new HashSet<>();
-    for (int i = 0; i < fs.size(); i++) {
-      String at = "files[" + i + "].";
-      JsonNode e = fs.get(i);
-      String path = plainName(file, e, "path", at);
-      JsonNode bytes = required(file, e, "bytes", at);
-      String sha = text(file, e, "sha256", at);
-      if (!bytes.isIntegralNumber() || bytes.asLong() < 0 || !SHA256.matcher(sha).matches()) {
-        throw new ArtifactException(
-            file, at + "a file needs its size and a SHA-256 of 64 lower-case hex digits");
-      }
-      if (path.equals(FILE) || !seen.add(path)) {
-        throw new ArtifactException(file, at + "path: " + path + " listed twice or reserved");
-      }
-      files.add(new FileEntry(path, bytes.asLong(), sha));
-    }
+    files.forEach(f -> seen.add(f.path()));
     for (Member m : members) {
       for (String f : List.of(m.parameterFile(), m.onnxFile())) {
         if (!seen.contains(f)) {
@@ -456,17 +365,7 @@ public final class ForecasterMetadata {
   }
 
   private static void allow(Path file, ObjectNode o, List<String> keys, String at) {
-    for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-      String k = it.next();
-      if (!keys.contains(k)) {
-        throw new ArtifactException(file, at + k + ": unknown key");
-      }
-    }
-    for (String k : keys) {
-      if (!o.has(k)) {
-        throw new ArtifactException(file, at + k + ": missing");
-      }
-    }
+    SealedMetadata.allow(file, o, keys, List.of("validationLoss"), at);
   }
 
   private static JsonNode required(Path file, JsonNode o, String key, String at) {
@@ -483,11 +382,7 @@ public final class ForecasterMetadata {
   }
 
   private static String text(Path file, JsonNode o, String key, String at) {
-    JsonNode v = required(file, o, key, at);
-    if (!v.isTextual() || v.asText().isEmpty()) {
-      throw new ArtifactException(file, at + key + ": expected a non-empty text, found " + v);
-    }
-    return v.asText();
+    return SealedMetadata.text(file, o, key, at);
   }
 
   private static String plainName(Path file, JsonNode o, String key, String at) {
@@ -499,10 +394,6 @@ public final class ForecasterMetadata {
   }
 
   private static int integer(Path file, JsonNode o, String key, String at) {
-    JsonNode v = required(file, o, key, at);
-    if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 1) {
-      throw new ArtifactException(file, at + key + ": expected an integer >= 1, found " + v);
-    }
-    return v.intValue();
+    return SealedMetadata.integer(file, o, key, at);
   }
 }
