@@ -4,13 +4,12 @@ import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.trainer.embed.features.FeatureScaling;
 import io.firmsim.trainer.embed.features.FirmFeatures;
 import io.firmsim.trainer.embed.features.FirmWindows;
-import io.firmsim.trainer.orchestrator.graph.Task;
+import io.firmsim.trainer.orchestrator.graph.InputFileTask;
 import io.firmsim.trainer.orchestrator.graph.TaskContext;
 import io.firmsim.trainer.orchestrator.graph.TaskResult;
 import io.firmsim.trainer.panel.Panel;
 import io.firmsim.trainer.panel.PanelCsvReader;
 import io.firmsim.zoo.Hashing;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,30 +22,16 @@ import java.util.Set;
  * with no firm of k years. Writes {@value #PANEL} in memory, whose content hash is derived from the
  * file's SHA-256 and k: a changed file re-runs every task, an unchanged one none.
  */
-final class DataTask implements Task {
+final class DataTask extends InputFileTask {
   static final String PANEL = "dataset:panel";
 
-  private final Path file;
   private final int window;
   private final String codeVersion;
-  private String sha256;
 
   DataTask(Path file, int window, String codeVersion) {
-    this.file = file;
+    super(file);
     this.window = window;
     this.codeVersion = codeVersion;
-  }
-
-  /** The file's SHA-256, computed once. */
-  synchronized String sha256() {
-    if (sha256 == null) {
-      try {
-        sha256 = Hashing.sha256(file);
-      } catch (IOException e) {
-        throw new BadInputException(file + ": cannot read: " + e.getMessage(), e);
-      }
-    }
-    return sha256;
   }
 
   @Override
@@ -57,11 +42,6 @@ final class DataTask implements Task {
   @Override
   public String kind() {
     return "data";
-  }
-
-  @Override
-  public Set<String> inputs() {
-    return Set.of();
   }
 
   @Override

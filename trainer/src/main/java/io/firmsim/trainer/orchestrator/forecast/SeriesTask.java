@@ -3,11 +3,10 @@ package io.firmsim.trainer.orchestrator.forecast;
 import io.firmsim.simulator.input.BadInputException;
 import io.firmsim.trainer.forecast.series.NamedSeries;
 import io.firmsim.trainer.forecast.series.SeriesFiles;
-import io.firmsim.trainer.orchestrator.graph.Task;
+import io.firmsim.trainer.orchestrator.graph.InputFileTask;
 import io.firmsim.trainer.orchestrator.graph.TaskContext;
 import io.firmsim.trainer.orchestrator.graph.TaskResult;
 import io.firmsim.zoo.Hashing;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,30 +19,16 @@ import java.util.Set;
  * #SERIES} (in memory), whose content hash is derived from the file's SHA-256: a changed file
  * re-runs every member, an unchanged one none.
  */
-final class SeriesTask implements Task {
+final class SeriesTask extends InputFileTask {
   static final String SERIES = "dataset:series";
 
-  private final Path file;
   private final int horizon;
   private final String codeVersion;
-  private String sha256;
 
   SeriesTask(Path file, int horizon, String codeVersion) {
-    this.file = file;
+    super(file);
     this.horizon = horizon;
     this.codeVersion = codeVersion;
-  }
-
-  /** The file's SHA-256, computed once. */
-  synchronized String sha256() {
-    if (sha256 == null) {
-      try {
-        sha256 = Hashing.sha256(file);
-      } catch (IOException e) {
-        throw new BadInputException(file + ": cannot read: " + e.getMessage(), e);
-      }
-    }
-    return sha256;
   }
 
   @Override
@@ -54,11 +39,6 @@ final class SeriesTask implements Task {
   @Override
   public String kind() {
     return "series";
-  }
-
-  @Override
-  public Set<String> inputs() {
-    return Set.of();
   }
 
   @Override
