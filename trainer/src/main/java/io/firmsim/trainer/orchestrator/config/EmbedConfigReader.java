@@ -1,16 +1,10 @@
 package io.firmsim.trainer.orchestrator.config;
 
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.firmsim.trainer.embed.index.Metric;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Reads an embedding configuration ({@code firmsim train CONFIG.yaml} whose top level is an {@code
@@ -48,13 +42,6 @@ public final class EmbedConfigReader {
   /** The top-level key that marks an embedding configuration. */
   public static final String SECTION = "embed";
 
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper(
-          YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
-  private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,99}");
-  private static final String SAFE_NAME_RULE =
-      "a letter or digit, then letters, digits, '.', '_', '+' or '-'";
-
   private EmbedConfigReader() {}
 
   /**
@@ -62,12 +49,7 @@ public final class EmbedConfigReader {
    * {@value #SECTION}. A file that cannot be read or parsed is not.
    */
   public static boolean isEmbedConfig(Path file) {
-    try {
-      JsonNode root = MAPPER.readTree(Files.readString(file));
-      return root != null && root.isObject() && root.has(SECTION);
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
+    return YamlDocument.hasTopLevelKey(file, SECTION);
   }
 
   /**
@@ -155,9 +137,7 @@ public final class EmbedConfigReader {
     o.allow("directory", "name", "version");
     EmbedConfig.Output output =
         new EmbedConfig.Output(
-            o.path("directory"),
-            o.name("name", null, SAFE_NAME, SAFE_NAME_RULE),
-            o.name("version", "1", SAFE_NAME, SAFE_NAME_RULE));
+            o.path("directory"), o.artifactName("name", null), o.artifactName("version", "1"));
     return new EmbedConfig(
         doc.file(),
         panel,

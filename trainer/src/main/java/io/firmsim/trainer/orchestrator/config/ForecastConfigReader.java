@@ -1,9 +1,6 @@
 package io.firmsim.trainer.orchestrator.config;
 
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.firmsim.trainer.forecast.model.ForecasterSpec;
 import io.firmsim.trainer.forecast.model.ForecasterSpecException;
 import io.firmsim.trainer.forecast.train.LearningRateSchedule;
@@ -12,12 +9,9 @@ import io.firmsim.trainer.orchestrator.config.ForecastConfig.Device;
 import io.firmsim.trainer.orchestrator.config.ForecastConfig.Ensemble;
 import io.firmsim.trainer.orchestrator.config.ForecastConfig.Output;
 import io.firmsim.trainer.orchestrator.config.ForecastConfig.Training;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Reads a forecaster training configuration ({@code firmsim train CONFIG.yaml} whose top level is a
@@ -70,13 +64,6 @@ public final class ForecastConfigReader {
   /** The most members trained at once. */
   public static final int MAX_PARALLELISM = 1_024;
 
-  private static final YAMLFactory YAML =
-      YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-  private static final ObjectMapper MAPPER = new ObjectMapper(YAML);
-  private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,99}");
-  private static final String SAFE_NAME_RULE =
-      "a letter or digit, then letters, digits, '.', '_', '+' or '-'";
-
   private ForecastConfigReader() {}
 
   /**
@@ -85,12 +72,7 @@ public final class ForecastConfigReader {
    * reports its problem).
    */
   public static boolean isForecastConfig(Path file) {
-    try {
-      JsonNode root = MAPPER.readTree(Files.readString(file));
-      return root != null && root.isObject() && root.has(SECTION);
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
+    return YamlDocument.hasTopLevelKey(file, SECTION);
   }
 
   /**
@@ -147,9 +129,7 @@ public final class ForecastConfigReader {
       o.allow("directory", "name", "version");
       Output output =
           new Output(
-              o.path("directory"),
-              o.name("name", null, SAFE_NAME, SAFE_NAME_RULE),
-              o.name("version", "1", SAFE_NAME, SAFE_NAME_RULE));
+              o.path("directory"), o.artifactName("name", null), o.artifactName("version", "1"));
       ForecastConfig config =
           new ForecastConfig(
               doc.file(), series, frequency, horizon, period, model, training, ensemble, output);

@@ -68,6 +68,20 @@ public final class YamlDocument {
   }
 
   /**
+   * Whether {@code file} is YAML whose top level is a mapping with the key {@code key}: which kind
+   * of configuration a file is. A file that cannot be read or parsed is none (its reader then
+   * reports the problem).
+   */
+  public static boolean hasTopLevelKey(Path file, String key) {
+    try {
+      JsonNode root = MAPPER.readTree(Files.readString(file));
+      return root != null && root.isObject() && root.has(key);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
    * Parses YAML text as if read from {@code file}, which names it in messages and whose folder
    * relative paths resolve against (the file itself is not read).
    *

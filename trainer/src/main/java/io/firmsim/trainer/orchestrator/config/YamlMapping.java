@@ -396,6 +396,18 @@ public final class YamlMapping {
     return s;
   }
 
+  /** The names and versions of trained artifacts in a repository (forecasters, embeddings). */
+  private static final Pattern ARTIFACT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,99}");
+
+  /**
+   * An artifact's name or version in a repository: a letter or digit, then up to 99 letters,
+   * digits, '.', '_', '+' or '-'; {@code dflt} when absent and not null.
+   */
+  public String artifactName(String key, String dflt) {
+    return name(
+        key, dflt, ARTIFACT_NAME, "a letter or digit, then letters, digits, '.', '_', '+' or '-'");
+  }
+
   /** A path resolved against the file's folder (need not exist). */
   public Path path(String key) {
     return doc.baseDir().resolve(text(key)).normalize();
