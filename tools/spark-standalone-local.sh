@@ -18,15 +18,7 @@ case "${1:-}" in
     ln -sfn "$here/tools/spark-dist/target/jars" "$home/jars"
     # the launcher library finds the jars of an installation by its RELEASE file
     echo "Spark 3.5.9 for Scala 2.13, jars from Maven Central" > "$home/RELEASE"
-    opens=(-XX:+IgnoreUnrecognizedVMOptions
-      --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-      --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-      --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-      --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-      --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-      --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-      --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
-      --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false)
+    read -r -a opens < "$here/spark/target/classes/spark-java17-options.txt"
     export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.13
     nohup java "${opens[@]}" -cp "$home/jars/*" org.apache.spark.deploy.master.Master \
       --host 127.0.0.1 --port 7077 --webui-port 18080 > "$home/logs/master.log" 2>&1 &

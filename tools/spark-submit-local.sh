@@ -23,15 +23,7 @@ if [[ ! -f "$job" ]]; then
 fi
 jars="$(ls "$here"/spark/target/job-lib/*.jar | tr '\n' ',' | sed 's/,$//')"
 # What bin/spark-submit does: the launcher adds these openings on Java 17 (JavaModuleOptions).
-opens=(-XX:+IgnoreUnrecognizedVMOptions
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-  --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
-  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false)
+read -r -a opens < "$here/spark/target/classes/spark-java17-options.txt"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 exec "${JAVA:-java}" "${opens[@]}" -Xmx4g \
   "-Dlog4j2.configurationFile=$here/spark/target/classes/firmsim-log4j2.properties" \

@@ -22,7 +22,8 @@ public record ClusterOutcome(SimulationResult result, String out, Facts facts) {
    * @param rangeSize firms per range (the last may hold fewer)
    * @param attempts task attempts, retries included
    * @param taskSeconds each range's simulation loop seconds, in range order
-   * @param taskExecutors where each range ran ({@code executor id@host}), in range order
+   * @param taskExecutors where each range ran ({@code executor-id@host: device, threads}), in range
+   *     order
    * @param wallSeconds the job's wall time on the driver, from submission to the last result
    */
   public record Facts(

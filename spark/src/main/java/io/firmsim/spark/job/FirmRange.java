@@ -28,8 +28,4 @@ public record FirmRange(int index, int from, int to, long[] ids, double[] values
     Population slice = population.slice(from, to);
     return new FirmRange(index, from, to, slice.firmIds(), slice.values());
   }
-
-  int size() {
-    return to - from;
-  }
 }

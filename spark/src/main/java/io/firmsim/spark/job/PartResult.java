@@ -6,16 +6,14 @@ import java.util.List;
 
 /**
  * What a task returns to the driver: its range's aggregates (or the balance violation that stopped
- * it), the panel files it wrote, and where and how long it ran.
+ * it), the panel files it wrote, and where it ran.
  *
  * @param index the range
  * @param attempt Spark's attempt number of the task that produced this (0 unless retried)
  * @param aggregates the range's tile sums and gaps, or null after a violation
  * @param violation the first balance violation of the range, or null
  * @param panelFiles the panel files the attempt wrote (Hadoop paths), one per reported year
- * @param executor the executor's id and host
- * @param device the device it ran on
- * @param seconds the task's wall time (population, simulation, panel)
+ * @param where the executor's id and host, the device and the threads it ran on
  */
 public record PartResult(
     int index,
@@ -23,9 +21,7 @@ public record PartResult(
     PartialAggregates aggregates,
     Violation violation,
     List<String> panelFiles,
-    String executor,
-    String device,
-    double seconds)
+    String where)
     implements Serializable {
 
   /** A balance violation found by a task. */

@@ -67,7 +67,6 @@ final class RangeTask implements FlatMapFunction<Iterator<FirmRange>, PartResult
   }
 
   private PartResult run(FirmRange range, TaskContext ctx) {
-    long start = System.nanoTime();
     int attempt = ctx == null ? 0 : ctx.attemptNumber();
     int threads = ctx == null ? 1 : Math.max(1, ctx.cpus());
     int gpu = gpuIndex(ctx);
@@ -78,12 +77,12 @@ final class RangeTask implements FlatMapFunction<Iterator<FirmRange>, PartResult
     SimulationConfig config = s.config(Math.max(gpu, 0), threads);
     PopulationSource firms = population(range, config);
     org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
-    String executor =
-        env == null
-            ? "unknown"
-            : env.executorId() + "@" + env.blockManager().blockManagerId().host();
-    String device =
-        config.device().name().toLowerCase(java.util.Locale.ROOT)
+    String where =
+        (env == null
+                ? "unknown"
+                : env.executorId() + "@" + env.blockManager().blockManagerId().host())
+            + ": "
+            + config.device().name().toLowerCase(java.util.Locale.ROOT)
             + (gpu >= 0 ? " (the task's GPU: " + gpu + ")" : "")
             + ", "
             + threads
@@ -116,14 +115,7 @@ final class RangeTask implements FlatMapFunction<Iterator<FirmRange>, PartResult
             "failure drill: the first attempt of range " + range.index() + " fails on purpose");
       }
       return new PartResult(
-          range.index(),
-          attempt,
-          part,
-          null,
-          panel == null ? List.of() : panel.files(),
-          executor,
-          device,
-          (System.nanoTime() - start) / 1e9);
+          range.index(), attempt, part, null, panel == null ? List.of() : panel.files(), where);
     } catch (BalanceViolationException e) {
       deleteQuietly(conf, panel);
       return new PartResult(
@@ -132,9 +124,7 @@ final class RangeTask implements FlatMapFunction<Iterator<FirmRange>, PartResult
           null,
           new PartResult.Violation(e.firmId(), e.year(), e.gap(), config.precision().tolerance()),
           List.of(),
-          executor,
-          device,
-          (System.nanoTime() - start) / 1e9);
+          where);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "range " + range.index() + ": cannot write its panel part: " + e.getMessage(), e);

@@ -10,8 +10,7 @@ import java.io.Serializable;
  * @param attempt Spark's attempt number of the task that produced it
  * @param part the range's weighted tile sums, ratios and differences, or null after a violation
  * @param violation the violation, or null
- * @param seconds the task's wall time
  */
 record ScenarioRangeResult(
-    int index, int attempt, ScenarioPart part, PartResult.Violation violation, double seconds)
+    int index, int attempt, ScenarioPart part, PartResult.Violation violation)
     implements Serializable {}

@@ -130,12 +130,10 @@ public final class SparkScenario {
       List<ScenarioRangeResult> out = new ArrayList<>();
       while (ranges.hasNext()) {
         int[] r = ranges.next();
-        long start = System.nanoTime();
         ScenarioRangeResult result;
         try {
           ScenarioPart part = work.value().runner().runPart(r[1], r[2], null);
-          result =
-              new ScenarioRangeResult(r[0], attempt, part, null, (System.nanoTime() - start) / 1e9);
+          result = new ScenarioRangeResult(r[0], attempt, part, null);
         } catch (BalanceViolationException e) {
           double tolerance = work.value().plan().run().precision().tolerance();
           result =
@@ -143,8 +141,7 @@ public final class SparkScenario {
                   r[0],
                   attempt,
                   null,
-                  new PartResult.Violation(e.firmId(), e.year(), e.gap(), tolerance),
-                  (System.nanoTime() - start) / 1e9);
+                  new PartResult.Violation(e.firmId(), e.year(), e.gap(), tolerance));
         }
         if (r[0] == failFirstAttemptOf && attempt == 0) {
           throw new IllegalStateException(

@@ -146,7 +146,7 @@ public final class SparkSimulation {
       for (PartResult r : results) {
         parts.add(r.aggregates());
         taskSeconds.add(r.aggregates().loopSeconds());
-        executors.add(r.executor());
+        executors.add(r.where());
         attempts += r.attempt() + 1;
         loop = Math.max(loop, r.aggregates().loopSeconds());
       }
